@@ -1,0 +1,47 @@
+"""The demo team and logins of DESIGN §10, shared by `load_demo` and the tests."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Team, TeamMembership, User
+from accounts.roles import Role
+
+DEMO_PASSWORD = "pathway-demo"
+DEMO_TEAM = "Children with Disabilities Team"
+
+# email, full name, role (None for the superuser), member of the demo team
+DEMO_LOGINS: list[tuple[str, str, Role | None, bool]] = [
+    ("practitioner@example.org", "Priya Shah", Role.PRACTITIONER, True),
+    ("practitioner2@example.org", "Tom Okafor", Role.PRACTITIONER, True),
+    ("manager@example.org", "Helen Price", Role.TEAM_MANAGER, True),
+    ("parent@example.org", "Sarah Collins", Role.FAMILY, False),
+    ("parent2@example.org", "Daniel Hughes", Role.FAMILY, False),
+    ("provider@example.org", "Rochester Short Breaks", Role.PROVIDER, False),
+    ("commissioner@example.org", "Anita Begum", Role.COMMISSIONER, False),
+    ("admin@example.org", "System Administrator", None, False),
+]
+
+
+@transaction.atomic
+def load_demo_accounts() -> int:
+    """Create what is missing and leave the rest as it is; returns how many logins were new."""
+    team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
+    created = 0
+    for email, full_name, role, in_team in DEMO_LOGINS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                is_staff=role is None,
+                is_superuser=role is None,
+            )
+            created += 1
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        if in_team:
+            TeamMembership.objects.get_or_create(team=team, user=user)
+    return created

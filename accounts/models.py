@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from accounts.roles import ROLES_INCLUDED, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: staff, a family member, a provider or a commissioner.
+
+    The e-mail address is the login. What a user may do comes from their role (a group, see
+    `accounts.roles`) and, for staff, the teams they belong to.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May sign in to the Django admin site."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles this user holds, with the roles each includes; cached per instance."""
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            held = set(self.groups.values_list("name", flat=True))
+            for role in list(held):
+                held |= ROLES_INCLUDED.get(role, set())
+            cached = frozenset(held)
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def primary_role(self) -> str | None:
+        """The role that decides the user's start page: the most senior one they hold."""
+        for role in (
+            Role.TEAM_MANAGER,
+            Role.PRACTITIONER,
+            Role.COMMISSIONER,
+            Role.PROVIDER,
+            Role.FAMILY,
+        ):
+            if role in self.roles:
+                return role
+        return None
+
+
+class Team(models.Model):
+    """A team of practitioners and managers; cases belong to a team.
+
+    DESIGN §3 lists Team with casework, but it lives here: the engine in `workflows` sits below
+    casework and must know a case's team to escalate an overdue deadline to its manager.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def managers(self) -> models.QuerySet[User]:
+        return self.members.filter(groups__name=Role.TEAM_MANAGER).distinct()
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"

@@ -1,0 +1,19 @@
+"""The roles of DESIGN §1, held as Django groups (created by a data migration)."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    FAMILY = "family", "Family"
+    PROVIDER = "provider", "Short-break provider"
+    COMMISSIONER = "commissioner", "Commissioner"
+
+
+# A team manager can do everything a practitioner can for their team (DESIGN §1).
+ROLES_INCLUDED = {
+    Role.TEAM_MANAGER: {Role.TEAM_MANAGER, Role.PRACTITIONER},
+}
+
+STAFF_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})

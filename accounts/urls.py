@@ -1,0 +1,60 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from accounts import views
+from accounts.roles import Role
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    path("no-role/", views.NoRoleView.as_view(), name="no-role"),
+    path(
+        "caseload/",
+        views.start_page(
+            Role.PRACTITIONER,
+            "My caseload",
+            "Your cases will appear here, with overdue and due-soon deadlines first.",
+        ),
+        name="start-practitioner",
+    ),
+    path(
+        "team/",
+        views.start_page(
+            Role.TEAM_MANAGER,
+            "Team dashboard",
+            "Deadlines at risk and approvals waiting for your team will appear here.",
+        ),
+        name="start-team-manager",
+    ),
+    path(
+        "my-child/",
+        views.start_page(
+            Role.FAMILY,
+            "My child",
+            "Where your child's support has got to, what happens next and by when will appear "
+            "here.",
+        ),
+        name="start-family",
+    ),
+    path(
+        "provider/",
+        views.start_page(
+            Role.PROVIDER,
+            "Bookings",
+            "Today's and this week's bookings for your services will appear here.",
+        ),
+        name="start-provider",
+    ),
+    path(
+        "commissioning/",
+        views.start_page(
+            Role.COMMISSIONER,
+            "Commissioning",
+            "The uptake report and the implementation plan's action tracker will appear here.",
+        ),
+        name="start-commissioner",
+    ),
+]

@@ -1,0 +1,24 @@
+"""The Celery application.
+
+The beat schedule lives here, in code, so that every environment runs the same periodic work.
+Each periodic task is idempotent: two beats or a retried task change nothing twice.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("pathway")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "mark-missed-deadlines": {
+        "task": "workflows.tasks.mark_missed_deadlines",
+        # Just after midnight in London: a deadline is missed once its due day has ended.
+        "schedule": crontab(hour=0, minute=5),
+    },
+}

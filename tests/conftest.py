@@ -1,0 +1,71 @@
+"""Shared fixtures, and the rule that CI runs every suite: a missing Redis or Chromium fails there.
+
+Locally a missing binary skips its tests with a loud message instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from accounts.models import Team, User
+from accounts.roles import Role
+from tests.factories import TeamFactory, staff
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require_binary(name: str, *, suite: str, candidates: tuple[str, ...] = ()) -> str:
+    """The path of `name`; skips (locally) or fails (in CI) when it is not installed."""
+    for candidate in (name, *candidates):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    message = f"{suite} tests need '{name}', which is not installed on this machine"
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run every suite (.ci/run installs it).", pytrace=False)
+    print(f"\n!!! SKIPPED: {message}. `.ci/run` shows how to install it. !!!")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return TeamFactory()
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return TeamFactory()
+
+
+@pytest.fixture
+def practitioner(team: Team) -> User:
+    return staff(Role.PRACTITIONER, team)
+
+
+@pytest.fixture
+def manager(team: Team) -> User:
+    return staff(Role.TEAM_MANAGER, team)
+
+
+@pytest.fixture
+def second_manager(team: Team) -> User:
+    return staff(Role.TEAM_MANAGER, team)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, a run in which the integration or browser suite was skipped is a failed run."""
+    if not IN_CI:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    guarded = [
+        report
+        for report in skipped
+        if "integration" in report.keywords or "browser" in report.keywords
+    ]
+    if guarded:
+        print(f"\nCI=true but {len(guarded)} integration/browser tests were skipped: failing.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,148 @@
+"""API plumbing shared by every app: the error format, pagination and the transitions endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from workflows.errors import (
+    InvalidParams,
+    NotPermitted,
+    TransitionNotAllowed,
+    UnknownTransition,
+    WorkflowError,
+)
+from workflows.selectors import transition_options
+from workflows.services import transition
+
+WORKFLOW_STATUS = {
+    TransitionNotAllowed: status.HTTP_409_CONFLICT,
+    NotPermitted: status.HTTP_403_FORBIDDEN,
+    UnknownTransition: status.HTTP_404_NOT_FOUND,
+    InvalidParams: status.HTTP_400_BAD_REQUEST,
+}
+
+PLAIN_DETAIL = {
+    status.HTTP_401_UNAUTHORIZED: "Sign in first: send a session cookie or an API token.",
+    status.HTTP_403_FORBIDDEN: "You do not have permission to do this.",
+    status.HTTP_404_NOT_FOUND: "Not found.",
+}
+
+
+def error_body(detail: str, code: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "code": code, "fields": fields or {}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every API error as `{"detail", "code", "fields"}` (DESIGN §8)."""
+    if isinstance(exc, WorkflowError):
+        fields = exc.fields if isinstance(exc, InvalidParams) else {}
+        body = error_body(exc.detail, exc.code, fields)
+        if exc.reasons:
+            body["reasons"] = exc.reasons
+        return Response(body, status=WORKFLOW_STATUS.get(type(exc), status.HTTP_409_CONFLICT))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        general = fields.get("non_field_errors") if isinstance(fields, dict) else None
+        detail = str(general[0]) if general else "Check the highlighted fields and try again."
+        response.data = error_body(detail, "invalid", fields)
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        detail = PLAIN_DETAIL.get(response.status_code) if code in {
+            "not_authenticated",
+            "permission_denied",
+            "not_found",
+        } else None
+        response.data = error_body(detail or str(exc.detail), code)
+    return response
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    allowed = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+TRANSITION_REQUEST = inline_serializer(
+    name="TransitionRequest",
+    fields={
+        "note": serializers.CharField(required=False, allow_blank=True),
+        "on": serializers.DateField(
+            required=False, help_text="The date it really happened; default today."
+        ),
+    },
+)
+ERROR_RESPONSE = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "fields": serializers.DictField(child=serializers.ListField()),
+    },
+)
+
+
+class TransitionsMixin:
+    """Adds `GET {resource}/{id}/transitions/` and `POST {resource}/{id}/transitions/{name}/`.
+
+    The record comes from the viewset's own `get_object()`, so a record the user may not see is a
+    404 before any state is checked. The answer to a POST is the viewset's serializer of the
+    updated record. Extra body keys are the transition's parameters.
+    """
+
+    @extend_schema(responses=TransitionOptionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()  # type: ignore[attr-defined]
+        options = transition_options(record, request.user)  # type: ignore[arg-type]
+        return Response(TransitionOptionSerializer(options, many=True).data)
+
+    @extend_schema(
+        request=TRANSITION_REQUEST,
+        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={
+            200: None,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+            409: ERROR_RESPONSE,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[a-z_]+)",
+        url_name="apply-transition",
+    )
+    def apply_transition(self, request: Request, pk: str | None = None, name: str = "") -> Response:
+        record = self.get_object()  # type: ignore[attr-defined]
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        params = dict(request.data)
+        note = params.pop("note", "") or ""
+        if not isinstance(note, str):
+            raise InvalidParams({"note": ["Enter the note as text."]})
+        updated = transition(
+            record, name, by=request.user, note=note, on=params.pop("on", None), **params
+        )
+        serializer = self.get_serializer(updated)  # type: ignore[attr-defined]
+        return Response(serializer.data)

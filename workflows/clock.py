@@ -1,0 +1,70 @@
+"""The statutory clock: every date rule of DESIGN §5 in one place.
+
+Working days skip Saturdays, Sundays and England & Wales bank holidays. The bank holidays come from
+the `holidays` package, which ships its calendars, so nothing is fetched at run time. Weeks and
+months are calendar weeks and months; adding months to a day that the target month lacks rolls
+back to that month's last day (31 August + 6 months = 28 or 29 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    calendar_ = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return frozenset(calendar_.keys())
+
+
+def is_bank_holiday(day: dt.date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (before it, for a negative count).
+
+    `start` itself never counts, whether or not it is a working day: one working day after
+    Friday 18 December 2026 is Monday 21 December.
+    """
+    step = 1 if days >= 0 else -1
+    remaining = abs(days)
+    day = start
+    while remaining:
+        day += dt.timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+
+
+def add_days(start: dt.date, days: int) -> dt.date:
+    return start + dt.timedelta(days=days)
+
+
+def add_weeks(start: dt.date, weeks: int) -> dt.date:
+    return start + dt.timedelta(weeks=weeks)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Calendar months later, rolling back to the month's last day where the day is missing."""
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last_day))
+
+
+def today() -> dt.date:
+    """Today in the council's time zone (Europe/London), not UTC."""
+    return timezone.localdate()

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+
+class TransitionLog(models.Model):
+    """The audit record of one change of state (or one creation, or one deadline decision).
+
+    Written in the same transaction as the change, so there is a row for every change and none
+    for a change that was rolled back. Never updated or deleted by the application.
+    """
+
+    CREATED = "create"
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # An id, not a foreign key: the case model lives in casework, above this app.
+    case_id = models.PositiveBigIntegerField(null=True, blank=True)
+    transition = models.CharField(max_length=60)
+    source = models.CharField(max_length=40, blank=True)
+    target = models.CharField(max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions_made"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    effective_on = models.DateField(help_text="The date the change really happened.")
+    note = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            # The history of one record, and "when did this record last change" in transition().
+            models.Index(fields=["subject_type", "subject_id", "at"], name="log_subject_at"),
+            # The timeline of a case page.
+            models.Index(fields=["case_id", "at"], name="log_case_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type.model} {self.subject_id}: {self.transition} by {self.actor_id}"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+    WAIVED = "waived", "Waived"
+
+
+class StatutoryException(models.TextChoices):
+    """The exceptions of SEND Regulations 2014 reg 10(4), under which a timescale may be missed."""
+
+    SETTING_CLOSED = "setting_closed", "The setting was closed for 4 weeks or more"
+    EXCEPTIONAL_CIRCUMSTANCES = (
+        "exceptional_circumstances",
+        "Exceptional personal circumstances of the child or family",
+    )
+    AWAY_FROM_AREA = "away_from_area", "The family was away from the area for 4 weeks or more"
+
+
+class Deadline(models.Model):
+    """A statutory or council-policy timescale on a record (DESIGN §5).
+
+    open → met (closed on or before `due_on`) | missed (closed late, or still open after `due_on`:
+    the daily sweep marks it, and a later closing step still records `closed_on`) | waived (a
+    council-policy deadline set aside by a team manager, with a reason). An open or missed deadline
+    with no `closed_on` is still running.
+    """
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    case_id = models.PositiveBigIntegerField(null=True, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
+    kind = models.CharField(max_length=40)
+    due_on = models.DateField()
+    opened_on = models.DateField(help_text="The effective date of the step that opened it.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.CharField(max_length=60, blank=True, help_text="The closing transition.")
+    exception = models.CharField(max_length=40, choices=StatutoryException.choices, blank=True)
+    waiver_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "kind"],
+                condition=Q(closed_on__isnull=True) & ~Q(status=DeadlineStatus.WAIVED),
+                name="one_running_deadline_per_kind",
+            )
+        ]
+        indexes = [
+            # The daily "mark missed" sweep and the reminder sweep: open deadlines by due date.
+            models.Index(fields=["status", "due_on"], name="deadline_status_due"),
+            # The deadlines tab of a case page.
+            models.Index(fields=["case_id", "due_on"], name="deadline_case_due"),
+            # Closing a record's deadlines in transition().
+            models.Index(fields=["subject_type", "subject_id", "kind"], name="deadline_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due_on:%d %b %Y} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.closed_on is None and self.status != DeadlineStatus.WAIVED

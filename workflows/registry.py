@@ -1,0 +1,109 @@
+"""Machines and deadline kinds, registered by the domain apps from their `AppConfig.ready()`.
+
+The engine imports no domain app: it learns each model's state field, how to find the case and
+team a record belongs to (for deadlines and the case history), and which deadlines a record opens
+when it is created. Each transition declares the rest in its django-fsm-2 `custom` dict:
+
+    custom={
+        "label": "Accept referral",               # shown on buttons and in the API
+        "params": {"reason": forms.CharField()},  # cleaned before the method runs
+        "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
+        "closes": ["referral_decision"],          # open deadlines of these kinds are closed
+    }
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django_fsm import FSMFieldMixin
+from django_fsm import Transition as FSMTransition
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    kind: str
+    label: str
+    statutory: bool
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """Opens a deadline of `kind`, due on `due(record, effective_date)`; None opens nothing."""
+
+    kind: str
+    due: Callable[[Any, dt.date], dt.date | None]
+
+
+@dataclass(frozen=True)
+class Machine:
+    model: type[models.Model]
+    field_name: str
+    case_of: Callable[[Any], int | None] = lambda record: None
+    team_of: Callable[[Any], int | None] = lambda record: None
+    opens_on_create: tuple[DeadlineRule, ...] = ()
+    verbose_name: str = ""
+
+    @property
+    def field(self) -> FSMFieldMixin:
+        state_field = self.model._meta.get_field(self.field_name)
+        assert isinstance(state_field, FSMFieldMixin)
+        return state_field
+
+    @property
+    def label(self) -> str:
+        return self.verbose_name or str(self.model._meta.verbose_name)
+
+    def transitions(self) -> Iterator[FSMTransition]:
+        """Every (source, transition) pair of the machine, in declaration order."""
+        yield from self.field.get_all_transitions(self.model)
+
+    def names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self.transitions():
+            seen.setdefault(item.name, None)
+        return list(seen)
+
+    def transition_from(self, state: str, name: str) -> FSMTransition | None:
+        method = getattr(self.model, name, None)
+        meta = getattr(method, "_django_fsm", None)
+        if meta is None or meta.field is not self.field:
+            return None
+        found: FSMTransition | None = meta.get_transition(state)
+        return found
+
+    def any_transition(self, name: str) -> FSMTransition | None:
+        return next((item for item in self.transitions() if item.name == name), None)
+
+    def state_label(self, state: str) -> str:
+        return str(dict(self.field.flatchoices).get(state, state))
+
+
+@dataclass
+class Registry:
+    machines: dict[type[models.Model], Machine] = field(default_factory=dict)
+    deadline_kinds: dict[str, DeadlineKind] = field(default_factory=dict)
+
+    def register(self, machine: Machine) -> Machine:
+        self.machines[machine.model] = machine
+        return machine
+
+    def register_deadline_kind(self, kind: DeadlineKind) -> None:
+        self.deadline_kinds[kind.kind] = kind
+
+    def machine_for(self, model: type[models.Model]) -> Machine:
+        try:
+            return self.machines[model]
+        except KeyError:
+            raise LookupError(f"{model.__name__} has no machine registered with workflows") from None
+
+    def kind(self, kind: str) -> DeadlineKind:
+        return self.deadline_kinds.get(kind) or DeadlineKind(kind, kind.replace("_", " "), True)
+
+
+registry = Registry()

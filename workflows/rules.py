@@ -1,0 +1,78 @@
+"""Conditions and permissions for transitions, each carrying the reason it gives when it fails.
+
+They plug into django-fsm-2: a `Condition` is called with the record, a `Permission` with the
+record and the acting user. The reason is what a user is told, so it is written in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from accounts.roles import Role
+
+
+class Condition:
+    def __init__(self, check: Callable[[Any], bool], reason: str) -> None:
+        self.check = check
+        self.reason = reason
+        self.__name__ = getattr(check, "__name__", "condition")
+
+    def __call__(self, instance: Any) -> bool:
+        return bool(self.check(instance))
+
+
+def condition(reason: str) -> Callable[[Callable[[Any], bool]], Condition]:
+    """Decorate a predicate on the record: `@condition("Consent to share is not recorded")`."""
+
+    def wrap(check: Callable[[Any], bool]) -> Condition:
+        return Condition(check, reason)
+
+    return wrap
+
+
+class Permission:
+    """Who may act; permissions combine with `&`, and every failing part gives its reason."""
+
+    def __init__(self, check: Callable[[Any, Any], bool], reason: str) -> None:
+        self.parts = [(check, reason)]
+
+    def __call__(self, instance: Any, user: Any) -> bool:
+        return not self.failing(instance, user)
+
+    def __and__(self, other: Permission) -> Permission:
+        combined = Permission(other.parts[0][0], other.parts[0][1])
+        combined.parts = self.parts + other.parts
+        return combined
+
+    def failing(self, instance: Any, user: Any) -> list[str]:
+        if user is None or not user.is_authenticated:
+            return ["Sign in first."]
+        return [reason for check, reason in self.parts if not check(instance, user)]
+
+
+_ROLE_PHRASES = {
+    Role.PRACTITIONER: "a practitioner",
+    Role.TEAM_MANAGER: "a team manager",
+    Role.FAMILY: "the child's family",
+    Role.PROVIDER: "the provider",
+    Role.COMMISSIONER: "a commissioner",
+}
+
+
+def requires_role(*roles: str) -> Permission:
+    """Any one of `roles` may act. A team manager also holds the practitioner role."""
+    phrases = " or ".join(_ROLE_PHRASES.get(Role(role), role) for role in roles)
+    return Permission(
+        lambda instance, user: any(user.has_role(role) for role in roles),
+        f"Only {phrases} can do this.",
+    )
+
+
+def permission(reason: str) -> Callable[[Callable[[Any, Any], bool]], Permission]:
+    """Decorate a predicate on (record, user), such as "not the person who submitted it"."""
+
+    def wrap(check: Callable[[Any, Any], bool]) -> Permission:
+        return Permission(check, reason)
+
+    return wrap

@@ -1,0 +1,274 @@
+"""The engine: every change of state in Pathway goes through `transition` (DESIGN §4).
+
+One transaction does it all — lock the row, check state, permission and conditions, clean the
+parameters, run the django-fsm-2 method, save, write the audit row, close and open deadlines, and
+queue the `transition_committed` event for after the commit. Any error rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django_fsm import Transition as FSMTransition
+
+from accounts.models import User
+from accounts.roles import Role
+from workflows import clock
+from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
+from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
+from workflows.registry import DeadlineRule, Machine, registry
+from workflows.signals import transition_committed
+
+M = TypeVar("M", bound=models.Model)
+
+
+def transition(
+    obj: M,
+    name: str,
+    *,
+    by: User,
+    note: str = "",
+    on: dt.date | str | None = None,
+    **params: Any,
+) -> M:
+    """Apply transition `name` to `obj` as `by`, effective on `on` (default today).
+
+    Returns the updated record as read under the lock; `obj` itself is left as it was. Raises `UnknownTransition`,
+    `TransitionNotAllowed` (wrong state, unmet condition), `NotPermitted` or `InvalidParams`.
+    """
+    machine = registry.machine_for(type(obj))
+    if name not in machine.names():
+        raise UnknownTransition(f"There is no step called “{name}” for a {machine.label}.")
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        source = getattr(locked, machine.field_name)
+        fsm_transition = machine.transition_from(source, name)
+        if fsm_transition is None:
+            raise TransitionNotAllowed(wrong_state_reason(machine, name, source))
+        refusals = permission_reasons(fsm_transition, locked, by)
+        if refusals:
+            raise NotPermitted(refusals[0], reasons=refusals)
+        unmet = unmet_conditions(fsm_transition, locked)
+        if unmet:
+            raise TransitionNotAllowed(unmet[0], reasons=unmet)
+        effective_on = _effective_date(locked, on)
+        cleaned = _clean_params(fsm_transition, locked, by=by, on=effective_on, note=note, **params)
+
+        getattr(locked, name)(by=by, on=effective_on, note=note, **cleaned)
+        locked.save()
+        target = getattr(locked, machine.field_name)
+        log = TransitionLog.objects.create(
+            subject_type=ContentType.objects.get_for_model(locked),
+            subject_id=locked.pk,
+            case_id=machine.case_of(locked),
+            transition=name,
+            source=source,
+            target=target,
+            actor=by,
+            effective_on=effective_on,
+            note=note,
+            params=cleaned,
+        )
+        _close_deadlines(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
+        _open_deadlines(machine, locked, fsm_transition.custom.get("opens", ()), on=effective_on)
+        _queue_event(locked, log)
+    return locked
+
+
+def record_created(obj: models.Model, *, by: User, on: dt.date | None = None, note: str = "") -> None:
+    """Audit the creation of a record with a machine and open the deadlines its creation starts.
+
+    Call it inside the service that creates the record, in the same transaction.
+    """
+    machine = registry.machine_for(type(obj))
+    effective_on = _not_in_future(on or clock.today())
+    with transaction.atomic():
+        log = TransitionLog.objects.create(
+            subject_type=ContentType.objects.get_for_model(obj),
+            subject_id=obj.pk,
+            case_id=machine.case_of(obj),
+            transition=TransitionLog.CREATED,
+            target=getattr(obj, machine.field_name),
+            actor=by,
+            effective_on=effective_on,
+            note=note,
+        )
+        _open_deadlines(machine, obj, machine.opens_on_create, on=effective_on)
+        _queue_event(obj, log)
+
+
+def _not_in_future(on: dt.date) -> dt.date:
+    if on > clock.today():
+        raise InvalidParams({"on": ["The date cannot be in the future."]})
+    return on
+
+
+def _effective_date(obj: models.Model, on: dt.date | str | None) -> dt.date:
+    if on is None or on == "":
+        on = clock.today()
+    elif not isinstance(on, dt.date):
+        if not isinstance(on, str):
+            raise InvalidParams({"on": ["Enter the date as text, like 2026-03-27."]})
+        try:
+            on = forms.DateField().clean(on)
+        except ValidationError:
+            raise InvalidParams({"on": ["Enter a real date, like 2026-03-27."]}) from None
+    assert isinstance(on, dt.date)
+    on = _not_in_future(on)
+    previous = (
+        TransitionLog.objects.filter(
+            subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
+        )
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    if previous is not None and on < previous:
+        raise InvalidParams(
+            {"on": [f"The date cannot be before the last change, on {previous:%-d %B %Y}."]}
+        )
+    return on
+
+
+def _clean_params(
+    fsm_transition: FSMTransition, obj: models.Model, **arguments: Any
+) -> dict[str, Any]:
+    """Clean declared parameters with their form fields; refuse any the step does not take."""
+    declared: dict[str, forms.Field] = fsm_transition.custom.get("params", {})
+    fixed = {"by", "on", "note"}
+    given = {key: value for key, value in arguments.items() if key not in fixed}
+    errors: dict[str, list[str]] = {
+        key: ["This step does not take this field."] for key in given if key not in declared
+    }
+    cleaned: dict[str, Any] = {}
+    for key, form_field in declared.items():
+        try:
+            cleaned[key] = form_field.clean(given.get(key))
+        except ValidationError as error:
+            errors[key] = list(error.messages)
+    if errors:
+        raise InvalidParams(errors)
+    inspect.signature(fsm_transition.method).bind(obj, **arguments | cleaned)
+    return cleaned
+
+
+def _running(obj: models.Model) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(obj),
+        subject_id=obj.pk,
+        closed_on__isnull=True,
+    ).exclude(status=DeadlineStatus.WAIVED)
+
+
+def _close_deadlines(obj: models.Model, kinds: list[str], *, on: dt.date, by: str) -> None:
+    if not kinds:
+        return
+    running = _running(obj).filter(kind__in=kinds)
+    # Two updates, not a loop: met or missed is decided by the effective date against due_on.
+    running.filter(due_on__gte=on).update(status=DeadlineStatus.MET, closed_on=on, closed_by=by)
+    running.filter(due_on__lt=on).update(
+        status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
+    )
+
+
+def _open_deadlines(
+    machine: Machine, obj: models.Model, rules: tuple[DeadlineRule, ...] | list[DeadlineRule], *,
+    on: dt.date,
+) -> None:
+    new = []
+    for rule in rules:
+        due_on = rule.due(obj, on)
+        if due_on is not None:
+            new.append(
+                Deadline(
+                    subject_type=ContentType.objects.get_for_model(obj),
+                    subject_id=obj.pk,
+                    case_id=machine.case_of(obj),
+                    team_id=machine.team_of(obj),
+                    kind=rule.kind,
+                    due_on=due_on,
+                    opened_on=on,
+                )
+            )
+    if new:
+        # A step that reopens a kind (the next annual review) replaces the one still running.
+        _running(obj).filter(kind__in=[deadline.kind for deadline in new]).update(
+            status=DeadlineStatus.WAIVED, waiver_reason="Replaced by a newer deadline of the same kind."
+        )
+        Deadline.objects.bulk_create(new)
+
+
+def _queue_event(obj: models.Model, log: TransitionLog) -> None:
+    # robust: a failing receiver (a broker that is down) is logged and never undoes the change.
+    transaction.on_commit(
+        lambda: transition_committed.send(sender=type(obj), instance=obj, log=log), robust=True
+    )
+
+
+def deadline_waive(deadline: Deadline, *, by: User, reason: str) -> Deadline:
+    """Set aside a council-policy deadline; statutory ones take an exception instead."""
+    return _decide_deadline(deadline, by=by, reason=reason, waive=True)
+
+
+def deadline_record_exception(
+    deadline: Deadline, *, by: User, exception: str, reason: str
+) -> Deadline:
+    """Record a reg 10(4) exception: the deadline still counts, and reports show it apart."""
+    if exception not in StatutoryException.values:
+        raise InvalidParams({"exception": ["Choose one of the exceptions in regulation 10(4)."]})
+    return _decide_deadline(deadline, by=by, reason=reason, exception=exception)
+
+
+def _decide_deadline(
+    deadline: Deadline, *, by: User, reason: str, waive: bool = False, exception: str = ""
+) -> Deadline:
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted("Only a team manager can waive a deadline or record an exception.")
+    if not reason.strip():
+        raise InvalidParams({"reason": ["Enter the reason."]})
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if waive and registry.kind(locked.kind).statutory:
+            raise TransitionNotAllowed(
+                "A statutory deadline cannot be waived: record an exception instead."
+            )
+        if not waive and not registry.kind(locked.kind).statutory:
+            raise TransitionNotAllowed("Exceptions apply to statutory deadlines only.")
+        if locked.status == DeadlineStatus.WAIVED or (waive and locked.closed_on is not None):
+            raise TransitionNotAllowed("This deadline has already been closed.")
+        if waive:
+            locked.status = DeadlineStatus.WAIVED
+            locked.closed_on = clock.today()
+            locked.waiver_reason = reason
+        else:
+            locked.exception = exception
+        locked.save()
+        TransitionLog.objects.create(
+            subject_type=ContentType.objects.get_for_model(Deadline),
+            subject_id=locked.pk,
+            case_id=locked.case_id,
+            transition="waive" if waive else "record_exception",
+            source=deadline.status,
+            target=locked.status,
+            actor=by,
+            effective_on=clock.today(),
+            note=reason,
+            params={"kind": locked.kind, "exception": exception} if exception else {"kind": locked.kind},
+        )
+    return locked
+
+
+def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
+    """Mark every open deadline whose due day has passed as missed; safe to run any number of times."""
+    today = today or clock.today()
+    return Deadline.objects.filter(
+        Q(status=DeadlineStatus.OPEN) & Q(due_on__lt=today) & Q(closed_on__isnull=True)
+    ).update(status=DeadlineStatus.MISSED)
