@@ -24,7 +24,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/build/pathway.css: node_modules/.package-lock.json assets/build.mjs assets/scss/application.scss assets/pathway.js
 	npm run --silent build
 
-setup: $(STAMPS)/installed static/build/pathway.css
+staticfiles/pathway.css: $(STAMPS)/installed static/build/pathway.css
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+setup: $(STAMPS)/installed static/build/pathway.css staticfiles/pathway.css
 
 run: setup
 	$(PY) manage.py migrate --noinput

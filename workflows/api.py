@@ -45,10 +45,10 @@ def error_body(detail: str, code: str, fields: dict[str, Any] | None = None) -> 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error as `{"detail", "code", "fields"}` (DESIGN §8)."""
     if isinstance(exc, WorkflowError):
-        fields = exc.fields if isinstance(exc, InvalidParams) else {}
-        body = error_body(exc.detail, exc.code, fields)
-        if exc.reasons:
-            body["reasons"] = exc.reasons
+        if isinstance(exc, InvalidParams):
+            body = error_body(exc.detail, exc.code, exc.fields)
+        else:
+            body = error_body(exc.detail, exc.code) | {"reasons": exc.reasons}
         return Response(body, status=WORKFLOW_STATUS.get(type(exc), status.HTTP_409_CONFLICT))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -9,7 +9,7 @@ class WorkflowError(Exception):
     def __init__(self, detail: str, *, reasons: list[str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
-        self.reasons = reasons or []
+        self.reasons = reasons or [detail]
 
 
 class TransitionNotAllowed(WorkflowError):

@@ -62,7 +62,7 @@ def params_for(name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("name", "source"),
-    [(name, source) for name, sources in SOURCES.items() for source in sources],
+    [(name, source) for name, sources in SOURCES.items() for source in sorted(sources)],
 )
 def test_transition_is_allowed_from_each_source_state(
     name, source, team, practitioner, manager, second_manager
