@@ -41,7 +41,7 @@ def load_demo_accounts() -> int:
             )
             created += 1
         if role is not None:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
         if in_team:
             TeamMembership.objects.get_or_create(team=team, user=user)
     return created

@@ -1,0 +1,62 @@
+"""Sign in as each demo role in Chromium, land on that role's page, and check it with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from accounts.demo import DEMO_PASSWORD, load_demo_accounts
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = [
+    ("practitioner@example.org", "/caseload/", "My caseload"),
+    ("manager@example.org", "/team/", "Team dashboard"),
+    ("parent@example.org", "/my-child/", "My child"),
+    ("provider@example.org", "/provider/", "Bookings"),
+    ("commissioner@example.org", "/commissioning/", "Commissioning"),
+]
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_sign_in_page_has_no_accessibility_violations(page, live_server):
+    page.goto(f"{live_server.url}/sign-in/")
+
+    assert page.title().startswith("Sign in")
+    assert_accessible(page)
+
+
+def test_wrong_password_shows_the_error_summary_and_stays_accessible(page, live_server):
+    load_demo_accounts()
+
+    sign_in(page, live_server, "parent@example.org", "wrong-password")
+
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a correct email address and password." in summary.inner_text()
+    assert page.title().startswith("Error: Sign in")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(("email", "path", "heading"), ROLES)
+def test_each_demo_role_signs_in_and_lands_on_its_page(page, live_server, email, path, heading):
+    load_demo_accounts()
+
+    sign_in(page, live_server, email, DEMO_PASSWORD)
+
+    page.wait_for_url(f"{live_server.url}{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/sign-in/")
