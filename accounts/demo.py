@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import Role
 
-DEMO_PASSWORD = "pathway-demo"
+DEMO_PASSWORD = "pathway-demo"  # noqa: S105 - documented demo login, refused in production
 DEMO_TEAM = "Children with Disabilities Team"
 
 # email, full name, role (None for the superuser), member of the demo team

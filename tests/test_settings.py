@@ -21,7 +21,8 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
-    clean.pop("TEST_DATABASE_URL", None)
+    for inherited in ("TEST_DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        clean.pop(inherited, None)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -34,7 +35,9 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"]
+)
 def test_production_refuses_to_start_without_each_required_setting(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
 

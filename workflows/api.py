@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.models import User
 from workflows.errors import (
     InvalidParams,
     NotPermitted,
@@ -31,6 +32,8 @@ WORKFLOW_STATUS = {
     InvalidParams: status.HTTP_400_BAD_REQUEST,
 }
 
+# DRF's own wording for these is terse; people reading the API deserve a sentence.
+PLAIN_CODES = {"not_authenticated", "permission_denied", "not_found"}
 PLAIN_DETAIL = {
     status.HTTP_401_UNAUTHORIZED: "Sign in first: send a session cookie or an API token.",
     status.HTTP_403_FORBIDDEN: "You do not have permission to do this.",
@@ -58,25 +61,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        general = fields.get("non_field_errors") if isinstance(fields, dict) else None
+        fields: dict[str, Any] = (
+            dict(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
+        general = fields.get("non_field_errors")
         detail = str(general[0]) if general else "Check the highlighted fields and try again."
         response.data = error_body(detail, "invalid", fields)
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
-        detail = PLAIN_DETAIL.get(response.status_code) if code in {
-            "not_authenticated",
-            "permission_denied",
-            "not_found",
-        } else None
-        response.data = error_body(detail or str(exc.detail), code)
+        plain = PLAIN_DETAIL.get(response.status_code) if code in PLAIN_CODES else None
+        response.data = error_body(plain or str(exc.detail), code)
     return response
 
 
-class TransitionOptionSerializer(serializers.Serializer):
+class TransitionOptionSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     target = serializers.CharField()
     allowed = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -133,7 +134,9 @@ class TransitionsMixin:
         url_path=r"transitions/(?P<name>[a-z_]+)",
         url_name="apply-transition",
     )
-    def apply_transition(self, request: Request, pk: str | None = None, name: str = "") -> Response:
+    def apply_transition(
+        self, request: Request, pk: str | None = None, name: str = ""
+    ) -> Response:
         record = self.get_object()  # type: ignore[attr-defined]
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
@@ -142,7 +145,12 @@ class TransitionsMixin:
         if not isinstance(note, str):
             raise InvalidParams({"note": ["Enter the note as text."]})
         updated = transition(
-            record, name, by=request.user, note=note, on=params.pop("on", None), **params
+            record,
+            name,
+            by=cast(User, request.user),
+            note=note,
+            on=params.pop("on", None),
+            **params,
         )
         serializer = self.get_serializer(updated)  # type: ignore[attr-defined]
         return Response(serializer.data)

@@ -21,7 +21,9 @@ def transition_refusals(obj: models.Model, name: str, user: User) -> list[str]:
 
 
 def transition_label(fsm_transition: FSMTransition) -> str:
-    return str(fsm_transition.custom.get("label") or fsm_transition.name.replace("_", " ").capitalize())
+    return str(
+        fsm_transition.custom.get("label") or fsm_transition.name.replace("_", " ").capitalize()
+    )
 
 
 def wrong_state_reason(machine: Machine, name: str, source: str) -> str:

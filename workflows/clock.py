@@ -46,8 +46,6 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-
-
 def add_days(start: dt.date, days: int) -> dt.date:
     return start + dt.timedelta(days=days)
 

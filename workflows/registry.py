@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django_fsm import FSMFieldMixin
@@ -52,8 +52,9 @@ class Machine:
     @property
     def field(self) -> FSMFieldMixin:
         state_field = self.model._meta.get_field(self.field_name)
-        assert isinstance(state_field, FSMFieldMixin)
-        return state_field
+        if not isinstance(state_field, FSMFieldMixin):
+            raise TypeError(f"{self.model.__name__}.{self.field_name} is not a django-fsm field")
+        return cast(FSMFieldMixin, state_field)
 
     @property
     def label(self) -> str:
@@ -63,11 +64,15 @@ class Machine:
         """Every (source, transition) pair of the machine, in declaration order."""
         yield from self.field.get_all_transitions(self.model)
 
-    def names(self) -> list[str]:
-        seen: dict[str, None] = {}
+    def first_transitions(self) -> dict[str, FSMTransition]:
+        """Each transition name with its first (source, target) pair, in declaration order."""
+        first: dict[str, FSMTransition] = {}
         for item in self.transitions():
-            seen.setdefault(item.name, None)
-        return list(seen)
+            first.setdefault(item.name, item)
+        return first
+
+    def names(self) -> list[str]:
+        return list(self.first_transitions())
 
     def transition_from(self, state: str, name: str) -> FSMTransition | None:
         method = getattr(self.model, name, None)
@@ -78,7 +83,7 @@ class Machine:
         return found
 
     def any_transition(self, name: str) -> FSMTransition | None:
-        return next((item for item in self.transitions() if item.name == name), None)
+        return self.first_transitions().get(name)
 
     def state_label(self, state: str) -> str:
         return str(dict(self.field.flatchoices).get(state, state))
@@ -100,7 +105,9 @@ class Registry:
         try:
             return self.machines[model]
         except KeyError:
-            raise LookupError(f"{model.__name__} has no machine registered with workflows") from None
+            raise LookupError(
+                f"{model.__name__} has no machine registered with workflows"
+            ) from None
 
     def kind(self, kind: str) -> DeadlineKind:
         return self.deadline_kinds.get(kind) or DeadlineKind(kind, kind.replace("_", " "), True)

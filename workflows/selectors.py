@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from accounts.models import User
+from workflows.checks import transition_label, transition_refusals
 from workflows.models import Deadline, TransitionLog
 from workflows.registry import registry
-from workflows.checks import transition_label, transition_refusals
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,8 @@ def transition_options(obj: models.Model, user: User) -> list[TransitionOption]:
     machine = registry.machine_for(type(obj))
     state = getattr(obj, machine.field_name)
     options = []
-    for name in machine.names():
-        fsm_transition = machine.transition_from(state, name) or machine.any_transition(name)
-        assert fsm_transition is not None
+    for name, first in machine.first_transitions().items():
+        fsm_transition = machine.transition_from(state, name) or first
         reasons = transition_refusals(obj, name, user)
         options.append(
             TransitionOption(

@@ -41,8 +41,9 @@ def transition(
 ) -> M:
     """Apply transition `name` to `obj` as `by`, effective on `on` (default today).
 
-    Returns the updated record as read under the lock; `obj` itself is left as it was. Raises `UnknownTransition`,
-    `TransitionNotAllowed` (wrong state, unmet condition), `NotPermitted` or `InvalidParams`.
+    Returns the updated record as read under the lock; `obj` itself is left as it was.
+    Raises `UnknownTransition`, `TransitionNotAllowed` (wrong state, unmet condition),
+    `NotPermitted` or `InvalidParams`.
     """
     machine = registry.machine_for(type(obj))
     if name not in machine.names():
@@ -60,7 +61,9 @@ def transition(
         if unmet:
             raise TransitionNotAllowed(unmet[0], reasons=unmet)
         effective_on = _effective_date(locked, on)
-        cleaned = _clean_params(fsm_transition, locked, by=by, on=effective_on, note=note, **params)
+        cleaned = _clean_params(
+            fsm_transition, locked, by=by, on=effective_on, note=note, **params
+        )
 
         getattr(locked, name)(by=by, on=effective_on, note=note, **cleaned)
         locked.save()
@@ -83,7 +86,9 @@ def transition(
     return locked
 
 
-def record_created(obj: models.Model, *, by: User, on: dt.date | None = None, note: str = "") -> None:
+def record_created(
+    obj: models.Model, *, by: User, on: dt.date | None = None, note: str = ""
+) -> None:
     """Audit the creation of a record with a machine and open the deadlines its creation starts.
 
     Call it inside the service that creates the record, in the same transaction.
@@ -111,18 +116,22 @@ def _not_in_future(on: dt.date) -> dt.date:
     return on
 
 
-def _effective_date(obj: models.Model, on: dt.date | str | None) -> dt.date:
+def _as_date(on: object) -> dt.date:
     if on is None or on == "":
-        on = clock.today()
-    elif not isinstance(on, dt.date):
-        if not isinstance(on, str):
-            raise InvalidParams({"on": ["Enter the date as text, like 2026-03-27."]})
-        try:
-            on = forms.DateField().clean(on)
-        except ValidationError:
-            raise InvalidParams({"on": ["Enter a real date, like 2026-03-27."]}) from None
-    assert isinstance(on, dt.date)
-    on = _not_in_future(on)
+        return clock.today()
+    if isinstance(on, dt.date):
+        return on
+    if not isinstance(on, str):
+        raise InvalidParams({"on": ["Enter the date as text, like 2026-03-27."]})
+    try:
+        parsed: dt.date = forms.DateField().clean(on)
+    except ValidationError:
+        raise InvalidParams({"on": ["Enter a real date, like 2026-03-27."]}) from None
+    return parsed
+
+
+def _effective_date(obj: models.Model, on: object) -> dt.date:
+    on = _not_in_future(_as_date(on))
     previous = (
         TransitionLog.objects.filter(
             subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
@@ -174,13 +183,14 @@ def _close_deadlines(obj: models.Model, kinds: list[str], *, on: dt.date, by: st
     running = _running(obj).filter(kind__in=kinds)
     # Two updates, not a loop: met or missed is decided by the effective date against due_on.
     running.filter(due_on__gte=on).update(status=DeadlineStatus.MET, closed_on=on, closed_by=by)
-    running.filter(due_on__lt=on).update(
-        status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
-    )
+    running.filter(due_on__lt=on).update(status=DeadlineStatus.MISSED, closed_on=on, closed_by=by)
 
 
 def _open_deadlines(
-    machine: Machine, obj: models.Model, rules: tuple[DeadlineRule, ...] | list[DeadlineRule], *,
+    machine: Machine,
+    obj: models.Model,
+    rules: tuple[DeadlineRule, ...] | list[DeadlineRule],
+    *,
     on: dt.date,
 ) -> None:
     new = []
@@ -201,7 +211,8 @@ def _open_deadlines(
     if new:
         # A step that reopens a kind (the next annual review) replaces the one still running.
         _running(obj).filter(kind__in=[deadline.kind for deadline in new]).update(
-            status=DeadlineStatus.WAIVED, waiver_reason="Replaced by a newer deadline of the same kind."
+            status=DeadlineStatus.WAIVED,
+            waiver_reason="Replaced by a newer deadline of the same kind.",
         )
         Deadline.objects.bulk_create(new)
 
@@ -261,13 +272,15 @@ def _decide_deadline(
             actor=by,
             effective_on=clock.today(),
             note=reason,
-            params={"kind": locked.kind, "exception": exception} if exception else {"kind": locked.kind},
+            params={"kind": locked.kind, "exception": exception}
+            if exception
+            else {"kind": locked.kind},
         )
     return locked
 
 
 def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
-    """Mark every open deadline whose due day has passed as missed; safe to run any number of times."""
+    """Mark open deadlines whose due day has passed as missed; safe to run any number of times."""
     today = today or clock.today()
     return Deadline.objects.filter(
         Q(status=DeadlineStatus.OPEN) & Q(due_on__lt=today) & Q(closed_on__isnull=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -29,7 +29,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be the database, which the signed-in user needs.
     page = loader.get_template("500.html").render(
-        {"service_name": settings.PATHWAY_SERVICE_NAME, "council_name": settings.PATHWAY_COUNCIL_NAME}
+        {
+            "service_name": settings.PATHWAY_SERVICE_NAME,
+            "council_name": settings.PATHWAY_COUNCIL_NAME,
+        }
     )
     return HttpResponse(page, status=500)
 

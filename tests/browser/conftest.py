@@ -24,7 +24,9 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    return require_binary("chromium", suite="browser", candidates=("chromium-browser", "google-chrome"))
+    return require_binary(
+        "chromium", suite="browser", candidates=("chromium-browser", "google-chrome")
+    )
 
 
 @pytest.fixture(scope="session")

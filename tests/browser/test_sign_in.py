@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 
@@ -43,9 +46,9 @@ def test_wrong_password_shows_the_error_summary_and_stays_accessible(page, live_
     sign_in(page, live_server, "parent@example.org", "wrong-password")
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter a correct email address and password." in summary.inner_text()
-    assert page.title().startswith("Error: Sign in")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter a correct email address and password.")
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
     assert_accessible(page)
 
 
@@ -56,7 +59,7 @@ def test_each_demo_role_signs_in_and_lands_on_its_page(page, live_server, email,
     sign_in(page, live_server, email, DEMO_PASSWORD)
 
     page.wait_for_url(f"{live_server.url}{path}")
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/sign-in/")

@@ -1,8 +1,8 @@
 """A small machine, defined only in the tests, that exercises every feature of the engine.
 
-    draft ──submit──▶ submitted ──approve──▶ approved
-      │                  │ └──────refuse──▶ refused
-      └────withdraw──────┴───────────────▶ withdrawn
+draft ──submit──▶ submitted ──approve──▶ approved
+  │                  │ └──────refuse──▶ refused
+  └────withdraw──────┴───────────────▶ withdrawn
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ class Errand(FSMModelMixin, models.Model):
 
     class Meta:
         verbose_name = "errand"
+
+    def __str__(self) -> str:
+        return self.title
 
     @transition(
         field=status,
@@ -120,7 +123,9 @@ def register() -> None:
             case_of=lambda errand: errand.case_number,
             team_of=lambda errand: errand.team_id,
             opens_on_create=(
-                DeadlineRule("errand_first_look", lambda errand, on: clock.add_working_days(on, 1)),
+                DeadlineRule(
+                    "errand_first_look", lambda errand, on: clock.add_working_days(on, 1)
+                ),
             ),
         )
     )

@@ -1,4 +1,4 @@
-"""A real redis-server and a real Celery worker process, started per test session (per xdist worker)."""
+"""A real redis-server and a real Celery worker process, started by the tests themselves."""
 
 from __future__ import annotations
 
@@ -42,8 +42,19 @@ def redis_url() -> Iterator[str]:
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="pathway-redis-")
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", workdir],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
         stdout=subprocess.DEVNULL,
     )
     client = redis.Redis(port=port)
@@ -82,19 +93,37 @@ def celery_worker(redis_url: str, transactional_db: None) -> Iterator[Celery]:
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "--hostname", f"pathway-test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"pathway-test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     client = Celery("pathway-test-client", broker=f"{redis_url}/0", backend=f"{redis_url}/1")
 
     def worker_ready() -> bool:
         if worker.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited: {worker.stdout.read() if worker.stdout else ''}")
+            raise RuntimeError(
+                f"the Celery worker exited: {worker.stdout.read() if worker.stdout else ''}"
+            )
         try:
             return bool(client.control.ping(timeout=0.5))
-        except Exception:  # noqa: BLE001 - the broker may still be starting
+        except Exception:
             return False
 
     try:

@@ -1,4 +1,4 @@
-"""Periodic work runs in a real Celery worker, through a real Redis broker, on the same database."""
+"""Periodic work runs in a real Celery worker, through a real Redis broker."""
 
 from __future__ import annotations
 

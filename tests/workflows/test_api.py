@@ -35,7 +35,11 @@ def test_transitions_list_says_what_is_allowed_and_why_not(errand, practitioner)
     assert response.status_code == 200
     by_name = {option["name"]: option for option in response.json()}
     assert by_name["submit"] == {
-        "name": "submit", "label": "Submit", "target": "submitted", "allowed": True, "reasons": [],
+        "name": "submit",
+        "label": "Submit",
+        "target": "submitted",
+        "allowed": True,
+        "reasons": [],
     }
     assert by_name["approve"]["allowed"] is False
     assert by_name["approve"]["reasons"] == [
@@ -134,10 +138,16 @@ def test_another_teams_record_answers_404_like_a_missing_one(errand, other_team)
     client = client_for(outsider)
 
     theirs = client.post(url(errand, "submit/"), {}, format="json")
-    missing = client.post(f"/api/test/errands/{errand.pk + 999}/transitions/submit/", {}, format="json")
+    missing = client.post(
+        f"/api/test/errands/{errand.pk + 999}/transitions/submit/", {}, format="json"
+    )
 
     assert theirs.status_code == missing.status_code == 404
-    assert theirs.json() == missing.json() == {"detail": "Not found.", "code": "not_found", "fields": {}}
+    assert (
+        theirs.json()
+        == missing.json()
+        == {"detail": "Not found.", "code": "not_found", "fields": {}}
+    )
     assert Errand.objects.get().status == State.DRAFT
 
 

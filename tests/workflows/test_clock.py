@@ -36,8 +36,19 @@ def test_one_working_day_after_friday_18_december_2026_is_monday_21st():
 
 @pytest.mark.parametrize(
     "day",
-    [D(2026, 1, 1), D(2026, 4, 3), D(2026, 4, 6), D(2026, 5, 4), D(2026, 5, 25), D(2026, 8, 31),
-     D(2026, 12, 25), D(2026, 12, 28), D(2027, 3, 26), D(2027, 3, 29), D(2027, 12, 27)],
+    [
+        D(2026, 1, 1),
+        D(2026, 4, 3),
+        D(2026, 4, 6),
+        D(2026, 5, 4),
+        D(2026, 5, 25),
+        D(2026, 8, 31),
+        D(2026, 12, 25),
+        D(2026, 12, 28),
+        D(2027, 3, 26),
+        D(2027, 3, 29),
+        D(2027, 12, 27),
+    ],
 )
 def test_england_and_wales_bank_holidays_are_not_working_days(day):
     assert clock.is_bank_holiday(day)

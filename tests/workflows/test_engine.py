@@ -1,4 +1,4 @@
-"""The engine on the test machine of tests/engine: state, permission, audit, deadlines, atomicity."""
+"""The engine on the machine of tests/engine: state, permission, audit, deadlines, atomicity."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db import transaction
 import workflows
 from accounts.roles import Role
 from tests.engine.models import Errand, State
-from tests.factories import UserFactory, staff
+from tests.factories import UserFactory
 from workflows import services
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
@@ -78,7 +78,12 @@ def test_transition_is_allowed_from_each_source_state(
 
 @pytest.mark.parametrize(
     ("name", "source"),
-    [(name, state) for name, sources in SOURCES.items() for state in ALL_STATES if state not in sources],
+    [
+        (name, state)
+        for name, sources in SOURCES.items()
+        for state in ALL_STATES
+        if state not in sources
+    ],
 )
 def test_transition_is_refused_from_every_other_state(
     name, source, team, practitioner, manager, second_manager
@@ -165,7 +170,11 @@ def test_audit_row_records_who_what_when_and_why(team, manager):
     errand = errand_in(State.SUBMITTED, team)
 
     workflows.transition(
-        errand, "refuse", by=manager, note="Panel of 15 Dec", on=dt.date(2026, 12, 15),
+        errand,
+        "refuse",
+        by=manager,
+        note="Panel of 15 Dec",
+        on=dt.date(2026, 12, 15),
         reason="Needs met by universal services",
     )
 
@@ -197,7 +206,9 @@ def test_effective_date_cannot_be_in_the_future(team, practitioner):
     assert not TransitionLog.objects.exists()
 
 
-def test_effective_date_cannot_be_before_the_previous_transition(team, practitioner, second_manager):
+def test_effective_date_cannot_be_before_the_previous_transition(
+    team, practitioner, second_manager
+):
     errand = errand_in(State.DRAFT, team)
     workflows.transition(errand, "submit", by=practitioner, on=dt.date(2026, 12, 10))
 
@@ -238,7 +249,9 @@ def test_deadline_met_when_closed_on_its_due_date(team, practitioner, second_man
     deadline = Deadline.objects.get(kind="errand_decision")
     assert deadline.due_on == dt.date(2026, 12, 11)
     assert (deadline.status, deadline.closed_on, deadline.closed_by) == (
-        DeadlineStatus.MET, dt.date(2026, 12, 11), "approve",
+        DeadlineStatus.MET,
+        dt.date(2026, 12, 11),
+        "approve",
     )
     assert Deadline.objects.get(kind="errand_review").due_on == dt.date(2027, 12, 11)
 
@@ -365,7 +378,10 @@ def test_waiving_a_council_policy_deadline_needs_a_manager_and_a_reason(
         services.deadline_waive(review, by=manager, reason="  ")
     waived = services.deadline_waive(review, by=manager, reason="Family moved out of area")
 
-    assert (waived.status, waived.waiver_reason) == (DeadlineStatus.WAIVED, "Family moved out of area")
+    assert (waived.status, waived.waiver_reason) == (
+        DeadlineStatus.WAIVED,
+        "Family moved out of area",
+    )
     assert TransitionLog.objects.filter(transition="waive", actor=manager).count() == 1
 
 

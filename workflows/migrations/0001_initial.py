@@ -7,59 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("accounts", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('case_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(max_length=40)),
-                ('due_on', models.DateField()),
-                ('opened_on', models.DateField(help_text='The effective date of the step that opened it.')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('missed', 'Missed'), ('waived', 'Waived')], default='open', max_length=10)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('closed_by', models.CharField(blank=True, help_text='The closing transition.', max_length=60)),
-                ('exception', models.CharField(blank=True, choices=[('setting_closed', 'The setting was closed for 4 weeks or more'), ('exceptional_circumstances', 'Exceptional personal circumstances of the child or family'), ('away_from_area', 'The family was away from the area for 4 weeks or more')], max_length=40)),
-                ('waiver_reason', models.TextField(blank=True)),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("case_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("kind", models.CharField(max_length=40)),
+                ("due_on", models.DateField()),
+                (
+                    "opened_on",
+                    models.DateField(help_text="The effective date of the step that opened it."),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("met", "Met"),
+                            ("missed", "Missed"),
+                            ("waived", "Waived"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "closed_by",
+                    models.CharField(
+                        blank=True, help_text="The closing transition.", max_length=60
+                    ),
+                ),
+                (
+                    "exception",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("setting_closed", "The setting was closed for 4 weeks or more"),
+                            (
+                                "exceptional_circumstances",
+                                "Exceptional personal circumstances of the child or family",
+                            ),
+                            (
+                                "away_from_area",
+                                "The family was away from the area for 4 weeks or more",
+                            ),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("waiver_reason", models.TextField(blank=True)),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['status', 'due_on'], name='deadline_status_due'), models.Index(fields=['case_id', 'due_on'], name='deadline_case_due'), models.Index(fields=['subject_type', 'subject_id', 'kind'], name='deadline_subject')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('closed_on__isnull', True), models.Q(('status', 'waived'), _negated=True)), fields=('subject_type', 'subject_id', 'kind'), name='one_running_deadline_per_kind')],
+                "ordering": ["due_on", "id"],
+                "indexes": [
+                    models.Index(fields=["status", "due_on"], name="deadline_status_due"),
+                    models.Index(fields=["case_id", "due_on"], name="deadline_case_due"),
+                    models.Index(
+                        fields=["subject_type", "subject_id", "kind"], name="deadline_subject"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("closed_on__isnull", True),
+                            models.Q(("status", "waived"), _negated=True),
+                        ),
+                        fields=("subject_type", "subject_id", "kind"),
+                        name="one_running_deadline_per_kind",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TransitionLog',
+            name="TransitionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('case_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('transition', models.CharField(max_length=60)),
-                ('source', models.CharField(blank=True, max_length=40)),
-                ('target', models.CharField(blank=True, max_length=40)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('effective_on', models.DateField(help_text='The date the change really happened.')),
-                ('note', models.TextField(blank=True)),
-                ('params', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions_made', to=settings.AUTH_USER_MODEL)),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("case_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("transition", models.CharField(max_length=60)),
+                ("source", models.CharField(blank=True, max_length=40)),
+                ("target", models.CharField(blank=True, max_length=40)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "effective_on",
+                    models.DateField(help_text="The date the change really happened."),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "params",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id', 'at'], name='log_subject_at'), models.Index(fields=['case_id', 'at'], name='log_case_at')],
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id", "at"], name="log_subject_at"
+                    ),
+                    models.Index(fields=["case_id", "at"], name="log_case_at"),
+                ],
             },
         ),
     ]

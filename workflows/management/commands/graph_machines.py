@@ -12,13 +12,19 @@ from workflows.registry import Machine, registry
 def machine_dot(machine: Machine) -> str:
     """One machine as a Graphviz digraph: states as nodes, transitions as labelled edges."""
     name = machine.model.__name__
-    lines = [f"digraph {name} {{", "  rankdir=LR;", '  node [shape=box, style=rounded, fontname="Arial"];']
+    lines = [
+        f"digraph {name} {{",
+        "  rankdir=LR;",
+        '  node [shape=box, style=rounded, fontname="Arial"];',
+    ]
     initial = machine.field.get_default()
     for state, label in machine.field.flatchoices:
         shape = ", peripheries=2" if state == initial else ""
         lines.append(f'  "{state}" [label="{label}"{shape}];')
     for item in machine.transitions():
-        sources = list(machine.field.flatchoices) if item.source in {"*", "+"} else [(item.source, "")]
+        sources = (
+            list(machine.field.flatchoices) if item.source in {"*", "+"} else [(item.source, "")]
+        )
         for source, _ in sources:
             if item.source == "+" and source == item.target:
                 continue
