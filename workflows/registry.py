@@ -8,7 +8,8 @@ when it is created. Each transition declares the rest in its django-fsm-2 `custo
         "label": "Accept referral",               # shown on buttons and in the API
         "params": {"reason": forms.CharField()},  # cleaned before the method runs
         "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
-        "closes": ["referral_decision"],          # open deadlines of these kinds are closed
+        "closes": ["referral_decision"],          # open deadlines of these kinds are closed,
+                                                  # or Satisfied("kind"): closed as met
     }
 """
 
@@ -26,10 +27,21 @@ from django_fsm import Transition as FSMTransition
 
 @dataclass(frozen=True)
 class DeadlineKind:
+    """What a kind of deadline is. `council_duty=False` marks a time given to someone else (the
+    family's 15 days to comment): it is never marked missed against the council."""
+
     kind: str
     label: str
     statutory: bool
     source: str = ""
+    council_duty: bool = True
+
+
+@dataclass(frozen=True)
+class Satisfied:
+    """In a transition's "closes": the deadline is no longer needed, so it closes as met."""
+
+    kind: str
 
 
 @dataclass(frozen=True)

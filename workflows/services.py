@@ -24,7 +24,7 @@ from workflows import clock
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
-from workflows.registry import DeadlineRule, Machine, registry
+from workflows.registry import DeadlineRule, Machine, Satisfied, registry
 from workflows.signals import transition_committed
 
 M = TypeVar("M", bound=models.Model)
@@ -80,7 +80,7 @@ def transition(
             note=note,
             params=cleaned,
         )
-        _close_deadlines(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
+        deadlines_close(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
         _open_deadlines(machine, locked, fsm_transition.custom.get("opens", ()), on=effective_on)
         _queue_event(locked, log)
     return locked
@@ -177,13 +177,33 @@ def _running(obj: models.Model) -> models.QuerySet[Deadline]:
     ).exclude(status=DeadlineStatus.WAIVED)
 
 
-def _close_deadlines(obj: models.Model, kinds: list[str], *, on: dt.date, by: str) -> None:
-    if not kinds:
-        return
-    running = _running(obj).filter(kind__in=kinds)
-    # Two updates, not a loop: met or missed is decided by the effective date against due_on.
-    running.filter(due_on__gte=on).update(status=DeadlineStatus.MET, closed_on=on, closed_by=by)
-    running.filter(due_on__lt=on).update(status=DeadlineStatus.MISSED, closed_on=on, closed_by=by)
+def deadlines_close(
+    obj: models.Model,
+    closes: list[str | Satisfied] | tuple[str | Satisfied, ...],
+    *,
+    on: dt.date,
+    by: str,
+) -> None:
+    """Close the record's running deadlines of these kinds, as of the effective date `on`.
+
+    Met when `on` is on or before `due_on`, missed when later; a `Satisfied` kind is met whatever
+    the date, because the step made it unnecessary. Call it inside the caller's transaction.
+    """
+    kinds = [item for item in closes if isinstance(item, str)]
+    satisfied = [item.kind for item in closes if isinstance(item, Satisfied)]
+    running = _running(obj)
+    if satisfied:
+        running.filter(kind__in=satisfied).update(
+            status=DeadlineStatus.MET, closed_on=on, closed_by=by
+        )
+    if kinds:
+        # Two updates, not a loop: met or missed is decided by the effective date against due_on.
+        running.filter(kind__in=kinds, due_on__gte=on).update(
+            status=DeadlineStatus.MET, closed_on=on, closed_by=by
+        )
+        running.filter(kind__in=kinds, due_on__lt=on).update(
+            status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
+        )
 
 
 def _open_deadlines(
@@ -224,6 +244,36 @@ def _queue_event(obj: models.Model, log: TransitionLog) -> None:
     )
 
 
+def audit(
+    obj: models.Model,
+    action: str,
+    *,
+    by: User,
+    note: str = "",
+    case_id: int | None = None,
+    source: str = "",
+    target: str = "",
+    params: dict[str, Any] | None = None,
+) -> TransitionLog:
+    """Record in the audit log a change that is not a transition (a waiver, a consent override).
+
+    Call it inside the transaction of the change, so that the row exists exactly when the change
+    does.
+    """
+    return TransitionLog.objects.create(
+        subject_type=ContentType.objects.get_for_model(obj),
+        subject_id=obj.pk,
+        case_id=case_id,
+        transition=action,
+        source=source,
+        target=target,
+        actor=by,
+        effective_on=clock.today(),
+        note=note,
+        params=params or {},
+    )
+
+
 def deadline_waive(deadline: Deadline, *, by: User, reason: str) -> Deadline:
     """Set aside a council-policy deadline; statutory ones take an exception instead."""
     return _decide_deadline(deadline, by=by, reason=reason, waive=True)
@@ -261,20 +311,17 @@ def _decide_deadline(
             locked.waiver_reason = reason
         else:
             locked.exception = exception
+            locked.waiver_reason = reason
         locked.save()
-        TransitionLog.objects.create(
-            subject_type=ContentType.objects.get_for_model(Deadline),
-            subject_id=locked.pk,
+        audit(
+            locked,
+            "waive" if waive else "record_exception",
+            by=by,
+            note=reason,
             case_id=locked.case_id,
-            transition="waive" if waive else "record_exception",
             source=deadline.status,
             target=locked.status,
-            actor=by,
-            effective_on=clock.today(),
-            note=reason,
-            params={"kind": locked.kind, "exception": exception}
-            if exception
-            else {"kind": locked.kind},
+            params={"kind": locked.kind, "exception": exception},
         )
     return locked
 
@@ -282,6 +329,11 @@ def _decide_deadline(
 def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
     """Mark open deadlines whose due day has passed as missed; safe to run any number of times."""
     today = today or clock.today()
-    return Deadline.objects.filter(
-        Q(status=DeadlineStatus.OPEN) & Q(due_on__lt=today) & Q(closed_on__isnull=True)
-    ).update(status=DeadlineStatus.MISSED)
+    not_ours = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
+    return (
+        Deadline.objects.filter(
+            Q(status=DeadlineStatus.OPEN) & Q(due_on__lt=today) & Q(closed_on__isnull=True)
+        )
+        .exclude(kind__in=not_ours)
+        .update(status=DeadlineStatus.MISSED)
+    )

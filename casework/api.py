@@ -1,0 +1,510 @@
+"""Casework API (DESIGN §10): thin viewsets over casework selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from accounts.models import User
+from casework import selectors, services
+from casework.models import (
+    Assessment,
+    Case,
+    Child,
+    EHCPlan,
+    FamilyMember,
+    Referral,
+    Review,
+)
+from casework.services import PLAN_EDITABLE_FIELDS
+from workflows.api import TransitionsMixin
+from workflows.models import Deadline, TransitionLog
+from workflows.services import deadline_record_exception, deadline_waive
+
+
+def acting_user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+class AccessLoggedRetrieveMixin:
+    """Writes the access log for every staff read of one child-level record."""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()  # type: ignore[attr-defined]
+        child_id = record.pk if isinstance(record, Child) else record_child_id(record)
+        services.access_record(by=acting_user(request), child_id=child_id, record=record, via="api")
+        return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
+
+
+def record_child_id(record: Any) -> int:
+    if isinstance(record, Review):
+        return record.child.pk
+    return int(record.child_id)
+
+
+class ChildSerializer(serializers.ModelSerializer[Child]):
+    age = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Child
+        fields = [
+            "id", "given_name", "family_name", "date_of_birth", "age", "nhs_number", "upn",
+            "gender", "ethnicity", "primary_need", "disabilities", "postcode", "ward", "team",
+        ]
+        read_only_fields = ["id", "age", "team"]
+
+    def validate_disabilities(self, value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise serializers.ValidationError("Give the disabilities as a list of words.")
+        return value
+
+
+class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
+    class Meta:
+        model = FamilyMember
+        fields = [
+            "id", "child", "name", "relationship", "email", "phone", "address",
+            "has_parental_responsibility",
+        ]
+        read_only_fields = ["id", "child"]
+
+
+class ChildFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="family_name", lookup_expr="icontains")
+
+    class Meta:
+        model = Child
+        fields = ["primary_need", "team"]
+
+
+class ChildViewSet(
+    AccessLoggedRetrieveMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Child],
+):
+    serializer_class = ChildSerializer
+    queryset = Child.objects.none()
+    filterset_class = ChildFilter
+
+    def get_queryset(self) -> QuerySet[Child]:
+        return selectors.children_visible_to(acting_user(self.request)).order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Child]) -> None:
+        serializer.instance = services.child_create(
+            by=acting_user(self.request), **serializer.validated_data
+        )
+
+    @extend_schema(request=FamilyMemberSerializer, responses=FamilyMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="family-members")
+    def family_members(self, request: Request, pk: str | None = None) -> Response:
+        child = self.get_object()
+        if request.method == "POST":
+            serializer = FamilyMemberSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            member = services.family_member_add(
+                by=acting_user(request), child=child, **serializer.validated_data
+            )
+            return Response(FamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        members = child.family_members.all()
+        return Response(FamilyMemberSerializer(members, many=True).data)
+
+
+class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none(), write_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "child", "case", "received_on", "source", "reason", "consent_to_share",
+            "consent_given_by", "consent_recorded_on",
+        ]
+        read_only_fields = ["id", "case"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            scoped = selectors.children_visible_to(cast(User, request.user))
+            cast(serializers.PrimaryKeyRelatedField, fields["child"]).queryset = scoped
+        return fields
+
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["child"] = instance.case.child_id
+        return data
+
+
+class ReferralViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Referral],
+):
+    serializer_class = ReferralSerializer
+    queryset = Referral.objects.none()
+    filterset_fields = ["case"]
+
+    def get_queryset(self) -> QuerySet[Referral]:
+        cases = selectors.cases_visible_to(acting_user(self.request))
+        return Referral.objects.filter(case__in=cases).select_related("case").order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Referral]) -> None:
+        serializer.instance = services.referral_receive(
+            by=acting_user(self.request), **serializer.validated_data
+        )
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    child_name = serializers.CharField(source="child.full_name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "child", "child_name", "team", "lead_professional", "status", "opened_on",
+            "closed_on", "closure_reason", "consent_override_reason", "handover_on",
+        ]
+        read_only_fields = fields
+
+
+class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
+    subject_type = serializers.CharField(source="subject_type.model")
+    actor = serializers.CharField(source="actor.get_full_name")
+
+    class Meta:
+        model = TransitionLog
+        fields = [
+            "id", "subject_type", "subject_id", "transition", "source", "target", "actor", "at",
+            "effective_on", "note", "params",
+        ]
+        read_only_fields = fields
+
+
+class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
+    subject_type = serializers.CharField(source="subject_type.model", read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id", "kind", "due_on", "status", "closed_on", "opened_on", "subject_type",
+            "subject_id", "case_id", "exception", "waiver_reason",
+        ]
+        read_only_fields = fields
+
+
+class CaseFilter(django_filters.FilterSet):
+    class Meta:
+        model = Case
+        fields = ["status", "child", "team", "lead_professional"]
+
+
+class CaseViewSet(
+    AccessLoggedRetrieveMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet[Case]
+):
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return (
+            selectors.cases_visible_to(acting_user(self.request))
+            .select_related("child")
+            .order_by("pk")
+        )
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        return Response(HistorySerializer(selectors.case_history(case), many=True).data)
+
+    @extend_schema(responses=DeadlineSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def deadlines(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        rows = selectors.case_deadlines(case).select_related("subject_type")
+        return Response(DeadlineSerializer(rows, many=True).data)
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "case", "started_on", "completed_on", "outcome", "summary_of_needs"]
+        read_only_fields = ["id"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            cases = selectors.cases_visible_to(cast(User, request.user))
+            cast(serializers.PrimaryKeyRelatedField, fields["case"]).queryset = cases
+        return fields
+
+
+class AssessmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Assessment],
+):
+    serializer_class = AssessmentSerializer
+    queryset = Assessment.objects.none()
+    filterset_fields = ["case"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        cases = selectors.cases_visible_to(acting_user(self.request))
+        return Assessment.objects.filter(case__in=cases).order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Assessment]) -> None:
+        data = serializer.validated_data
+        assessment = services.assessment_start(
+            by=acting_user(self.request), case=data["case"], started_on=data["started_on"]
+        )
+        if data.get("completed_on") or data.get("outcome") or data.get("summary_of_needs"):
+            assessment = services.assessment_record(
+                by=acting_user(self.request),
+                assessment=assessment,
+                completed_on=data.get("completed_on"),
+                outcome=data.get("outcome", ""),
+                summary_of_needs=data.get("summary_of_needs", ""),
+            )
+        serializer.instance = assessment
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Assessment]) -> None:
+        current = cast(Assessment, serializer.instance)
+        data = serializer.validated_data
+        serializer.instance = services.assessment_record(
+            by=acting_user(self.request),
+            assessment=current,
+            completed_on=data.get("completed_on", current.completed_on),
+            outcome=data.get("outcome", current.outcome),
+            summary_of_needs=data.get("summary_of_needs", current.summary_of_needs),
+        )
+
+
+class EHCPlanSerializer(serializers.ModelSerializer[EHCPlan]):
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+
+    class Meta:
+        model = EHCPlan
+        fields = [
+            "id", "child", "case", "status", "requested_on", "requested_by",
+            "assessment_decision_on", "draft_issued_on", "family_comments_received_on",
+            "family_comments", "first_final_issued_on", "last_final_issued_on", "being_amended",
+            "decision_reason", "exception_reason", *PLAN_EDITABLE_FIELDS,
+        ]
+        read_only_fields = [
+            "id", "case", "status", "assessment_decision_on", "draft_issued_on",
+            "family_comments_received_on", "family_comments", "first_final_issued_on",
+            "last_final_issued_on", "being_amended", "decision_reason", "exception_reason",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            children = selectors.children_visible_to(cast(User, request.user))
+            cast(serializers.PrimaryKeyRelatedField, fields["child"]).queryset = children
+        if self.instance is not None:
+            for name in ("child", "requested_on", "requested_by"):
+                fields[name].read_only = True
+        return fields
+
+
+class PlanCommentSerializer(serializers.Serializer[Any]):
+    comments = serializers.CharField(max_length=20_000)
+
+
+class EHCPlanViewSet(
+    AccessLoggedRetrieveMixin,
+    TransitionsMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[EHCPlan],
+):
+    serializer_class = EHCPlanSerializer
+    queryset = EHCPlan.objects.none()
+    filterset_fields = ["child", "status", "case"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[EHCPlan]:
+        return selectors.plans_visible_to(acting_user(self.request)).order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.plan_request(
+            by=acting_user(self.request),
+            child=data["child"],
+            requested_on=data["requested_on"],
+            requested_by=data["requested_by"],
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
+        serializer.instance = services.plan_update(
+            by=acting_user(self.request),
+            plan=cast(EHCPlan, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=PlanCommentSerializer, responses=EHCPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        serializer = PlanCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.plan_comment(
+            by=acting_user(request), plan=plan, comments=serializer.validated_data["comments"]
+        )
+        return Response(EHCPlanSerializer(updated, context={"request": request}).data)
+
+
+class ReviewSerializer(serializers.ModelSerializer[Review]):
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=EHCPlan.objects.none(), required=False, allow_null=True
+    )
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.none(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "plan", "case", "due_on", "meeting_on", "report_sent_on", "outcome",
+            "decision_on", "notes",
+        ]
+        read_only_fields = ["id", "decision_on"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            user = cast(User, request.user)
+            plan_field = cast(serializers.PrimaryKeyRelatedField, fields["plan"])
+            plan_field.queryset = selectors.plans_visible_to(user)
+            case_field = cast(serializers.PrimaryKeyRelatedField, fields["case"])
+            case_field.queryset = selectors.cases_visible_to(user)
+        if self.instance is not None:
+            fields["plan"].read_only = True
+            fields["case"].read_only = True
+        return fields
+
+
+class ReviewFilter(django_filters.FilterSet):
+    child = django_filters.NumberFilter(method="filter_child")
+
+    class Meta:
+        model = Review
+        fields = ["plan", "case"]
+
+    def filter_child(self, queryset: QuerySet[Review], name: str, value: int) -> QuerySet[Review]:
+        return queryset.filter(plan__child=value) | queryset.filter(case__child=value)
+
+
+class ReviewViewSet(
+    AccessLoggedRetrieveMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Review],
+):
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()
+    filterset_class = ReviewFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return (
+            selectors.reviews_visible_to(acting_user(self.request))
+            .select_related("plan", "case")
+            .order_by("pk")
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Review]) -> None:
+        serializer.instance = services.review_create(
+            by=acting_user(self.request), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Review]) -> None:
+        serializer.instance = services.review_update(
+            by=acting_user(self.request),
+            review=cast(Review, serializer.instance),
+            **serializer.validated_data,
+        )
+
+
+class DeadlineFilter(django_filters.FilterSet):
+    child = django_filters.NumberFilter(method="filter_child")
+
+    class Meta:
+        model = Deadline
+        fields = ["kind", "status", "case_id"]
+
+    def filter_child(
+        self, queryset: QuerySet[Deadline], name: str, value: int
+    ) -> QuerySet[Deadline]:
+        user = cast(User, self.request.user)
+        return queryset & selectors.deadlines_visible_to(user, child_id=value)
+
+
+WAIVE_REQUEST = inline_serializer("WaiveRequest", {"reason": serializers.CharField()})
+EXCEPTION_REQUEST = inline_serializer(
+    "ExceptionRequest", {"exception": serializers.CharField(), "reason": serializers.CharField()}
+)
+
+
+class DeadlineViewSet(viewsets.ReadOnlyModelViewSet[Deadline]):
+    serializer_class = DeadlineSerializer
+    queryset = Deadline.objects.none()
+    filterset_class = DeadlineFilter
+
+    def get_queryset(self) -> QuerySet[Deadline]:
+        return (
+            selectors.deadlines_visible_to(acting_user(self.request))
+            .select_related("subject_type")
+            .order_by("due_on", "pk")
+        )
+
+    @extend_schema(request=WAIVE_REQUEST, responses=DeadlineSerializer)
+    @action(detail=True, methods=["post"])
+    def waive(self, request: Request, pk: str | None = None) -> Response:
+        reason = str(request.data.get("reason", "")) if isinstance(request.data, dict) else ""
+        waived = deadline_waive(self.get_object(), by=acting_user(request), reason=reason)
+        return Response(DeadlineSerializer(waived).data)
+
+    @extend_schema(request=EXCEPTION_REQUEST, responses=DeadlineSerializer)
+    @action(detail=True, methods=["post"], url_path="exception")
+    def record_exception(self, request: Request, pk: str | None = None) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        excepted = deadline_record_exception(
+            self.get_object(),
+            by=acting_user(request),
+            exception=str(body.get("exception", "")),
+            reason=str(body.get("reason", "")),
+        )
+        return Response(DeadlineSerializer(excepted).data)
+
+
+router = DefaultRouter()
+router.register("children", ChildViewSet, basename="child")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("cases", CaseViewSet, basename="case")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("deadlines", DeadlineViewSet, basename="deadline")

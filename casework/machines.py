@@ -1,0 +1,36 @@
+"""The casework machines and deadline kinds, registered with the engine at start-up."""
+
+from __future__ import annotations
+
+from casework import deadlines as due
+from casework.models import Case, EHCPlan
+from workflows.registry import DeadlineRule, Machine, registry
+
+
+def register_machines() -> None:
+    due.register_kinds()
+    registry.register(
+        Machine(
+            model=Case,
+            field_name="status",
+            case_of=lambda case: case.pk,
+            team_of=lambda case: case.team_id,
+            opens_on_create=(
+                DeadlineRule("referral_decision", due.referral_decision),
+                DeadlineRule("assessment_complete", due.assessment_complete),
+            ),
+        )
+    )
+    registry.register(
+        Machine(
+            model=EHCPlan,
+            field_name="status",
+            case_of=lambda plan: plan.case_id,
+            team_of=lambda plan: plan.child.team_id,
+            opens_on_create=(
+                DeadlineRule("decision_to_assess", due.decision_to_assess),
+                DeadlineRule("final_plan", due.final_plan),
+            ),
+            verbose_name="EHC plan",
+        )
+    )

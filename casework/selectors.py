@@ -1,0 +1,117 @@
+"""Casework reads, always scoped to what the user may see (DESIGN §9).
+
+Staff (practitioners and team managers) see their teams' children and everything about them; a
+family login sees only the children it is linked to; everyone else sees nothing here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from casework.models import Case, CaseStatus, Child, EHCPlan, FamilyMember, Review
+from workflows import clock
+from workflows.models import Deadline, DeadlineStatus, TransitionLog
+
+
+def is_staff_member(user: User) -> bool:
+    return bool(user.is_authenticated) and any(user.has_role(role) for role in STAFF_ROLES)
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    if not user.is_authenticated:
+        return Child.objects.none()
+    if is_staff_member(user):
+        return Child.objects.filter(team__memberships__user=user)
+    if user.has_role(Role.FAMILY):
+        return Child.objects.filter(
+            Exists(FamilyMember.objects.filter(child=OuterRef("pk"), user=user))
+        )
+    return Child.objects.none()
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if is_staff_member(user):
+        return Case.objects.filter(team__memberships__user=user)
+    return Case.objects.filter(child__in=children_visible_to(user))
+
+
+def plans_visible_to(user: User) -> QuerySet[EHCPlan]:
+    return EHCPlan.objects.filter(child__in=children_visible_to(user))
+
+
+def reviews_visible_to(user: User) -> QuerySet[Review]:
+    children = children_visible_to(user)
+    return Review.objects.filter(Q(plan__child__in=children) | Q(case__child__in=children))
+
+
+def family_members_visible_to(user: User) -> QuerySet[FamilyMember]:
+    return FamilyMember.objects.filter(child__in=children_visible_to(user))
+
+
+def deadlines_visible_to(user: User, *, child_id: int | None = None) -> QuerySet[Deadline]:
+    """Deadlines on the cases and plans of the children the user may see."""
+    children = children_visible_to(user)
+    if child_id is not None:
+        children = children.filter(pk=child_id)
+    cases = Case.objects.filter(child__in=children).values("pk")
+    plans = EHCPlan.objects.filter(child__in=children).values("pk")
+    return Deadline.objects.filter(
+        Q(subject_type=ContentType.objects.get_for_model(Case), subject_id__in=cases)
+        | Q(subject_type=ContentType.objects.get_for_model(EHCPlan), subject_id__in=plans)
+    )
+
+
+def running(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    return deadlines.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
+
+
+def case_history(case: Case) -> QuerySet[TransitionLog]:
+    """Every audit row of the case and of the plans linked to it, oldest first."""
+    return (
+        TransitionLog.objects.filter(case_id=case.pk)
+        .select_related("actor", "subject_type")
+        .order_by("at", "id")
+    )
+
+
+def case_deadlines(case: Case) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case_id=case.pk).order_by("due_on", "id")
+
+
+def caseload(user: User, *, status: str | None = None) -> QuerySet[Case]:
+    """The user's open cases with their next running deadline: overdue first, then soonest."""
+    next_deadline = running(Deadline.objects.filter(case_id=OuterRef("pk"))).order_by(
+        "due_on", "id"
+    )
+    cases = (
+        cases_visible_to(user)
+        .filter(lead_professional=user)
+        .select_related("child")
+        .annotate(
+            next_due_on=Subquery(next_deadline.values("due_on")[:1]),
+            next_kind=Subquery(next_deadline.values("kind")[:1]),
+        )
+    )
+    cases = cases.filter(status=status) if status else cases.exclude(status=CaseStatus.CLOSED)
+    return cases.order_by(F("next_due_on").asc(nulls_last=True), "child__family_name", "pk")
+
+
+def deadlines_at_risk(user: User, *, within_days: int = 14) -> QuerySet[Deadline]:
+    """For a team dashboard: running deadlines due in the next `within_days`, and missed ones."""
+    horizon = clock.today() + dt.timedelta(days=within_days)
+    lead = Case.objects.filter(pk=OuterRef("case_id"))
+    return (
+        running(Deadline.objects.filter(team__memberships__user=user))
+        .filter(due_on__lte=horizon)
+        .annotate(
+            lead_name=Subquery(lead.values("lead_professional__full_name")[:1]),
+            child_name=Subquery(lead.values("child__given_name")[:1]),
+            child_family_name=Subquery(lead.values("child__family_name")[:1]),
+        )
+        .order_by("lead_name", "due_on", "pk")
+    )
