@@ -12,34 +12,6 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="sign-out"),
     path("no-role/", views.NoRoleView.as_view(), name="no-role"),
     path(
-        "caseload/",
-        views.start_page(
-            Role.PRACTITIONER,
-            "My caseload",
-            "Your cases will appear here, with overdue and due-soon deadlines first.",
-        ),
-        name="start-practitioner",
-    ),
-    path(
-        "team/",
-        views.start_page(
-            Role.TEAM_MANAGER,
-            "Team dashboard",
-            "Deadlines at risk and approvals waiting for your team will appear here.",
-        ),
-        name="start-team-manager",
-    ),
-    path(
-        "my-child/",
-        views.start_page(
-            Role.FAMILY,
-            "My child",
-            "Where your child's support has got to, what happens next and by when will appear "
-            "here.",
-        ),
-        name="start-family",
-    ),
-    path(
         "provider/",
         views.start_page(
             Role.PROVIDER,

@@ -11,11 +11,11 @@ from accounts.forms import SignInForm
 from accounts.roles import Role
 
 START_PAGES = {
-    Role.TEAM_MANAGER: "accounts:start-team-manager",
-    Role.PRACTITIONER: "accounts:start-practitioner",
+    Role.TEAM_MANAGER: "casework:team",
+    Role.PRACTITIONER: "casework:caseload",
     Role.COMMISSIONER: "accounts:start-commissioner",
     Role.PROVIDER: "accounts:start-provider",
-    Role.FAMILY: "accounts:start-family",
+    Role.FAMILY: "casework:my-child",
 }
 
 

@@ -104,6 +104,12 @@ def referral_receive(
 
 
 @transaction.atomic
+def referral_with_new_child(*, by: User, child: dict[str, Any], **referral: Any) -> Referral:
+    """A referral for a child not yet known to the service: both records, or neither."""
+    return referral_receive(by=by, child=child_create(by=by, **child), **referral)
+
+
+@transaction.atomic
 def case_override_consent(*, by: User, case: Case, reason: str) -> Case:
     """A manager lets a referral be accepted without consent to share, with the reason why."""
     if not by.has_role(Role.TEAM_MANAGER):
@@ -148,6 +154,31 @@ def assessment_record(
     assessment.summary_of_needs = summary_of_needs
     assessment.save()
     return assessment
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    by: User,
+    case: Case,
+    started_on: dt.date,
+    completed_on: dt.date | None = None,
+    outcome: str = "",
+    summary_of_needs: str = "",
+) -> Assessment:
+    """Start the case's assessment, or update the one under way."""
+    assessment = case.assessments.filter(completed_on__isnull=True).order_by("-pk").first()
+    if assessment is None:
+        assessment = assessment_start(by=by, case=case, started_on=started_on)
+    else:
+        assessment.started_on = started_on
+    return assessment_record(
+        by=by,
+        assessment=assessment,
+        completed_on=completed_on,
+        outcome=outcome,
+        summary_of_needs=summary_of_needs,
+    )
 
 
 @transaction.atomic

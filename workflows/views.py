@@ -1,5 +1,21 @@
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from workflows.checks import transition_label, transition_refusals
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.registry import registry
+from workflows.services import transition
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,3 +55,136 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+class TransitionForm(forms.Form):
+    """The date it happened and a note; the transition's own parameters are added per step."""
+
+    on = forms.DateField(
+        label="Date this happened",
+        help_text="Records are often entered late: give the date it really happened.",
+        required=False,
+        widget=forms.DateInput,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, params: dict[str, forms.Field], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in params.items():
+            self.fields[name] = copy.deepcopy(field)
+        self.order_fields(["on", *params, "note"])
+
+
+class TransitionFormView(LoginRequiredMixin, TemplateView):
+    """A page for one step of a machine: asks for its date, parameters and note, then applies it.
+
+    Subclasses say which record (`get_record`, scoped by a selector, so another team's record is
+    a 404) and where to go afterwards. Refusals are shown as a GOV.UK error summary, with the
+    status the API would give: 400 for bad input, 403 not permitted, 409 not possible now.
+    """
+
+    template_name = "workflows/transition_form.html"
+
+    def get_record(self) -> models.Model:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_record()")
+
+    def get_success_url(self, record: models.Model) -> str:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url()")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.record = self.get_record()
+        machine = registry.machine_for(type(self.record))
+        fsm_transition = machine.any_transition(kwargs["name"])
+        if fsm_transition is None:
+            raise Http404("No such step")
+        self.fsm_transition = fsm_transition
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data: Any = None) -> TransitionForm:
+        return TransitionForm(data, params=self.fsm_transition.custom.get("params", {}))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        reasons = transition_refusals(self.record, self.fsm_transition.name, request.user)  # type: ignore[arg-type]
+        return self.render(self.make_form(), reasons=reasons, status=409 if reasons else 200)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        params = {
+            name: value for name, value in form.cleaned_data.items() if name not in {"on", "note"}
+        }
+        try:
+            updated = transition(
+                self.record,
+                self.fsm_transition.name,
+                by=request.user,  # type: ignore[arg-type]
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                **params,
+            )
+        except InvalidParams as error:
+            for field, messages_ in error.fields.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.render(form, status=400)
+        except (TransitionNotAllowed, NotPermitted) as error:
+            status = 403 if isinstance(error, NotPermitted) else 409
+            return self.render(form, reasons=error.reasons, status=status)
+        messages.success(request, f"Done: {transition_label(self.fsm_transition).lower()}.")
+        return redirect(self.get_success_url(updated))
+
+    def render(self, form: TransitionForm, *, reasons: list[str] | None = None, status: int) -> HttpResponse:
+        context = self.get_context_data(
+            form=form,
+            record=self.record,
+            label=transition_label(self.fsm_transition),
+            errors=[{"text": reason} for reason in reasons or []],
+            blocked=bool(reasons),
+            back_url=self.get_success_url(self.record),
+        )
+        return self.render_to_response(context, status=status)
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
+    """A form page whose valid form calls one service; domain errors become GOV.UK errors.
+
+    Field errors from `InvalidParams` go on their fields; a refusal (403/409) becomes the error
+    summary. Nothing is saved in either case: services are atomic.
+    """
+
+    template_name = "includes/form_page.html"
+    title = ""
+    submit_label = "Save"
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
+
+    def back_url(self) -> str:
+        return "/"
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            return self.perform(form)
+        except InvalidParams as error:
+            for field, messages_ in error.fields.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except (TransitionNotAllowed, NotPermitted) as error:
+            status = 403 if isinstance(error, NotPermitted) else 409
+            context = self.get_context_data(
+                form=form, errors=[{"text": reason} for reason in error.reasons]
+            )
+            return self.render_to_response(context, status=status)
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            title=self.title, submit_label=self.submit_label, back_url=self.back_url(), **kwargs
+        )

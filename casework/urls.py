@@ -1,0 +1,30 @@
+from django.urls import path
+
+from casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("caseload/", views.CaseloadView.as_view(), name="caseload"),
+    path("team/", views.TeamDashboardView.as_view(), name="team"),
+    path("my-child/", views.MyChildView.as_view(), name="my-child"),
+    path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
+    path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),
+    path(
+        "cases/<int:pk>/steps/<slug:name>/",
+        views.CaseTransitionView.as_view(),
+        name="case-transition",
+    ),
+    path("cases/<int:pk>/assessment/", views.AssessmentView.as_view(), name="assessment"),
+    path("cases/<int:pk>/ehc-request/", views.PlanRequestView.as_view(), name="plan-request"),
+    path("cases/<int:pk>/reviews/new/", views.CaseReviewCreateView.as_view(), name="case-review"),
+    path(
+        "plans/<int:pk>/steps/<slug:name>/",
+        views.PlanTransitionView.as_view(),
+        name="plan-transition",
+    ),
+    path("plans/<int:pk>/sections/", views.PlanSectionsView.as_view(), name="plan-sections"),
+    path("plans/<int:pk>/reviews/new/", views.PlanReviewCreateView.as_view(), name="plan-review"),
+    path("plans/<int:pk>/comments/", views.PlanCommentView.as_view(), name="plan-comment"),
+    path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
+]

@@ -1,0 +1,376 @@
+"""Casework pages (DESIGN §11): thin views over casework selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
+
+from accounts.models import User
+from accounts.roles import Role
+from casework import selectors, services, wording
+from casework.forms import (
+    AssessmentForm,
+    CommentForm,
+    PlanRequestForm,
+    PlanSectionsForm,
+    ReferralForm,
+    ReviewForm,
+    ReviewOutcomeForm,
+)
+from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, PlanStatus, Review
+from workflows.registry import registry
+from workflows.selectors import transition_options
+from workflows.views import ServiceFormView, TransitionFormView
+
+
+def current_user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    roles: tuple[str, ...] = (Role.PRACTITIONER,)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not any(
+            current_user(request).has_role(role) for role in self.roles
+        ):
+            raise PermissionDenied("This page is for another role.")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+
+
+class StaffOnly(RoleRequiredMixin):
+    roles = (Role.PRACTITIONER,)  # team managers hold the practitioner role too
+
+
+def case_url(case: Case) -> str:
+    return reverse("casework:case", args=[case.pk])
+
+
+def plan_return_url(plan: EHCPlan) -> str:
+    return case_url(plan.case) if plan.case else reverse("casework:caseload")
+
+
+class CaseloadView(StaffOnly, ListView):  # type: ignore[type-arg]
+    template_name = "casework/caseload.html"
+    paginate_by = 25
+
+    def get_queryset(self) -> models.QuerySet[Case]:
+        status = self.request.GET.get("status") or None
+        if status not in CaseStatus.values:
+            status = None
+        return selectors.caseload(current_user(self.request), status=status)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            statuses=CaseStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+        )
+
+
+class TeamDashboardView(RoleRequiredMixin, TemplateView):
+    template_name = "casework/team.html"
+    roles = (Role.TEAM_MANAGER,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        at_risk = list(selectors.deadlines_at_risk(current_user(self.request)))
+        return super().get_context_data(
+            at_risk=at_risk,
+            missed=[deadline for deadline in at_risk if deadline.status == "missed"],
+            labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
+            **kwargs,
+        )
+
+
+class CasePageView(StaffOnly, TemplateView):
+    template_name = "casework/case.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = current_user(self.request)
+        case = get_object_or_404(
+            selectors.cases_visible_to(user).select_related("child", "lead_professional", "team"),
+            pk=self.kwargs["pk"],
+        )
+        services.access_record(by=user, child_id=case.child_id, record=case, via="page")
+        plan = (
+            selectors.plans_visible_to(user).filter(child=case.child).order_by("-pk").first()
+        )
+        case_steps = [option for option in transition_options(case, user) if option.allowed]
+        plan_steps = (
+            [option for option in transition_options(plan, user) if option.allowed] if plan else []
+        )
+        return super().get_context_data(
+            case=case,
+            child=case.child,
+            referral=getattr(case, "referral", None),
+            family_members=case.child.family_members.all(),
+            assessments=case.assessments.all(),
+            plan=plan,
+            sections=[
+                (letter, title, getattr(plan, name)) for name, letter, title in SECTIONS
+            ]
+            if plan
+            else [],
+            plan_reviews=plan.reviews.all() if plan else [],
+            case_reviews=case.reviews.all(),
+            case_steps=case_steps,
+            plan_steps=plan_steps,
+            deadlines=selectors.running(selectors.case_deadlines(case)),
+            history=selectors.case_history(case),
+            labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
+            can_request_plan=plan is None or not plan.is_open,
+            **kwargs,
+        )
+
+
+class CaseTransitionView(StaffOnly, TransitionFormView):
+    def get_record(self) -> Case:
+        return get_object_or_404(
+            selectors.cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self, record: models.Model) -> str:
+        return case_url(cast(Case, record))
+
+
+class PlanTransitionView(StaffOnly, TransitionFormView):
+    def get_record(self) -> EHCPlan:
+        return get_object_or_404(
+            selectors.plans_visible_to(current_user(self.request)).select_related("case"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_success_url(self, record: models.Model) -> str:
+        return plan_return_url(cast(EHCPlan, record))
+
+
+class ReferralCreateView(StaffOnly, ServiceFormView):
+    form_class = ReferralForm
+    title = "Record a referral"
+    submit_label = "Record the referral"
+
+    def back_url(self) -> str:
+        return reverse("casework:caseload")
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        child = {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
+        referral = services.referral_with_new_child(
+            by=current_user(self.request), child=child, **data
+        )
+        messages.success(self.request, "The referral has been recorded.")
+        return redirect(case_url(referral.case))
+
+
+class CaseFormView(StaffOnly, ServiceFormView):
+    """A form about one case the user may see (404 otherwise)."""
+
+    def case(self) -> Case:
+        if not hasattr(self, "_case"):
+            self._case = get_object_or_404(
+                selectors.cases_visible_to(current_user(self.request)).select_related("child"),
+                pk=self.kwargs["pk"],
+            )
+        return self._case
+
+    def back_url(self) -> str:
+        return case_url(self.case())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(caption=self.case().child.full_name, **kwargs)
+
+
+class AssessmentView(CaseFormView):
+    form_class = AssessmentForm
+    title = "Assessment"
+    submit_label = "Save the assessment"
+
+    def get_initial(self) -> dict[str, Any]:
+        latest = self.case().assessments.order_by("-started_on", "-pk").first()
+        if latest is None:
+            return {}
+        return {
+            "started_on": latest.started_on,
+            "completed_on": latest.completed_on,
+            "outcome": latest.outcome,
+            "summary_of_needs": latest.summary_of_needs,
+        }
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.assessment_save(by=current_user(self.request), case=self.case(), **form.cleaned_data)
+        messages.success(self.request, "The assessment has been saved.")
+        return redirect(self.back_url())
+
+
+class PlanRequestView(CaseFormView):
+    form_class = PlanRequestForm
+    title = "Record a request for an EHC needs assessment"
+    submit_label = "Record the request"
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.plan_request(
+            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+        )
+        messages.success(self.request, "The request has been recorded.")
+        return redirect(self.back_url())
+
+
+class PlanFormView(StaffOnly, ServiceFormView):
+    def plan(self) -> EHCPlan:
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(
+                selectors.plans_visible_to(current_user(self.request)).select_related(
+                    "child", "case"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._plan
+
+    def back_url(self) -> str:
+        return plan_return_url(self.plan())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(caption=self.plan().child.full_name, **kwargs)
+
+
+class PlanSectionsView(PlanFormView):
+    form_class = PlanSectionsForm
+    title = "EHC plan sections"
+    submit_label = "Save the plan"
+
+    def get_initial(self) -> dict[str, Any]:
+        plan = self.plan()
+        return {name: getattr(plan, name) for name in services.PLAN_EDITABLE_FIELDS}
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.plan_update(by=current_user(self.request), plan=self.plan(), **form.cleaned_data)
+        messages.success(self.request, "The plan has been saved.")
+        return redirect(self.back_url())
+
+
+class PlanReviewCreateView(PlanFormView):
+    form_class = ReviewForm
+    title = "Add a review of the EHC plan"
+    submit_label = "Add the review"
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.review_create(by=current_user(self.request), plan=self.plan(), **form.cleaned_data)
+        messages.success(self.request, "The review has been added.")
+        return redirect(self.back_url())
+
+
+class CaseReviewCreateView(CaseFormView):
+    form_class = ReviewForm
+    title = "Add a review of the support plan"
+    submit_label = "Add the review"
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.review_create(by=current_user(self.request), case=self.case(), **form.cleaned_data)
+        messages.success(self.request, "The review has been added.")
+        return redirect(self.back_url())
+
+
+class ReviewUpdateView(StaffOnly, ServiceFormView):
+    form_class = ReviewOutcomeForm
+    title = "Record the review"
+    submit_label = "Save the review"
+
+    def review(self) -> Review:
+        if not hasattr(self, "_review"):
+            self._review = get_object_or_404(
+                selectors.reviews_visible_to(current_user(self.request)).select_related(
+                    "plan__case", "case"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._review
+
+    def back_url(self) -> str:
+        review = self.review()
+        case = review.case or (review.plan.case if review.plan else None)
+        return case_url(case) if case else reverse("casework:caseload")
+
+    def get_initial(self) -> dict[str, Any]:
+        review = self.review()
+        return {
+            "meeting_on": review.meeting_on,
+            "report_sent_on": review.report_sent_on,
+            "outcome": review.outcome,
+            "notes": review.notes,
+        }
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.review_update(by=current_user(self.request), review=self.review(), **changed)
+        messages.success(self.request, "The review has been saved.")
+        return redirect(self.back_url())
+
+
+class MyChildView(RoleRequiredMixin, TemplateView):
+    template_name = "casework/my_child.html"
+    roles = (Role.FAMILY,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = current_user(self.request)
+        children = []
+        for child in selectors.children_visible_to(user).order_by("given_name"):
+            case = selectors.cases_visible_to(user).filter(child=child).order_by("-pk").first()
+            plan = selectors.plans_visible_to(user).filter(child=child).order_by("-pk").first()
+            upcoming = selectors.running(
+                selectors.deadlines_visible_to(user, child_id=child.pk)
+            ).order_by("due_on")
+            children.append(
+                {
+                    "child": child,
+                    "case_text": wording.CASE_STATUS_FOR_FAMILIES[case.status].format(
+                        name=child.given_name
+                    )
+                    if case
+                    else "",
+                    "plan": plan,
+                    "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
+                    "next_steps": [
+                        (wording.DEADLINES_FOR_FAMILIES.get(d.kind, d.kind), d.due_on)
+                        for d in upcoming
+                    ],
+                    "sections": [
+                        (letter, title, getattr(plan, name))
+                        for name, letter, title in SECTIONS
+                        if plan and getattr(plan, name)
+                    ],
+                    "can_comment": bool(
+                        plan and plan.status == PlanStatus.DRAFT
+                        and plan.family_comments_received_on is None
+                        and any(d.kind == "family_comments" for d in upcoming)
+                    ),
+                    "comment_form": CommentForm(),
+                }
+            )
+        return super().get_context_data(children=children, **kwargs)
+
+
+class PlanCommentView(RoleRequiredMixin, ServiceFormView):
+    roles = (Role.FAMILY,)
+    form_class = CommentForm
+    title = "Comment on the draft EHC plan"
+    submit_label = "Send your comments"
+
+    def back_url(self) -> str:
+        return reverse("casework:my-child")
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        plan = get_object_or_404(
+            selectors.plans_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+        services.plan_comment(
+            by=current_user(self.request), plan=plan, comments=form.cleaned_data["comments"]
+        )
+        messages.success(self.request, "Thank you. We have received your comments.")
+        return redirect(self.back_url())

@@ -1,0 +1,149 @@
+"""GOV.UK Frontend markup for Django form fields, and the date helpers every page uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from workflows import clock
+from workflows.registry import registry
+
+register = template.Library()
+
+
+def _error_message(field: forms.BoundField) -> SafeString:
+    return format_html_join(
+        "",
+        '<p id="{}-error" class="govuk-error-message">'
+        '<span class="govuk-visually-hidden">Error:</span> {}</p>',
+        ((field.id_for_label, error) for error in field.errors),
+    )
+
+
+def _described_by(field: forms.BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.id_for_label}-hint")
+    if field.errors:
+        ids.append(f"{field.id_for_label}-error")
+    return " ".join(ids)
+
+
+def _hint(field: forms.BoundField) -> SafeString:
+    if not field.help_text:
+        return mark_safe("")  # noqa: S308 - a constant empty string
+    return format_html(
+        '<div id="{}-hint" class="govuk-hint">{}</div>', field.id_for_label, field.help_text
+    )
+
+
+@register.simple_tag
+def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
+    """One form field as a GOV.UK form group: label or legend, hint, errors and the control."""
+    widget = field.field.widget
+    error_class = " govuk-form-group--error" if field.errors else ""
+    described = _described_by(field)
+    attrs: dict[str, str] = {"aria-describedby": described} if described else {}
+
+    if isinstance(widget, forms.RadioSelect):
+        options = format_html_join(
+            "",
+            '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" '
+            'name="{}" type="radio" value="{}"{}><label class="govuk-label govuk-radios__label" '
+            'for="{}">{}</label></div>',
+            (
+                (
+                    f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    field.html_name,
+                    value,
+                    mark_safe(" checked") if str(field.value()) == str(value) else "",  # noqa: S308
+                    f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    label,
+                )
+                for index, (value, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+                if value != ""
+            ),
+        )
+        return format_html(
+            '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}>'
+            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>{}{}'
+            '<div class="govuk-radios" data-module="govuk-radios">{}</div></fieldset></div>',
+            error_class,
+            format_html(' aria-describedby="{}"', described) if described else "",
+            field.label,
+            _hint(field),
+            _error_message(field),
+            options,
+        )
+
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="govuk-form-group{}"><div class="govuk-checkboxes govuk-checkboxes--small" '
+            'data-module="govuk-checkboxes">{}{}<div class="govuk-checkboxes__item">{}'
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div></div></div>',
+            error_class,
+            _hint(field),
+            _error_message(field),
+            field.as_widget(attrs={"class": "govuk-checkboxes__input", **attrs}),
+            field.id_for_label,
+            field.label,
+        )
+
+    if isinstance(widget, forms.Textarea):
+        css = "govuk-textarea" + (" govuk-textarea--error" if field.errors else "")
+        control = field.as_widget(attrs={"class": css, "rows": "5", **attrs})
+    elif isinstance(widget, forms.Select):
+        css = "govuk-select" + (" govuk-select--error" if field.errors else "")
+        control = field.as_widget(attrs={"class": css, **attrs})
+    else:
+        css = "govuk-input" + (" govuk-input--error" if field.errors else "")
+        if width:
+            css += f" govuk-input--width-{width}"
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            css += " govuk-input--width-10"
+        control = field.as_widget(attrs={"class": css, **attrs})
+    return format_html(
+        '<div class="govuk-form-group{}"><label class="govuk-label govuk-label--s" for="{}">{}'
+        "</label>{}{}{}</div>",
+        error_class,
+        field.id_for_label,
+        field.label,
+        _hint(field),
+        _error_message(field),
+        control,
+    )
+
+
+@register.filter
+def days_left(due_on: dt.date | None) -> int | None:
+    """Calendar days from today until `due_on`; negative when overdue."""
+    if due_on is None:
+        return None
+    return (due_on - clock.today()).days
+
+
+@register.filter
+def days_phrase(due_on: dt.date | None) -> str:
+    left = days_left(due_on)
+    if left is None:
+        return ""
+    if left == 0:
+        return "due today"
+    if left > 0:
+        return f"{left} day{'s' if left != 1 else ''} left"
+    return f"{-left} day{'s' if left != -1 else ''} overdue"
+
+
+@register.filter
+def deadline_label(kind: str | None) -> str:
+    return registry.kind(kind).label if kind else ""
+
+
+@register.filter
+def words(identifier: str | None) -> str:
+    """`accept_referral` → `Accept referral`, for audit entries shown to people."""
+    return (identifier or "").replace("_", " ").capitalize()
