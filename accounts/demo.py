@@ -45,3 +45,8 @@ def load_demo_accounts() -> int:
         if in_team:
             TeamMembership.objects.get_or_create(team=team, user=user)
     return created
+
+
+def load() -> str:
+    created = load_demo_accounts()
+    return f"{created} new logins (password '{DEMO_PASSWORD}')"
