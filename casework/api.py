@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -155,7 +156,7 @@ class ReferralViewSet(
     filterset_fields = ["case"]
 
     def get_queryset(self) -> QuerySet[Referral]:
-        cases = selectors.cases_visible_to(acting_user(self.request))
+        cases = selectors.staff_cases_visible_to(acting_user(self.request))
         return Referral.objects.filter(case__in=cases).select_related("case").order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Referral]) -> None:
@@ -225,6 +226,8 @@ class CaseViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
+        if not selectors.is_staff_member(acting_user(request)):
+            raise PermissionDenied("The case history is for the council's staff.")
         return Response(HistorySerializer(selectors.case_history(case), many=True).data)
 
     @extend_schema(responses=DeadlineSerializer(many=True))
@@ -265,7 +268,7 @@ class AssessmentViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Assessment]:
-        cases = selectors.cases_visible_to(acting_user(self.request))
+        cases = selectors.staff_cases_visible_to(acting_user(self.request))
         return Assessment.objects.filter(case__in=cases).order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Assessment]) -> None:

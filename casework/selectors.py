@@ -16,6 +16,7 @@ from accounts.roles import STAFF_ROLES, Role
 from casework.models import Case, CaseStatus, Child, EHCPlan, FamilyMember, Review
 from workflows import clock
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
+from workflows.registry import registry
 
 
 def is_staff_member(user: User) -> bool:
@@ -38,6 +39,11 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if is_staff_member(user):
         return Case.objects.filter(team__memberships__user=user)
     return Case.objects.filter(child__in=children_visible_to(user))
+
+
+def staff_cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases for records families do not see (referrals, assessments): professionals' notes."""
+    return cases_visible_to(user) if is_staff_member(user) else Case.objects.none()
 
 
 def plans_visible_to(user: User) -> QuerySet[EHCPlan]:
@@ -105,9 +111,11 @@ def deadlines_at_risk(user: User, *, within_days: int = 14) -> QuerySet[Deadline
     """For a team dashboard: running deadlines due in the next `within_days`, and missed ones."""
     horizon = clock.today() + dt.timedelta(days=within_days)
     lead = Case.objects.filter(pk=OuterRef("case_id"))
+    others_time = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
     return (
         running(Deadline.objects.filter(team__memberships__user=user))
         .filter(due_on__lte=horizon)
+        .exclude(kind__in=others_time)
         .annotate(
             lead_name=Subquery(lead.values("lead_professional__full_name")[:1]),
             child_name=Subquery(lead.values("child__given_name")[:1]),
