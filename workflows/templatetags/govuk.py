@@ -14,21 +14,26 @@ from workflows.registry import registry
 register = template.Library()
 
 
+def _id(field: forms.BoundField) -> str:
+    """The control's id; for radios, the first option's (Django gives radios no single id)."""
+    return field.id_for_label or field.auto_id or field.html_name
+
+
 def _error_message(field: forms.BoundField) -> SafeString:
     return format_html_join(
         "",
         '<p id="{}-error" class="govuk-error-message">'
         '<span class="govuk-visually-hidden">Error:</span> {}</p>',
-        ((field.id_for_label, error) for error in field.errors),
+        ((_id(field), error) for error in field.errors),
     )
 
 
 def _described_by(field: forms.BoundField) -> str:
     ids = []
     if field.help_text:
-        ids.append(f"{field.id_for_label}-hint")
+        ids.append(f"{_id(field)}-hint")
     if field.errors:
-        ids.append(f"{field.id_for_label}-error")
+        ids.append(f"{_id(field)}-error")
     return " ".join(ids)
 
 
@@ -36,7 +41,7 @@ def _hint(field: forms.BoundField) -> SafeString:
     if not field.help_text:
         return mark_safe("")  # noqa: S308 - a constant empty string
     return format_html(
-        '<div id="{}-hint" class="govuk-hint">{}</div>', field.id_for_label, field.help_text
+        '<div id="{}-hint" class="govuk-hint">{}</div>', _id(field), field.help_text
     )
 
 
@@ -49,6 +54,7 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
     attrs: dict[str, str] = {"aria-describedby": described} if described else {}
 
     if isinstance(widget, forms.RadioSelect):
+        base_id = field.auto_id or field.html_name
         options = format_html_join(
             "",
             '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" '
@@ -56,11 +62,11 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
             'for="{}">{}</label></div>',
             (
                 (
-                    f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    base_id if index == 0 else f"{base_id}-{index}",
                     field.html_name,
                     value,
                     mark_safe(" checked") if str(field.value()) == str(value) else "",  # noqa: S308
-                    f"{field.id_for_label}" if index == 0 else f"{field.id_for_label}-{index}",
+                    base_id if index == 0 else f"{base_id}-{index}",
                     label,
                 )
                 for index, (value, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
@@ -88,7 +94,7 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
             _hint(field),
             _error_message(field),
             field.as_widget(attrs={"class": "govuk-checkboxes__input", **attrs}),
-            field.id_for_label,
+            _id(field),
             field.label,
         )
 
@@ -110,7 +116,7 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
         '<div class="govuk-form-group{}"><label class="govuk-label govuk-label--s" for="{}">{}'
         "</label>{}{}{}</div>",
         error_class,
-        field.id_for_label,
+        _id(field),
         field.label,
         _hint(field),
         _error_message(field),
