@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -41,7 +41,9 @@ class AccessLoggedRetrieveMixin:
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()  # type: ignore[attr-defined]
         child_id = record.pk if isinstance(record, Child) else record_child_id(record)
-        services.access_record(by=acting_user(request), child_id=child_id, record=record, via="api")
+        services.access_record(
+            by=acting_user(request), child_id=child_id, record=record, via="api"
+        )
         return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
 
 
@@ -57,8 +59,20 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
     class Meta:
         model = Child
         fields = [
-            "id", "given_name", "family_name", "date_of_birth", "age", "nhs_number", "upn",
-            "gender", "ethnicity", "primary_need", "disabilities", "postcode", "ward", "team",
+            "id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "age",
+            "nhs_number",
+            "upn",
+            "gender",
+            "ethnicity",
+            "primary_need",
+            "disabilities",
+            "postcode",
+            "ward",
+            "team",
         ]
         read_only_fields = ["id", "age", "team"]
 
@@ -72,7 +86,13 @@ class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
     class Meta:
         model = FamilyMember
         fields = [
-            "id", "child", "name", "relationship", "email", "phone", "address",
+            "id",
+            "child",
+            "name",
+            "relationship",
+            "email",
+            "phone",
+            "address",
             "has_parental_responsibility",
         ]
         read_only_fields = ["id", "child"]
@@ -126,8 +146,15 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
     class Meta:
         model = Referral
         fields = [
-            "id", "child", "case", "received_on", "source", "reason", "consent_to_share",
-            "consent_given_by", "consent_recorded_on",
+            "id",
+            "child",
+            "case",
+            "received_on",
+            "source",
+            "reason",
+            "consent_to_share",
+            "consent_given_by",
+            "consent_recorded_on",
         ]
         read_only_fields = ["id", "case"]
 
@@ -171,8 +198,17 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     class Meta:
         model = Case
         fields = [
-            "id", "child", "child_name", "team", "lead_professional", "status", "opened_on",
-            "closed_on", "closure_reason", "consent_override_reason", "handover_on",
+            "id",
+            "child",
+            "child_name",
+            "team",
+            "lead_professional",
+            "status",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+            "consent_override_reason",
+            "handover_on",
         ]
         read_only_fields = fields
 
@@ -184,8 +220,17 @@ class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
     class Meta:
         model = TransitionLog
         fields = [
-            "id", "subject_type", "subject_id", "transition", "source", "target", "actor", "at",
-            "effective_on", "note", "params",
+            "id",
+            "subject_type",
+            "subject_id",
+            "transition",
+            "source",
+            "target",
+            "actor",
+            "at",
+            "effective_on",
+            "note",
+            "params",
         ]
         read_only_fields = fields
 
@@ -196,8 +241,17 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     class Meta:
         model = Deadline
         fields = [
-            "id", "kind", "due_on", "status", "closed_on", "opened_on", "subject_type",
-            "subject_id", "case_id", "exception", "waiver_reason",
+            "id",
+            "kind",
+            "due_on",
+            "status",
+            "closed_on",
+            "opened_on",
+            "subject_type",
+            "subject_id",
+            "case_id",
+            "exception",
+            "waiver_reason",
         ]
         read_only_fields = fields
 
@@ -304,15 +358,36 @@ class EHCPlanSerializer(serializers.ModelSerializer[EHCPlan]):
     class Meta:
         model = EHCPlan
         fields = [
-            "id", "child", "case", "status", "requested_on", "requested_by",
-            "assessment_decision_on", "draft_issued_on", "family_comments_received_on",
-            "family_comments", "first_final_issued_on", "last_final_issued_on", "being_amended",
-            "decision_reason", "exception_reason", *PLAN_EDITABLE_FIELDS,
+            "id",
+            "child",
+            "case",
+            "status",
+            "requested_on",
+            "requested_by",
+            "assessment_decision_on",
+            "draft_issued_on",
+            "family_comments_received_on",
+            "family_comments",
+            "first_final_issued_on",
+            "last_final_issued_on",
+            "being_amended",
+            "decision_reason",
+            "exception_reason",
+            *PLAN_EDITABLE_FIELDS,
         ]
         read_only_fields = [
-            "id", "case", "status", "assessment_decision_on", "draft_issued_on",
-            "family_comments_received_on", "family_comments", "first_final_issued_on",
-            "last_final_issued_on", "being_amended", "decision_reason", "exception_reason",
+            "id",
+            "case",
+            "status",
+            "assessment_decision_on",
+            "draft_issued_on",
+            "family_comments_received_on",
+            "family_comments",
+            "first_final_issued_on",
+            "last_final_issued_on",
+            "being_amended",
+            "decision_reason",
+            "exception_reason",
         ]
 
     def get_fields(self) -> dict[str, Any]:
@@ -387,8 +462,15 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
     class Meta:
         model = Review
         fields = [
-            "id", "plan", "case", "due_on", "meeting_on", "report_sent_on", "outcome",
-            "decision_on", "notes",
+            "id",
+            "plan",
+            "case",
+            "due_on",
+            "meeting_on",
+            "report_sent_on",
+            "outcome",
+            "decision_on",
+            "notes",
         ]
         read_only_fields = ["id", "decision_on"]
 

@@ -50,9 +50,7 @@ def family_comments(plan: Any, on: dt.date) -> dt.date:
 
 def annual_review(subject: Any, on: dt.date) -> dt.date:
     """12 months after the plan or the last review; 6 months for a child under 5 on that date."""
-    months = (
-        UNDER_FIVE_REVIEW_MONTHS if subject.child.age_on(on) < 5 else ANNUAL_REVIEW_MONTHS
-    )
+    months = UNDER_FIVE_REVIEW_MONTHS if subject.child.age_on(on) < 5 else ANNUAL_REVIEW_MONTHS
     return clock.add_months(on, months)
 
 
@@ -99,7 +97,10 @@ KINDS = [
     DeadlineKind("decision_to_assess", "Decide whether to assess", True, "SEND Regs 2014 reg 5"),
     DeadlineKind("decision_not_to_issue", "Decide not to issue", True, "SEND Regs 2014 reg 10(1)"),
     DeadlineKind(
-        "family_comments", "Family's comments on the draft", True, "SEND Regs 2014 reg 13(1)",
+        "family_comments",
+        "Family's comments on the draft",
+        True,
+        "SEND Regs 2014 reg 13(1)",
         council_duty=False,
     ),
     DeadlineKind("final_plan", "Issue the final plan", True, "SEND Regs 2014 reg 13(2)"),

@@ -46,36 +46,140 @@ SECTIONS = {
 
 # Offsets in days before today for each step; later steps are nearer today.
 CHILDREN = [
-    DemoChild("Amelia", "Collins", 9, "ASD", "Sarah Collins", ["accept", "assess"],
-              ["agree", "draft"], login="parent@example.org", assessment_days=75),
-    DemoChild("Noah", "Hughes", 4, "DS", "Daniel Hughes", ["accept", "assess"],
-              ["agree", "draft", "final"], referral_days_ago=210, request_days_ago=200,
-              login="parent2@example.org"),
+    DemoChild(
+        "Amelia",
+        "Collins",
+        9,
+        "ASD",
+        "Sarah Collins",
+        ["accept", "assess"],
+        ["agree", "draft"],
+        login="parent@example.org",
+        assessment_days=75,
+    ),
+    DemoChild(
+        "Noah",
+        "Hughes",
+        4,
+        "DS",
+        "Daniel Hughes",
+        ["accept", "assess"],
+        ["agree", "draft", "final"],
+        referral_days_ago=210,
+        request_days_ago=200,
+        login="parent2@example.org",
+    ),
     DemoChild("Oliver", "Bennett", 12, "SLCN", "Emma Bennett", referral_days_ago=3),
-    DemoChild("Isla", "Patel", 7, "PD", "Ravi Patel", ["accept", "start_assessment"],
-              referral_days_ago=20),
-    DemoChild("Harry", "Wilson", 15, "SEMH", "Karen Wilson", ["signpost"],
-              referral_days_ago=300),
-    DemoChild("Sophie", "Taylor", 11, "MLD", "James Taylor", ["accept", "not_eligible"],
-              referral_days_ago=250, lead="practitioner2@example.org"),
-    DemoChild("Jack", "Robinson", 10, "HI", "Lucy Robinson", ["accept", "assess"], ["request"],
-              referral_days_ago=60, request_days_ago=30),
-    DemoChild("Grace", "Evans", 13, "VI", "Megan Evans", ["accept", "assess"], ["refuse"],
-              referral_days_ago=100, request_days_ago=80, lead="practitioner2@example.org"),
-    DemoChild("Leo", "Thompson", 8, "SPLD", "Chris Thompson", ["accept", "assess"],
-              ["agree", "not_issued"], referral_days_ago=200, request_days_ago=170),
-    DemoChild("Mia", "Walker", 16, "PMLD", "Helen Walker", ["accept", "assess"],
-              ["agree", "draft", "final"], referral_days_ago=700, request_days_ago=620),
-    DemoChild("Ethan", "Wright", 14, "ASD", "Paul Wright", ["accept", "assess"],
-              ["agree", "draft", "final", "review"], referral_days_ago=700, request_days_ago=600),
-    DemoChild("Ava", "Green", 17, "SLD", "Nicola Green", ["accept", "assess"],
-              ["agree", "draft", "final", "review", "cease"], referral_days_ago=700,
-              request_days_ago=600, lead="practitioner2@example.org"),
-    DemoChild("Freddie", "Hall", 6, "OTH", "Zoe Hall", ["accept", "assess"],
-              ["agree", "draft", "final", "review", "amend"], referral_days_ago=700,
-              request_days_ago=600),
-    DemoChild("Poppy", "Clarke", 3, "SLCN", "Amy Clarke", ["accept", "assess"], ["agree"],
-              referral_days_ago=90, request_days_ago=50),
+    DemoChild(
+        "Isla",
+        "Patel",
+        7,
+        "PD",
+        "Ravi Patel",
+        ["accept", "start_assessment"],
+        referral_days_ago=20,
+    ),
+    DemoChild("Harry", "Wilson", 15, "SEMH", "Karen Wilson", ["signpost"], referral_days_ago=300),
+    DemoChild(
+        "Sophie",
+        "Taylor",
+        11,
+        "MLD",
+        "James Taylor",
+        ["accept", "not_eligible"],
+        referral_days_ago=250,
+        lead="practitioner2@example.org",
+    ),
+    DemoChild(
+        "Jack",
+        "Robinson",
+        10,
+        "HI",
+        "Lucy Robinson",
+        ["accept", "assess"],
+        ["request"],
+        referral_days_ago=60,
+        request_days_ago=30,
+    ),
+    DemoChild(
+        "Grace",
+        "Evans",
+        13,
+        "VI",
+        "Megan Evans",
+        ["accept", "assess"],
+        ["refuse"],
+        referral_days_ago=100,
+        request_days_ago=80,
+        lead="practitioner2@example.org",
+    ),
+    DemoChild(
+        "Leo",
+        "Thompson",
+        8,
+        "SPLD",
+        "Chris Thompson",
+        ["accept", "assess"],
+        ["agree", "not_issued"],
+        referral_days_ago=200,
+        request_days_ago=170,
+    ),
+    DemoChild(
+        "Mia",
+        "Walker",
+        16,
+        "PMLD",
+        "Helen Walker",
+        ["accept", "assess"],
+        ["agree", "draft", "final"],
+        referral_days_ago=700,
+        request_days_ago=620,
+    ),
+    DemoChild(
+        "Ethan",
+        "Wright",
+        14,
+        "ASD",
+        "Paul Wright",
+        ["accept", "assess"],
+        ["agree", "draft", "final", "review"],
+        referral_days_ago=700,
+        request_days_ago=600,
+    ),
+    DemoChild(
+        "Ava",
+        "Green",
+        17,
+        "SLD",
+        "Nicola Green",
+        ["accept", "assess"],
+        ["agree", "draft", "final", "review", "cease"],
+        referral_days_ago=700,
+        request_days_ago=600,
+        lead="practitioner2@example.org",
+    ),
+    DemoChild(
+        "Freddie",
+        "Hall",
+        6,
+        "OTH",
+        "Zoe Hall",
+        ["accept", "assess"],
+        ["agree", "draft", "final", "review", "amend"],
+        referral_days_ago=700,
+        request_days_ago=600,
+    ),
+    DemoChild(
+        "Poppy",
+        "Clarke",
+        3,
+        "SLCN",
+        "Amy Clarke",
+        ["accept", "assess"],
+        ["agree"],
+        referral_days_ago=90,
+        request_days_ago=50,
+    ),
 ]
 
 
@@ -86,22 +190,35 @@ def _ago(days: int) -> dt.date:
 def _case_journey(spec: DemoChild, child: Child, worker: User, manager: User) -> None:
     received = spec.referral_days_ago
     referral = services.referral_receive(
-        by=worker, child=child, received_on=_ago(received), source="parent",
+        by=worker,
+        child=child,
+        received_on=_ago(received),
+        source="parent",
         reason=f"{child.given_name}'s family asked for help with care at home.",
-        consent_to_share=spec.given_name != "Oliver", consent_given_by=spec.parent,
+        consent_to_share=spec.given_name != "Oliver",
+        consent_given_by=spec.parent,
     )
     case = referral.case
     for step in spec.case_steps:
         if step == "signpost":
-            workflows.transition(case, "signpost", by=worker, on=_ago(received - 1),
-                                 reason="Needs met by the universal youth offer.")
+            workflows.transition(
+                case,
+                "signpost",
+                by=worker,
+                on=_ago(received - 1),
+                reason="Needs met by the universal youth offer.",
+            )
             continue
         if step == "accept":
             case = workflows.transition(case, "accept_referral", by=worker, on=_ago(received - 1))
             continue
         services.assessment_save(
-            by=worker, case=case, started_on=_ago(received - 5),
-            completed_on=None if step == "start_assessment" else _ago(received - spec.assessment_days),
+            by=worker,
+            case=case,
+            started_on=_ago(received - 5),
+            completed_on=None
+            if step == "start_assessment"
+            else _ago(received - spec.assessment_days),
             outcome={"assess": "eligible", "not_eligible": "no_eligible_need"}.get(step, ""),
             summary_of_needs="Needs help with personal care and communication.",
         )
@@ -124,14 +241,24 @@ def _plan_journey(spec: DemoChild, child: Child, worker: User, manager: User) ->
         if step == "request":
             continue
         if step == "refuse":
-            workflows.transition(plan, "refuse_to_assess", by=manager, on=_ago(requested - 35),
-                                 reason="The school can meet the needs from its own resources.")
+            workflows.transition(
+                plan,
+                "refuse_to_assess",
+                by=manager,
+                on=_ago(requested - 35),
+                reason="The school can meet the needs from its own resources.",
+            )
         elif step == "agree":
             day = requested - 40
             plan = workflows.transition(plan, "agree_to_assess", by=manager, on=_ago(day))
         elif step == "not_issued":
-            workflows.transition(plan, "decide_not_to_issue", by=manager, on=_ago(day - 70),
-                                 reason="The needs can be met without a plan.")
+            workflows.transition(
+                plan,
+                "decide_not_to_issue",
+                by=manager,
+                on=_ago(day - 70),
+                reason="The needs can be met without a plan.",
+            )
         elif step == "draft":
             plan = services.plan_update(by=worker, plan=plan, **SECTIONS)
             day = 5 if spec.given_name == "Amelia" else requested - 110
@@ -145,9 +272,15 @@ def _plan_journey(spec: DemoChild, child: Child, worker: User, manager: User) ->
             plan.refresh_from_db()
         elif step in {"cease", "amend"}:
             review = plan.reviews.get(decision_on__isnull=True)
-            services.review_update(by=worker, review=review, report_sent_on=_ago(day - 7),
-                                   outcome=ReviewOutcome.CEASE if step == "cease" else ReviewOutcome.AMEND)
-            params = {"reason": "Moving to an adult social care placement."} if step == "cease" else {}
+            services.review_update(
+                by=worker,
+                review=review,
+                report_sent_on=_ago(day - 7),
+                outcome=ReviewOutcome.CEASE if step == "cease" else ReviewOutcome.AMEND,
+            )
+            params = (
+                {"reason": "Moving to an adult social care placement."} if step == "cease" else {}
+            )
             workflows.transition(plan, step, by=manager, on=_ago(day - 20), **params)
 
 
@@ -161,12 +294,21 @@ def load() -> str:
         worker = User.objects.get(email=spec.lead)
         born = clock.add_months(clock.today(), -12 * spec.age_years - 3)
         child = Child.objects.create(
-            given_name=spec.given_name, family_name=spec.family_name, date_of_birth=born,
-            primary_need=spec.need, team=team, postcode="ME4 4TR", ward="Chatham Central",
+            given_name=spec.given_name,
+            family_name=spec.family_name,
+            date_of_birth=born,
+            primary_need=spec.need,
+            team=team,
+            postcode="ME4 4TR",
+            ward="Chatham Central",
         )
         FamilyMember.objects.create(
-            child=child, name=spec.parent, relationship="parent", has_parental_responsibility=True,
-            email=spec.login or "", phone="01634 000000",
+            child=child,
+            name=spec.parent,
+            relationship="parent",
+            has_parental_responsibility=True,
+            email=spec.login or "",
+            phone="01634 000000",
             user=User.objects.filter(email=spec.login).first() if spec.login else None,
         )
         _case_journey(spec, child, worker, manager)

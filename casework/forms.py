@@ -18,7 +18,10 @@ REQUIRED_DATE = {"required": "Enter the date.", "invalid": "Enter a real date."}
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput, help_text=help_text,
+        label=label,
+        required=required,
+        widget=forms.DateInput,
+        help_text=help_text,
         error_messages=REQUIRED_DATE,
     )
 
@@ -27,28 +30,36 @@ class ReferralForm(forms.Form):
     """A new referral for a child not yet known to the service: the child, then the referral."""
 
     given_name = forms.CharField(
-        label="Child's first name", max_length=100,
+        label="Child's first name",
+        max_length=100,
         error_messages={"required": "Enter the child's first name."},
     )
     family_name = forms.CharField(
-        label="Child's last name", max_length=100,
+        label="Child's last name",
+        max_length=100,
         error_messages={"required": "Enter the child's last name."},
     )
     date_of_birth = date_field("Date of birth")
     primary_need = forms.ChoiceField(
-        label="Primary need", choices=[("", "Choose the primary need"), *PrimaryNeed.choices],
+        label="Primary need",
+        choices=[("", "Choose the primary need"), *PrimaryNeed.choices],
         error_messages={"required": "Choose the primary need."},
     )
     nhs_number = forms.CharField(
-        label="NHS number (optional)", required=False, validators=[validate_nhs_number],
+        label="NHS number (optional)",
+        required=False,
+        validators=[validate_nhs_number],
     )
     received_on = date_field("Date the referral was received")
     source = forms.ChoiceField(
-        label="Who made the referral", choices=ReferralSource.choices, widget=forms.RadioSelect,
+        label="Who made the referral",
+        choices=ReferralSource.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose who made the referral."},
     )
     reason = forms.CharField(
-        label="Reason for the referral", widget=forms.Textarea,
+        label="Reason for the referral",
+        widget=forms.Textarea,
         error_messages={"required": "Enter the reason for the referral."},
     )
     consent_to_share = forms.BooleanField(
@@ -57,7 +68,9 @@ class ReferralForm(forms.Form):
         required=False,
     )
     consent_given_by = forms.CharField(
-        label="Consent given by (optional)", required=False, max_length=200,
+        label="Consent given by (optional)",
+        required=False,
+        max_length=200,
         help_text="For example, the child's mother.",
     )
 
@@ -68,7 +81,9 @@ class AssessmentForm(forms.Form):
     started_on = date_field("Date the assessment started")
     completed_on = date_field("Date the assessment was completed", required=False)
     outcome = forms.ChoiceField(
-        label="Outcome", required=False, widget=forms.RadioSelect,
+        label="Outcome",
+        required=False,
+        widget=forms.RadioSelect,
         choices=AssessmentOutcome.choices,
     )
     summary_of_needs = forms.CharField(
@@ -79,7 +94,9 @@ class AssessmentForm(forms.Form):
 class PlanRequestForm(forms.Form):
     requested_on = date_field("Date of the request for an EHC needs assessment")
     requested_by = forms.ChoiceField(
-        label="Who made the request", choices=RequestedBy.choices, widget=forms.RadioSelect,
+        label="Who made the request",
+        choices=RequestedBy.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose who made the request."},
     )
 
@@ -87,11 +104,14 @@ class PlanRequestForm(forms.Form):
 class PlanSectionsForm(forms.Form):
     placement_name = forms.CharField(label="Placement (school or college)", required=False)
     phase_transfer_on = date_field(
-        "Date of the next move between phases (optional)", required=False,
+        "Date of the next move between phases (optional)",
+        required=False,
         help_text="For example, the September the child moves to secondary school.",
     )
     phase_transfer = forms.ChoiceField(
-        label="Kind of move", required=False, widget=forms.RadioSelect,
+        label="Kind of move",
+        required=False,
+        widget=forms.RadioSelect,
         choices=PhaseTransfer.choices,
     )
 
@@ -107,7 +127,8 @@ class PlanSectionsForm(forms.Form):
 class ReviewForm(forms.Form):
     due_on = date_field("Date the review is due", required=False)
     meeting_on = date_field(
-        "Date of the review meeting", required=False,
+        "Date of the review meeting",
+        required=False,
         help_text="Leave this empty if the meeting has not happened yet.",
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
@@ -117,7 +138,9 @@ class ReviewOutcomeForm(forms.Form):
     meeting_on = date_field("Date of the review meeting", required=False)
     report_sent_on = date_field("Date the review report was sent", required=False)
     outcome = forms.ChoiceField(
-        label="Recommended outcome", required=False, widget=forms.RadioSelect,
+        label="Recommended outcome",
+        required=False,
+        widget=forms.RadioSelect,
         choices=ReviewOutcome.choices,
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
@@ -125,6 +148,8 @@ class ReviewOutcomeForm(forms.Form):
 
 class CommentForm(forms.Form):
     comments = forms.CharField(
-        label="Your comments on the draft plan", widget=forms.Textarea, max_length=20_000,
+        label="Your comments on the draft plan",
+        widget=forms.Textarea,
+        max_length=20_000,
         error_messages={"required": "Enter your comments."},
     )

@@ -44,7 +44,9 @@ def validate_nhs_number(value: str) -> None:
     digits = value.replace(" ", "")
     if len(digits) != 10 or not digits.isdigit():
         raise ValidationError("Enter an NHS number of 10 digits, like 943 476 5919.")
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
+    )
     check = 11 - total % 11
     check = 0 if check == 11 else check
     if check == 10 or check != int(digits[9]):
@@ -74,7 +76,9 @@ class Child(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     ward = models.CharField(max_length=80, blank=True)
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, related_name="children",
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="The team responsible for the child; its staff may see the record.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -110,7 +114,10 @@ class FamilyMember(models.Model):
     address = models.TextField(blank=True)
     has_parental_responsibility = models.BooleanField(default=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="family_links",
     )
 
@@ -218,7 +225,10 @@ class Case(FSMModelMixin, models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
     lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="lead_cases",
     )
     status = FSMField(default=CaseStatus.REFERRED, choices=CaseStatus.choices, protected=True)
@@ -244,18 +254,23 @@ class Case(FSMModelMixin, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != CaseStatus.CLOSED
+        return bool(self.status != CaseStatus.CLOSED)
 
     @transition(
-        field=status, source=CaseStatus.REFERRED, target=CaseStatus.ASSESSING,
-        permission=PRACTITIONER, conditions=[consent_recorded],
+        field=status,
+        source=CaseStatus.REFERRED,
+        target=CaseStatus.ASSESSING,
+        permission=PRACTITIONER,
+        conditions=[consent_recorded],
         custom={"label": "Accept the referral", "closes": ["referral_decision"]},
     )
     def accept_referral(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
 
     @transition(
-        field=status, source=CaseStatus.REFERRED, target=CaseStatus.CLOSED,
+        field=status,
+        source=CaseStatus.REFERRED,
+        target=CaseStatus.CLOSED,
         permission=PRACTITIONER,
         custom={
             "label": "Signpost to targeted services",
@@ -268,16 +283,22 @@ class Case(FSMModelMixin, models.Model):
         self.closure_reason = f"Signposted to targeted services: {reason}"
 
     @transition(
-        field=status, source=CaseStatus.ASSESSING, target=CaseStatus.PLANNING,
-        permission=PRACTITIONER, conditions=[assessed_eligible],
+        field=status,
+        source=CaseStatus.ASSESSING,
+        target=CaseStatus.PLANNING,
+        permission=PRACTITIONER,
+        conditions=[assessed_eligible],
         custom={"label": "Complete the assessment", "closes": ["assessment_complete"]},
     )
     def complete_assessment(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
 
     @transition(
-        field=status, source=CaseStatus.ASSESSING, target=CaseStatus.CLOSED,
-        permission=PRACTITIONER, conditions=[assessed_not_eligible],
+        field=status,
+        source=CaseStatus.ASSESSING,
+        target=CaseStatus.CLOSED,
+        permission=PRACTITIONER,
+        conditions=[assessed_not_eligible],
         custom={"label": "Close: no eligible need", "closes": ["assessment_complete"]},
     )
     def close_no_eligible_need(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -285,8 +306,11 @@ class Case(FSMModelMixin, models.Model):
         self.closure_reason = "No eligible need found by the assessment."
 
     @transition(
-        field=status, source=CaseStatus.PLANNING, target=CaseStatus.ACTIVE,
-        permission=TEAM_MANAGER, conditions=[support_arranged],
+        field=status,
+        source=CaseStatus.PLANNING,
+        target=CaseStatus.ACTIVE,
+        permission=TEAM_MANAGER,
+        conditions=[support_arranged],
         custom={
             "label": "Start support",
             "opens": [DeadlineRule("annual_review", due.annual_review)],
@@ -296,16 +320,22 @@ class Case(FSMModelMixin, models.Model):
         pass
 
     @transition(
-        field=status, source=CaseStatus.ACTIVE, target=CaseStatus.REVIEWING,
-        permission=PRACTITIONER, conditions=[review_scheduled],
+        field=status,
+        source=CaseStatus.ACTIVE,
+        target=CaseStatus.REVIEWING,
+        permission=PRACTITIONER,
+        conditions=[review_scheduled],
         custom={"label": "Begin the review", "closes": ["annual_review"]},
     )
     def begin_review(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
 
     @transition(
-        field=status, source=CaseStatus.REVIEWING, target=CaseStatus.ACTIVE,
-        permission=PRACTITIONER, conditions=[review_outcome_recorded],
+        field=status,
+        source=CaseStatus.REVIEWING,
+        target=CaseStatus.ACTIVE,
+        permission=PRACTITIONER,
+        conditions=[review_outcome_recorded],
         custom={
             "label": "Complete the review",
             "opens": [DeadlineRule("annual_review", due.annual_review)],
@@ -315,16 +345,22 @@ class Case(FSMModelMixin, models.Model):
         self.reviews.filter(decision_on__isnull=True).update(decision_on=on)
 
     @transition(
-        field=status, source=CaseStatus.ACTIVE, target=CaseStatus.PREPARING_FOR_ADULTHOOD,
-        permission=PRACTITIONER, conditions=[aged_14_or_over],
+        field=status,
+        source=CaseStatus.ACTIVE,
+        target=CaseStatus.PREPARING_FOR_ADULTHOOD,
+        permission=PRACTITIONER,
+        conditions=[aged_14_or_over],
         custom={"label": "Begin preparing for adulthood"},
     )
     def begin_transition(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
 
     @transition(
-        field=status, source=CaseStatus.PREPARING_FOR_ADULTHOOD, target=CaseStatus.CLOSED,
-        permission=TEAM_MANAGER, conditions=[aged_17_and_a_half_or_over],
+        field=status,
+        source=CaseStatus.PREPARING_FOR_ADULTHOOD,
+        target=CaseStatus.CLOSED,
+        permission=TEAM_MANAGER,
+        conditions=[aged_17_and_a_half_or_over],
         custom={
             "label": "Transfer to adult services",
             "params": {"handover_on": due.date_field("Enter the handover date.")},
@@ -339,7 +375,9 @@ class Case(FSMModelMixin, models.Model):
         self.closure_reason = "Transferred to adult services."
 
     @transition(
-        field=status, source=OPEN_CASE_STATES, target=CaseStatus.CLOSED,
+        field=status,
+        source=OPEN_CASE_STATES,
+        target=CaseStatus.CLOSED,
         permission=TEAM_MANAGER,
         custom={
             "label": "Close the case",
@@ -352,8 +390,11 @@ class Case(FSMModelMixin, models.Model):
         self.closure_reason = reason
 
     @transition(
-        field=status, source=CaseStatus.CLOSED, target=CaseStatus.REFERRED,
-        permission=TEAM_MANAGER, conditions=[closed_within_12_months, no_other_open_case],
+        field=status,
+        source=CaseStatus.CLOSED,
+        target=CaseStatus.REFERRED,
+        permission=TEAM_MANAGER,
+        conditions=[closed_within_12_months, no_other_open_case],
         custom={"label": "Reopen the case", "params": REASON},
     )
     def reopen(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
@@ -448,7 +489,11 @@ SECTIONS = [
     ("section_e", "E", "Outcomes"),
     ("section_f", "F", "Special educational provision"),
     ("section_g", "G", "Health provision"),
-    ("section_h1", "H1", "Social care provision under the Chronically Sick and Disabled Persons Act"),
+    (
+        "section_h1",
+        "H1",
+        "Social care provision under the Chronically Sick and Disabled Persons Act",
+    ),
     ("section_h2", "H2", "Other social care provision"),
     ("section_i", "I", "Placement"),
     ("section_j", "J", "Personal budget"),
@@ -461,7 +506,9 @@ def core_sections_written(plan: EHCPlan) -> bool:
     return all(getattr(plan, name).strip() for name in ("section_b", "section_e", "section_f"))
 
 
-@condition("The family's 15 days to comment on the draft have not ended and they have not commented.")
+@condition(
+    "The family's 15 days to comment on the draft have not ended and they have not commented."
+)
 def comment_period_over(plan: EHCPlan) -> bool:
     if plan.family_comments_received_on is not None:
         return True
@@ -527,7 +574,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         return self.status not in CLOSED_PLAN_STATES
 
     @transition(
-        field=status, source=PlanStatus.REQUESTED, target=PlanStatus.ASSESSING,
+        field=status,
+        source=PlanStatus.REQUESTED,
+        target=PlanStatus.ASSESSING,
         permission=TEAM_MANAGER,
         custom={
             "label": "Agree to assess",
@@ -539,7 +588,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.assessment_decision_on = on
 
     @transition(
-        field=status, source=PlanStatus.REQUESTED, target=PlanStatus.REFUSED,
+        field=status,
+        source=PlanStatus.REQUESTED,
+        target=PlanStatus.REFUSED,
         permission=TEAM_MANAGER,
         custom={
             "label": "Refuse to assess",
@@ -552,8 +603,11 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.decision_reason = reason
 
     @transition(
-        field=status, source=PlanStatus.ASSESSING, target=PlanStatus.DRAFT,
-        permission=PRACTITIONER, conditions=[core_sections_written],
+        field=status,
+        source=PlanStatus.ASSESSING,
+        target=PlanStatus.DRAFT,
+        permission=PRACTITIONER,
+        conditions=[core_sections_written],
         custom={
             "label": "Issue the draft plan",
             "closes": [Satisfied("decision_not_to_issue")],
@@ -566,7 +620,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.family_comments = ""
 
     @transition(
-        field=status, source=PlanStatus.ASSESSING, target=PlanStatus.NOT_ISSUED,
+        field=status,
+        source=PlanStatus.ASSESSING,
+        target=PlanStatus.NOT_ISSUED,
         permission=TEAM_MANAGER,
         custom={
             "label": "Decide not to issue a plan",
@@ -578,12 +634,18 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.decision_reason = reason
 
     @transition(
-        field=status, source=PlanStatus.DRAFT, target=PlanStatus.FINAL,
-        permission=TEAM_MANAGER, conditions=[core_sections_written, comment_period_over],
+        field=status,
+        source=PlanStatus.DRAFT,
+        target=PlanStatus.FINAL,
+        permission=TEAM_MANAGER,
+        conditions=[core_sections_written, comment_period_over],
         custom={
             "label": "Issue the final plan",
             "closes": [
-                "final_plan", "amended_final", "phase_transfer", Satisfied("family_comments")
+                "final_plan",
+                "amended_final",
+                "phase_transfer",
+                Satisfied("family_comments"),
             ],
             "opens": [
                 DeadlineRule("annual_review", due.annual_review),
@@ -598,8 +660,11 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.being_amended = False
 
     @transition(
-        field=status, source=PlanStatus.FINAL, target=PlanStatus.UNDER_REVIEW,
-        permission=PRACTITIONER, conditions=[review_meeting_recorded],
+        field=status,
+        source=PlanStatus.FINAL,
+        target=PlanStatus.UNDER_REVIEW,
+        permission=PRACTITIONER,
+        conditions=[review_meeting_recorded],
         custom={
             "label": "Hold the review meeting",
             "closes": ["annual_review"],
@@ -613,7 +678,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         pass
 
     @transition(
-        field=status, source=PlanStatus.UNDER_REVIEW, target=PlanStatus.FINAL,
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.FINAL,
         permission=TEAM_MANAGER,
         custom={
             "label": "Maintain the plan",
@@ -630,7 +697,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         )
 
     @transition(
-        field=status, source=PlanStatus.UNDER_REVIEW, target=PlanStatus.DRAFT,
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.DRAFT,
         permission=TEAM_MANAGER,
         custom={
             "label": "Amend the plan",
@@ -648,7 +717,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         )
 
     @transition(
-        field=status, source=PlanStatus.UNDER_REVIEW, target=PlanStatus.CEASED,
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.CEASED,
         permission=TEAM_MANAGER,
         custom={
             "label": "Cease the plan",

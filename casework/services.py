@@ -55,7 +55,9 @@ def child_create(*, by: User, **fields: Any) -> Child:
     date_of_birth = fields["date_of_birth"]
     _not_in_future("date_of_birth", date_of_birth)
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
-        raise InvalidParams({"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]})
+        raise InvalidParams(
+            {"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]}
+        )
     return Child.objects.create(team=_team_of(by), **fields)
 
 
@@ -99,7 +101,9 @@ def referral_receive(
         consent_recorded_on=consent_recorded_on or (received_on if consent_to_share else None),
         recorded_by=by,
     )
-    record_created(case, by=by, on=received_on, note=f"Referral from {referral.get_source_display()}")
+    record_created(
+        case, by=by, on=received_on, note=f"Referral from {referral.get_source_display()}"
+    )
     return referral
 
 
@@ -130,7 +134,9 @@ def assessment_start(*, by: User, case: Case, started_on: dt.date) -> Assessment
     _require_staff(by)
     _not_in_future("started_on", started_on)
     if case.status != CaseStatus.ASSESSING:
-        raise TransitionNotAllowed("An assessment can be started only while the case is being assessed.")
+        raise TransitionNotAllowed(
+            "An assessment can be started only while the case is being assessed."
+        )
     return Assessment.objects.create(case=case, started_on=started_on)
 
 
@@ -279,7 +285,11 @@ def review_update(*, by: User, review: Review, **fields: Any) -> Review:
         raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
     for name in ("meeting_on", "report_sent_on"):
         _not_in_future(name, fields.get(name))
-    if fields.get("report_sent_on") and review.meeting_on and fields["report_sent_on"] < review.meeting_on:
+    if (
+        fields.get("report_sent_on")
+        and review.meeting_on
+        and fields["report_sent_on"] < review.meeting_on
+    ):
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
     meeting_newly_held = review.meeting_on is None and fields.get("meeting_on") is not None
     for name, value in fields.items():
@@ -288,7 +298,9 @@ def review_update(*, by: User, review: Review, **fields: Any) -> Review:
     if meeting_newly_held:
         _begin_review(review, by=by)
     if fields.get("report_sent_on") and review.plan is not None:
-        deadlines_close(review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent")
+        deadlines_close(
+            review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
+        )
     return review
 
 

@@ -99,9 +99,7 @@ class CasePageView(StaffOnly, TemplateView):
             pk=self.kwargs["pk"],
         )
         services.access_record(by=user, child_id=case.child_id, record=case, via="page")
-        plan = (
-            selectors.plans_visible_to(user).filter(child=case.child).order_by("-pk").first()
-        )
+        plan = selectors.plans_visible_to(user).filter(child=case.child).order_by("-pk").first()
         case_steps = [option for option in transition_options(case, user) if option.allowed]
         plan_steps = (
             [option for option in transition_options(plan, user) if option.allowed] if plan else []
@@ -113,9 +111,7 @@ class CasePageView(StaffOnly, TemplateView):
             family_members=case.child.family_members.all(),
             assessments=case.assessments.all(),
             plan=plan,
-            sections=[
-                (letter, title, getattr(plan, name)) for name, letter, title in SECTIONS
-            ]
+            sections=[(letter, title, getattr(plan, name)) for name, letter, title in SECTIONS]
             if plan
             else [],
             plan_reviews=plan.reviews.all() if plan else [],
@@ -204,7 +200,9 @@ class AssessmentView(CaseFormView):
         }
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.assessment_save(by=current_user(self.request), case=self.case(), **form.cleaned_data)
+        services.assessment_save(
+            by=current_user(self.request), case=self.case(), **form.cleaned_data
+        )
         messages.success(self.request, "The assessment has been saved.")
         return redirect(self.back_url())
 
@@ -261,7 +259,9 @@ class PlanReviewCreateView(PlanFormView):
     submit_label = "Add the review"
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.review_create(by=current_user(self.request), plan=self.plan(), **form.cleaned_data)
+        services.review_create(
+            by=current_user(self.request), plan=self.plan(), **form.cleaned_data
+        )
         messages.success(self.request, "The review has been added.")
         return redirect(self.back_url())
 
@@ -272,7 +272,9 @@ class CaseReviewCreateView(CaseFormView):
     submit_label = "Add the review"
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.review_create(by=current_user(self.request), case=self.case(), **form.cleaned_data)
+        services.review_create(
+            by=current_user(self.request), case=self.case(), **form.cleaned_data
+        )
         messages.success(self.request, "The review has been added.")
         return redirect(self.back_url())
 
@@ -346,7 +348,8 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                         if plan and getattr(plan, name)
                     ],
                     "can_comment": bool(
-                        plan and plan.status == PlanStatus.DRAFT
+                        plan
+                        and plan.status == PlanStatus.DRAFT
                         and plan.family_comments_received_on is None
                         and any(d.kind == "family_comments" for d in upcoming)
                     ),

@@ -50,7 +50,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
-    """A case put straight into `status`, the way a data migration would; the engine is not used."""
+    """A case put straight into `status`, as a data migration would: the engine is not used."""
 
     class Meta:
         model = "casework.Case"

@@ -4,25 +4,22 @@ import copy
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
+from django.db import DatabaseError, connection, models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from workflows.checks import transition_label, transition_refusals
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.registry import registry
 from workflows.services import transition
-from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.template import loader
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 
 @never_cache
@@ -92,7 +89,7 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
     def get_success_url(self, record: models.Model) -> str:
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url()")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.record = self.get_record()
@@ -137,7 +134,9 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
         messages.success(request, f"Done: {transition_label(self.fsm_transition).lower()}.")
         return redirect(self.get_success_url(updated))
 
-    def render(self, form: TransitionForm, *, reasons: list[str] | None = None, status: int) -> HttpResponse:
+    def render(
+        self, form: TransitionForm, *, reasons: list[str] | None = None, status: int
+    ) -> HttpResponse:
         context = self.get_context_data(
             form=form,
             record=self.record,

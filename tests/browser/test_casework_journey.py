@@ -65,7 +65,8 @@ def test_referral_to_final_plan(page, live_server):
     # The family's login is linked to the child by an administrator.
     child = Child.objects.get(given_name="Ruby")
     child.family_members.create(
-        name="Sarah Shah", relationship="mother",
+        name="Sarah Shah",
+        relationship="mother",
         user=User.objects.get(email="parent@example.org"),
     )
 

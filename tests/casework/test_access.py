@@ -50,8 +50,12 @@ def world(db):
     )
     case = CaseFactory(child=child, status=CaseStatus.REFERRED)
     referral = Referral.objects.create(
-        case=case, received_on=dt.date(2026, 1, 5), source="gp", reason="r",
-        consent_to_share=True, recorded_by=people["practitioner"],
+        case=case,
+        received_on=dt.date(2026, 1, 5),
+        source="gp",
+        reason="r",
+        consent_to_share=True,
+        recorded_by=people["practitioner"],
     )
     record_created(case, by=people["practitioner"], on=dt.date(2026, 1, 5))
     plan = PlanFactory(child=child, status=PlanStatus.FINAL)
@@ -98,8 +102,18 @@ def expected_read(actor: str, resource: str) -> int:
 
 
 RESOURCES = [
-    "child", "family_members", "case", "case_history", "case_deadlines", "case_transitions",
-    "plan", "plan_transitions", "review", "deadline", "referral", "assessment",
+    "child",
+    "family_members",
+    "case",
+    "case_history",
+    "case_deadlines",
+    "case_transitions",
+    "plan",
+    "plan_transitions",
+    "review",
+    "deadline",
+    "referral",
+    "assessment",
 ]
 
 
@@ -147,14 +161,25 @@ def test_lists_show_only_what_the_actor_may_see(world, actor):
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [("practitioner", 201), ("manager", 201), ("other_team_practitioner", 201), ("family", 403),
-     ("provider", 403), ("commissioner", 403), ("anonymous", 401)],
+    [
+        ("practitioner", 201),
+        ("manager", 201),
+        ("other_team_practitioner", 201),
+        ("family", 403),
+        ("provider", 403),
+        ("commissioner", 403),
+        ("anonymous", 401),
+    ],
 )
 def test_who_may_create_a_child(world, actor, status):
     response = client_as(world["people"][actor]).post(
         "/api/v1/children/",
-        {"given_name": "A", "family_name": "B", "date_of_birth": "2015-01-01",
-         "primary_need": "ASD"},
+        {
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "2015-01-01",
+            "primary_need": "ASD",
+        },
         format="json",
     )
 
@@ -163,8 +188,16 @@ def test_who_may_create_a_child(world, actor, status):
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [("practitioner", 200), ("manager", 200), ("other_team_practitioner", 404), ("family", 403),
-     ("other_family", 404), ("provider", 404), ("commissioner", 404), ("anonymous", 401)],
+    [
+        ("practitioner", 200),
+        ("manager", 200),
+        ("other_team_practitioner", 404),
+        ("family", 403),
+        ("other_family", 404),
+        ("provider", 404),
+        ("commissioner", 404),
+        ("anonymous", 401),
+    ],
 )
 def test_who_may_move_a_case_on(world, actor, status):
     response = client_as(world["people"][actor]).post(
@@ -176,8 +209,13 @@ def test_who_may_move_a_case_on(world, actor, status):
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [("practitioner", 200), ("other_team_practitioner", 404), ("family", 403),
-     ("other_family", 404), ("provider", 404)],
+    [
+        ("practitioner", 200),
+        ("other_team_practitioner", 404),
+        ("family", 403),
+        ("other_family", 404),
+        ("provider", 404),
+    ],
 )
 def test_who_may_edit_a_plan(world, actor, status):
     response = client_as(world["people"][actor]).patch(
@@ -188,18 +226,28 @@ def test_who_may_edit_a_plan(world, actor, status):
 
 
 PAGES = {
-    "caseload": ("/caseload/", {"practitioner": 200, "manager": 200,
-                                "other_team_practitioner": 200}),
+    "caseload": (
+        "/caseload/",
+        {"practitioner": 200, "manager": 200, "other_team_practitioner": 200},
+    ),
     "team": ("/team/", {"manager": 200}),
     "my_child": ("/my-child/", {"family": 200, "other_family": 200}),
-    "case_page": ("/cases/{case}/", {"practitioner": 200, "manager": 200,
-                                     "other_team_practitioner": 404}),
-    "case_step": ("/cases/{case}/steps/accept_referral/", {"practitioner": 200, "manager": 200,
-                                                          "other_team_practitioner": 404}),
-    "referral_form": ("/referrals/new/", {"practitioner": 200, "manager": 200,
-                                          "other_team_practitioner": 200}),
-    "plan_sections": ("/plans/{plan}/sections/", {"practitioner": 200, "manager": 200,
-                                                  "other_team_practitioner": 404}),
+    "case_page": (
+        "/cases/{case}/",
+        {"practitioner": 200, "manager": 200, "other_team_practitioner": 404},
+    ),
+    "case_step": (
+        "/cases/{case}/steps/accept_referral/",
+        {"practitioner": 200, "manager": 200, "other_team_practitioner": 404},
+    ),
+    "referral_form": (
+        "/referrals/new/",
+        {"practitioner": 200, "manager": 200, "other_team_practitioner": 200},
+    ),
+    "plan_sections": (
+        "/plans/{plan}/sections/",
+        {"practitioner": 200, "manager": 200, "other_team_practitioner": 404},
+    ),
 }
 
 

@@ -36,8 +36,14 @@ def child(team):
 def test_create_child_answers_201_with_id_in_the_practitioners_team(practitioner, team):
     response = api(practitioner).post(
         "/api/v1/children/",
-        {"given_name": "Ruby", "family_name": "Shah", "date_of_birth": "2018-02-03",
-         "primary_need": "ASD", "nhs_number": "943 476 5919", "disabilities": ["autism"]},
+        {
+            "given_name": "Ruby",
+            "family_name": "Shah",
+            "date_of_birth": "2018-02-03",
+            "primary_need": "ASD",
+            "nhs_number": "943 476 5919",
+            "disabilities": ["autism"],
+        },
         format="json",
     )
 
@@ -60,8 +66,12 @@ def test_create_child_answers_201_with_id_in_the_practitioners_team(practitioner
     ],
 )
 def test_create_child_with_bad_input_answers_400_naming_the_field(practitioner, change, field):
-    payload = {"given_name": "Ruby", "family_name": "Shah", "date_of_birth": "2018-02-03",
-               "primary_need": "ASD"} | change
+    payload = {
+        "given_name": "Ruby",
+        "family_name": "Shah",
+        "date_of_birth": "2018-02-03",
+        "primary_need": "ASD",
+    } | change
 
     response = api(practitioner).post("/api/v1/children/", payload, format="json")
 
@@ -72,8 +82,13 @@ def test_create_child_with_bad_input_answers_400_naming_the_field(practitioner, 
 def test_referral_answers_201_with_the_new_case_in_referred(practitioner, child, team):
     response = api(practitioner).post(
         "/api/v1/referrals/",
-        {"child": child.pk, "received_on": "2026-05-29", "source": "school",
-         "reason": "Exclusions", "consent_to_share": True},
+        {
+            "child": child.pk,
+            "received_on": "2026-05-29",
+            "source": "school",
+            "reason": "Exclusions",
+            "consent_to_share": True,
+        },
         format="json",
     )
 
@@ -88,8 +103,13 @@ def test_referral_answers_201_with_the_new_case_in_referred(practitioner, child,
 
 
 def test_a_second_open_case_for_the_same_child_answers_400(practitioner, child):
-    payload = {"child": child.pk, "received_on": "2026-05-29", "source": "gp",
-               "reason": "r", "consent_to_share": False}
+    payload = {
+        "child": child.pk,
+        "received_on": "2026-05-29",
+        "source": "gp",
+        "reason": "r",
+        "consent_to_share": False,
+    }
     api(practitioner).post("/api/v1/referrals/", payload, format="json")
 
     response = api(practitioner).post("/api/v1/referrals/", payload, format="json")
@@ -102,8 +122,13 @@ def test_a_second_open_case_for_the_same_child_answers_400(practitioner, child):
 def test_referral_received_in_the_future_answers_400(practitioner, child):
     response = api(practitioner).post(
         "/api/v1/referrals/",
-        {"child": child.pk, "received_on": "2026-06-02", "source": "gp", "reason": "r",
-         "consent_to_share": True},
+        {
+            "child": child.pk,
+            "received_on": "2026-06-02",
+            "source": "gp",
+            "reason": "r",
+            "consent_to_share": True,
+        },
         format="json",
     )
 
@@ -127,7 +152,14 @@ def test_ehc_request_answers_201_requested_with_the_statutory_deadlines(practiti
         ("final_plan", "2026-05-25"),
     }
     assert {d["subject_type"] for d in deadlines} == {"ehcplan"}
-    assert set(deadlines[0]) >= {"kind", "due_on", "status", "closed_on", "subject_type", "subject_id"}
+    assert set(deadlines[0]) >= {
+        "kind",
+        "due_on",
+        "status",
+        "closed_on",
+        "subject_type",
+        "subject_id",
+    }
 
 
 def test_patch_edits_sections_while_the_plan_is_open_and_409_after(practitioner, child):
@@ -148,14 +180,19 @@ def test_patch_edits_sections_while_the_plan_is_open_and_409_after(practitioner,
 
 
 def test_transition_through_the_api_with_an_effective_date(practitioner, manager, child):
-    plan = api(practitioner).post(
-        "/api/v1/ehc-plans/",
-        {"child": child.pk, "requested_on": "2026-01-05", "requested_by": "parent"},
-        format="json",
-    ).json()
+    plan = (
+        api(practitioner)
+        .post(
+            "/api/v1/ehc-plans/",
+            {"child": child.pk, "requested_on": "2026-01-05", "requested_by": "parent"},
+            format="json",
+        )
+        .json()
+    )
 
     response = api(manager).post(
-        f"/api/v1/ehc-plans/{plan['id']}/transitions/agree_to_assess/", {"on": "2026-02-20"},
+        f"/api/v1/ehc-plans/{plan['id']}/transitions/agree_to_assess/",
+        {"on": "2026-02-20"},
         format="json",
     )
 
@@ -167,17 +204,23 @@ def test_transition_through_the_api_with_an_effective_date(practitioner, manager
 
 @pytest.mark.parametrize(
     ("on", "message"),
-    [("2026-06-02", "The date cannot be in the future."),
-     ("2025-12-31", "The date cannot be before the last change, on 5 January 2026.")],
+    [
+        ("2026-06-02", "The date cannot be in the future."),
+        ("2025-12-31", "The date cannot be before the last change, on 5 January 2026."),
+    ],
 )
 def test_transition_dated_in_the_future_or_before_the_last_step_answers_400(
     practitioner, manager, child, on, message
 ):
-    plan = api(practitioner).post(
-        "/api/v1/ehc-plans/",
-        {"child": child.pk, "requested_on": "2026-01-05", "requested_by": "parent"},
-        format="json",
-    ).json()
+    plan = (
+        api(practitioner)
+        .post(
+            "/api/v1/ehc-plans/",
+            {"child": child.pk, "requested_on": "2026-01-05", "requested_by": "parent"},
+            format="json",
+        )
+        .json()
+    )
 
     response = api(manager).post(
         f"/api/v1/ehc-plans/{plan['id']}/transitions/agree_to_assess/", {"on": on}, format="json"
@@ -199,14 +242,24 @@ def test_unmet_condition_answers_409_naming_the_condition(practitioner, child):
 
 
 def test_history_lists_audit_rows_oldest_first(practitioner, child):
-    referral = api(practitioner).post(
-        "/api/v1/referrals/",
-        {"child": child.pk, "received_on": "2026-05-20", "source": "gp", "reason": "r",
-         "consent_to_share": True},
-        format="json",
-    ).json()
+    referral = (
+        api(practitioner)
+        .post(
+            "/api/v1/referrals/",
+            {
+                "child": child.pk,
+                "received_on": "2026-05-20",
+                "source": "gp",
+                "reason": "r",
+                "consent_to_share": True,
+            },
+            format="json",
+        )
+        .json()
+    )
     api(practitioner).post(
-        f"/api/v1/cases/{referral['case']}/transitions/accept_referral/", {"on": "2026-05-21"},
+        f"/api/v1/cases/{referral['case']}/transitions/accept_referral/",
+        {"on": "2026-05-21"},
         format="json",
     )
 
@@ -242,7 +295,8 @@ def test_family_comments_on_the_draft(team, child):
     plan = PlanFactory(child=child, status=PlanStatus.DRAFT, draft_issued_on=D(2026, 5, 25))
 
     response = api(parent).post(
-        f"/api/v1/ehc-plans/{plan.pk}/comments/", {"comments": "Please name Oak School."},
+        f"/api/v1/ehc-plans/{plan.pk}/comments/",
+        {"comments": "Please name Oak School."},
         format="json",
     )
 
@@ -284,7 +338,9 @@ def test_manager_waives_nothing_statutory_but_records_an_exception(manager, prac
     final = api(manager).get(f"/api/v1/deadlines/?child={child.pk}&kind=final_plan").json()
     deadline_id = final["results"][0]["id"]
 
-    waived = api(manager).post(f"/api/v1/deadlines/{deadline_id}/waive/", {"reason": "x"}, format="json")
+    waived = api(manager).post(
+        f"/api/v1/deadlines/{deadline_id}/waive/", {"reason": "x"}, format="json"
+    )
     excepted = api(manager).post(
         f"/api/v1/deadlines/{deadline_id}/exception/",
         {"exception": "exceptional_circumstances", "reason": "Child in hospital for 6 weeks"},
@@ -292,7 +348,8 @@ def test_manager_waives_nothing_statutory_but_records_an_exception(manager, prac
     )
     by_practitioner = api(practitioner).post(
         f"/api/v1/deadlines/{deadline_id}/exception/",
-        {"exception": "away_from_area", "reason": "x"}, format="json",
+        {"exception": "away_from_area", "reason": "x"},
+        format="json",
     )
 
     assert waived.status_code == 409

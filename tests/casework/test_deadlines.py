@@ -33,8 +33,12 @@ def child(team):
 
 def refer(child, practitioner, received_on, consent=True):
     return services.referral_receive(
-        by=practitioner, child=child, received_on=received_on, source="school",
-        reason="Struggling at home", consent_to_share=consent,
+        by=practitioner,
+        child=child,
+        received_on=received_on,
+        source="school",
+        reason="Struggling at home",
+        consent_to_share=consent,
     )
 
 
@@ -195,8 +199,11 @@ def test_phase_transfer_due_15_february_or_31_march_of_the_transfer_year(
     child, manager, transfer, move_on, expected
 ):
     plan = PlanFactory(
-        child=child, status=PlanStatus.DRAFT, draft_issued_on=D(2027, 6, 1),
-        phase_transfer=transfer, phase_transfer_on=move_on,
+        child=child,
+        status=PlanStatus.DRAFT,
+        draft_issued_on=D(2027, 6, 1),
+        phase_transfer=transfer,
+        phase_transfer_on=move_on,
     )
 
     workflows.transition(plan, "issue_final", by=manager, on=D(2027, 8, 1))
@@ -212,9 +219,7 @@ def test_no_phase_transfer_deadline_without_a_transfer_date(child, manager):
     assert not Deadline.objects.filter(kind="phase_transfer").exists()
 
 
-def test_family_comments_window_is_never_marked_missed_against_the_council(
-    child, practitioner
-):
+def test_family_comments_window_is_never_marked_missed_against_the_council(child, practitioner):
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)
 
     workflows.transition(plan, "issue_draft", by=practitioner, on=D(2027, 8, 1))
@@ -225,8 +230,8 @@ def test_family_comments_window_is_never_marked_missed_against_the_council(
 
 
 def test_family_comments_received_close_the_window_as_met(child, team):
-    from accounts.roles import Role  # noqa: PLC0415
-    from tests.factories import staff  # noqa: PLC0415
+    from accounts.roles import Role
+    from tests.factories import staff
 
     parent = staff(Role.FAMILY, team)
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)

@@ -39,10 +39,15 @@ CASE_TRANSITIONS = {
     "begin_review": ([CaseStatus.ACTIVE], CaseStatus.REVIEWING, Role.PRACTITIONER, {}),
     "complete_review": ([CaseStatus.REVIEWING], CaseStatus.ACTIVE, Role.PRACTITIONER, {}),
     "begin_transition": (
-        [CaseStatus.ACTIVE], CaseStatus.PREPARING_FOR_ADULTHOOD, Role.PRACTITIONER, {}
+        [CaseStatus.ACTIVE],
+        CaseStatus.PREPARING_FOR_ADULTHOOD,
+        Role.PRACTITIONER,
+        {},
     ),
     "transfer_to_adult_services": (
-        [CaseStatus.PREPARING_FOR_ADULTHOOD], CaseStatus.CLOSED, Role.TEAM_MANAGER,
+        [CaseStatus.PREPARING_FOR_ADULTHOOD],
+        CaseStatus.CLOSED,
+        Role.TEAM_MANAGER,
         {"handover_on": "2027-03-01"},
     ),
     "close": (OPEN, CaseStatus.CLOSED, Role.TEAM_MANAGER, {"reason": "Moved away"}),
@@ -51,11 +56,17 @@ CASE_TRANSITIONS = {
 PLAN_TRANSITIONS = {
     "agree_to_assess": ([PlanStatus.REQUESTED], PlanStatus.ASSESSING, Role.TEAM_MANAGER, {}),
     "refuse_to_assess": (
-        [PlanStatus.REQUESTED], PlanStatus.REFUSED, Role.TEAM_MANAGER, {"reason": "x"}
+        [PlanStatus.REQUESTED],
+        PlanStatus.REFUSED,
+        Role.TEAM_MANAGER,
+        {"reason": "x"},
     ),
     "issue_draft": ([PlanStatus.ASSESSING], PlanStatus.DRAFT, Role.PRACTITIONER, {}),
     "decide_not_to_issue": (
-        [PlanStatus.ASSESSING], PlanStatus.NOT_ISSUED, Role.TEAM_MANAGER, {"reason": "x"}
+        [PlanStatus.ASSESSING],
+        PlanStatus.NOT_ISSUED,
+        Role.TEAM_MANAGER,
+        {"reason": "x"},
     ),
     "issue_final": ([PlanStatus.DRAFT], PlanStatus.FINAL, Role.TEAM_MANAGER, {}),
     "start_review": ([PlanStatus.FINAL], PlanStatus.UNDER_REVIEW, Role.PRACTITIONER, {}),
@@ -84,8 +95,12 @@ def case_ready_for_anything(team, status: str, name: str = "") -> Case:
     if status == CaseStatus.CLOSED:
         Case.objects.filter(pk=case.pk).update(closed_on=D(2027, 2, 1))
     Referral.objects.create(
-        case=case, received_on=D(2027, 1, 4), source="school", reason="r",
-        consent_to_share=True, recorded_by=staff(Role.PRACTITIONER, team),
+        case=case,
+        received_on=D(2027, 1, 4),
+        source="school",
+        reason="r",
+        consent_to_share=True,
+        recorded_by=staff(Role.PRACTITIONER, team),
     )
     outcome = "no_eligible_need" if name == "close_no_eligible_need" else "eligible"
     Assessment.objects.create(
@@ -97,7 +112,9 @@ def case_ready_for_anything(team, status: str, name: str = "") -> Case:
 
 def plan_ready_for_anything(team, status: str, name: str = "") -> EHCPlan:
     plan = PlanFactory(
-        child=ChildFactory(team=team), requested_on=D(2026, 10, 5), status=status,
+        child=ChildFactory(team=team),
+        requested_on=D(2026, 10, 5),
+        status=status,
         draft_issued_on=D(2027, 2, 1),
     )
     Review.objects.create(plan=plan, meeting_on=D(2027, 3, 1))
@@ -114,7 +131,7 @@ def pairs(transitions, states):
 
 @pytest.mark.parametrize(("name", "state", "allowed"), pairs(CASE_TRANSITIONS, CaseStatus.values))
 def test_case_transition_from_each_state(team, name, state, allowed):
-    sources, target, role, params = CASE_TRANSITIONS[name]
+    _, target, role, params = CASE_TRANSITIONS[name]
     case = case_ready_for_anything(team, state, name)
     actor = staff(role, team)
 
@@ -130,7 +147,7 @@ def test_case_transition_from_each_state(team, name, state, allowed):
 
 @pytest.mark.parametrize(("name", "state", "allowed"), pairs(PLAN_TRANSITIONS, PlanStatus.values))
 def test_plan_transition_from_each_state(team, name, state, allowed):
-    sources, target, role, params = PLAN_TRANSITIONS[name]
+    _, target, role, params = PLAN_TRANSITIONS[name]
     plan = plan_ready_for_anything(team, state)
     actor = staff(role, team)
 
@@ -144,9 +161,14 @@ def test_plan_transition_from_each_state(team, name, state, allowed):
 
 
 MANAGER_ONLY = [
-    ("case", name) for name, (_, _, role, _) in CASE_TRANSITIONS.items()
+    ("case", name)
+    for name, (_, _, role, _) in CASE_TRANSITIONS.items()
     if role == Role.TEAM_MANAGER
-] + [("plan", name) for name, (_, _, role, _) in PLAN_TRANSITIONS.items() if role == Role.TEAM_MANAGER]
+] + [
+    ("plan", name)
+    for name, (_, _, role, _) in PLAN_TRANSITIONS.items()
+    if role == Role.TEAM_MANAGER
+]
 
 
 @pytest.mark.parametrize(("machine", "name"), MANAGER_ONLY)
@@ -199,7 +221,7 @@ def test_accept_referral_without_consent_says_why(team):
 
 
 def test_a_manager_override_lets_the_referral_be_accepted_without_consent(team):
-    from casework.services import case_override_consent  # noqa: PLC0415
+    from casework.services import case_override_consent
 
     case = case_ready_for_anything(team, CaseStatus.REFERRED)
     Referral.objects.filter(case=case).update(consent_to_share=False)
@@ -251,7 +273,9 @@ def test_transfer_to_adult_services_refused_before_17_and_a_half(team):
 
     with pytest.raises(TransitionNotAllowed) as refused:
         workflows.transition(
-            case, "transfer_to_adult_services", by=staff(Role.TEAM_MANAGER, team),
+            case,
+            "transfer_to_adult_services",
+            by=staff(Role.TEAM_MANAGER, team),
             handover_on="2027-03-01",
         )
 

@@ -26,10 +26,15 @@ def today():
         yield
 
 
-def referred_case(practitioner, team, *, received_on=D(2026, 6, 1), consent=True, name="Ava"):
+def referred_case(practitioner, team, *, received_on=None, consent=True, name="Ava"):
+    received_on = received_on or D(2026, 6, 1)
     child = ChildFactory(team=team, given_name=name)
     return services.referral_receive(
-        by=practitioner, child=child, received_on=received_on, source="gp", reason="r",
+        by=practitioner,
+        child=child,
+        received_on=received_on,
+        source="gp",
+        reason="r",
         consent_to_share=consent,
     ).case
 
@@ -71,7 +76,9 @@ def test_caseload_is_paginated(client, practitioner, team):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_case_page_offers_only_the_steps_this_user_may_take_now(client, practitioner, manager, team):
+def test_case_page_offers_only_the_steps_this_user_may_take_now(
+    client, practitioner, manager, team
+):
     case = referred_case(practitioner, team)
     client.force_login(practitioner)
     as_practitioner = client.get(f"/cases/{case.pk}/").content.decode()
@@ -99,7 +106,8 @@ def test_step_form_applies_the_transition_and_confirms(client, practitioner, tea
     client.force_login(practitioner)
 
     response = client.post(
-        f"/cases/{case.pk}/steps/accept_referral/", {"on": "2026-06-02", "note": "Agreed"},
+        f"/cases/{case.pk}/steps/accept_referral/",
+        {"on": "2026-06-02", "note": "Agreed"},
         follow=True,
     )
 
@@ -159,10 +167,17 @@ def test_referral_form_records_the_child_and_opens_a_case(client, practitioner):
 
     response = client.post(
         "/referrals/new/",
-        {"given_name": "Ruby", "family_name": "Shah", "date_of_birth": "2017-03-04",
-         "primary_need": "ASD", "received_on": "2026-06-09", "source": "school",
-         "reason": "Not coping at school", "consent_to_share": "on",
-         "consent_given_by": "Mother"},
+        {
+            "given_name": "Ruby",
+            "family_name": "Shah",
+            "date_of_birth": "2017-03-04",
+            "primary_need": "ASD",
+            "received_on": "2026-06-09",
+            "source": "school",
+            "reason": "Not coping at school",
+            "consent_to_share": "on",
+            "consent_given_by": "Mother",
+        },
     )
 
     case = Case.objects.get(child__given_name="Ruby")
@@ -176,8 +191,15 @@ def test_referral_form_errors_save_nothing(client, practitioner):
 
     response = client.post(
         "/referrals/new/",
-        {"given_name": "Ruby", "family_name": "Shah", "date_of_birth": "2017-03-04",
-         "primary_need": "ASD", "received_on": "2026-06-11", "source": "school", "reason": "r"},
+        {
+            "given_name": "Ruby",
+            "family_name": "Shah",
+            "date_of_birth": "2017-03-04",
+            "primary_need": "ASD",
+            "received_on": "2026-06-11",
+            "source": "school",
+            "reason": "r",
+        },
     )
 
     assert response.status_code == 400
@@ -191,8 +213,12 @@ def test_referral_form_names_each_missing_field(client, practitioner):
 
     page = html.unescape(client.post("/referrals/new/", {}).content.decode())
 
-    for message in ("Enter the child's first name.", "Choose the primary need.",
-                    "Choose who made the referral.", "Enter the reason for the referral."):
+    for message in (
+        "Enter the child's first name.",
+        "Choose the primary need.",
+        "Choose who made the referral.",
+        "Enter the reason for the referral.",
+    ):
         assert message in page
 
 
@@ -218,7 +244,9 @@ def test_family_comments_on_the_draft_from_the_page(client, team, practitioner):
     client.force_login(parent)
     assert "Comment on the draft plan" in client.get("/my-child/").content.decode()
 
-    response = client.post(f"/plans/{plan.pk}/comments/", {"comments": "Add swimming."}, follow=True)
+    response = client.post(
+        f"/plans/{plan.pk}/comments/", {"comments": "Add swimming."}, follow=True
+    )
 
     assert "We have received your comments." in response.content.decode()
     assert Deadline.objects.get(kind="family_comments").status == "met"
@@ -252,7 +280,9 @@ def test_case_page_query_count_does_not_grow_with_history(client, practitioner, 
     few = count_queries(client, f"/cases/{case.pk}/")
     for index in range(5):
         case.child.family_members.create(name=f"Relative {index}", relationship="aunt")
-        workflows.services.audit(case, "note", by=practitioner, note=f"Visit {index}", case_id=case.pk)
+        workflows.services.audit(
+            case, "note", by=practitioner, note=f"Visit {index}", case_id=case.pk
+        )
         workflows.services.audit(plan, "note", by=manager, note=f"Call {index}", case_id=case.pk)
 
     many = count_queries(client, f"/cases/{case.pk}/")
@@ -261,7 +291,7 @@ def test_case_page_query_count_does_not_grow_with_history(client, practitioner, 
 
 
 def test_case_api_list_query_count_is_the_same_for_10_and_100_rows(practitioner, team):
-    from rest_framework.test import APIClient  # noqa: PLC0415
+    from rest_framework.test import APIClient
 
     client = APIClient()
     client.force_authenticate(practitioner)
@@ -277,8 +307,10 @@ def test_case_api_list_query_count_is_the_same_for_10_and_100_rows(practitioner,
 
 
 @pytest.mark.parametrize("url", ["/api/v1/children/", "/api/v1/ehc-plans/", "/api/v1/deadlines/"])
-def test_list_endpoints_need_a_fixed_number_of_queries(django_assert_max_num_queries, practitioner, team, url):
-    from rest_framework.test import APIClient  # noqa: PLC0415
+def test_list_endpoints_need_a_fixed_number_of_queries(
+    django_assert_max_num_queries, practitioner, team, url
+):
+    from rest_framework.test import APIClient
 
     client = APIClient()
     client.force_authenticate(practitioner)

@@ -39,7 +39,7 @@ def _described_by(field: forms.BoundField) -> str:
 
 def _hint(field: forms.BoundField) -> SafeString:
     if not field.help_text:
-        return mark_safe("")  # noqa: S308 - a constant empty string
+        return mark_safe("")
     return format_html(
         '<div id="{}-hint" class="govuk-hint">{}</div>', _id(field), field.help_text
     )
@@ -65,7 +65,7 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
                     base_id if index == 0 else f"{base_id}-{index}",
                     field.html_name,
                     value,
-                    mark_safe(" checked") if str(field.value()) == str(value) else "",  # noqa: S308
+                    mark_safe(" checked") if str(field.value()) == str(value) else "",
                     base_id if index == 0 else f"{base_id}-{index}",
                     label,
                 )
@@ -87,9 +87,11 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
 
     if isinstance(widget, forms.CheckboxInput):
         return format_html(
-            '<div class="govuk-form-group{}"><div class="govuk-checkboxes govuk-checkboxes--small" '
-            'data-module="govuk-checkboxes">{}{}<div class="govuk-checkboxes__item">{}'
-            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div></div></div>',
+            '<div class="govuk-form-group{}">'
+            '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+            '{}{}<div class="govuk-checkboxes__item">{}'
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
+            "</div></div></div>",
             error_class,
             _hint(field),
             _error_message(field),
