@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, ClassVar, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -140,7 +141,29 @@ class ChildViewSet(
         return Response(FamilyMemberSerializer(members, many=True).data)
 
 
-class ReferralSerializer(serializers.ModelSerializer[Referral]):
+class ScopedRelationsMixin:
+    """Related records are looked up among those the requesting user may see, so a record of
+    another team or family is "does not exist" (400), never found; some fields are fixed once
+    the record exists."""
+
+    scoped_relations: ClassVar[dict[str, Callable[[User], QuerySet[Any]]]] = {}
+    fixed_after_create: ClassVar[tuple[str, ...]] = ()
+
+    def get_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = super().get_fields()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None:
+            for name, visible_to in self.scoped_relations.items():
+                fields[name].queryset = visible_to(cast(User, request.user))
+        if self.instance is not None:  # type: ignore[attr-defined]
+            for name in self.fixed_after_create:
+                fields[name].read_only = True
+        return fields
+
+
+class ReferralSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Referral]):
+    scoped_relations = {"child": selectors.children_visible_to}
+
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none(), write_only=True)
 
     class Meta:
@@ -157,14 +180,6 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "consent_recorded_on",
         ]
         read_only_fields = ["id", "case"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            scoped = selectors.children_visible_to(cast(User, request.user))
-            cast(serializers.PrimaryKeyRelatedField, fields["child"]).queryset = scoped
-        return fields
 
     def to_representation(self, instance: Referral) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -292,21 +307,14 @@ class CaseViewSet(
         return Response(DeadlineSerializer(rows, many=True).data)
 
 
-class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+class AssessmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Assessment]):
+    scoped_relations = {"case": selectors.staff_cases_visible_to}
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
 
     class Meta:
         model = Assessment
         fields = ["id", "case", "started_on", "completed_on", "outcome", "summary_of_needs"]
         read_only_fields = ["id"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            cases = selectors.cases_visible_to(cast(User, request.user))
-            cast(serializers.PrimaryKeyRelatedField, fields["case"]).queryset = cases
-        return fields
 
 
 class AssessmentViewSet(
@@ -352,7 +360,9 @@ class AssessmentViewSet(
         )
 
 
-class EHCPlanSerializer(serializers.ModelSerializer[EHCPlan]):
+class EHCPlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer[EHCPlan]):
+    scoped_relations = {"child": selectors.children_visible_to}
+    fixed_after_create = ("child", "requested_on", "requested_by")
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
 
     class Meta:
@@ -389,17 +399,6 @@ class EHCPlanSerializer(serializers.ModelSerializer[EHCPlan]):
             "decision_reason",
             "exception_reason",
         ]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            children = selectors.children_visible_to(cast(User, request.user))
-            cast(serializers.PrimaryKeyRelatedField, fields["child"]).queryset = children
-        if self.instance is not None:
-            for name in ("child", "requested_on", "requested_by"):
-                fields[name].read_only = True
-        return fields
 
 
 class PlanCommentSerializer(serializers.Serializer[Any]):
@@ -451,7 +450,9 @@ class EHCPlanViewSet(
         return Response(EHCPlanSerializer(updated, context={"request": request}).data)
 
 
-class ReviewSerializer(serializers.ModelSerializer[Review]):
+class ReviewSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Review]):
+    scoped_relations = {"plan": selectors.plans_visible_to, "case": selectors.cases_visible_to}
+    fixed_after_create = ("plan", "case")
     plan = serializers.PrimaryKeyRelatedField(
         queryset=EHCPlan.objects.none(), required=False, allow_null=True
     )
@@ -473,20 +474,6 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
             "notes",
         ]
         read_only_fields = ["id", "decision_on"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            user = cast(User, request.user)
-            plan_field = cast(serializers.PrimaryKeyRelatedField, fields["plan"])
-            plan_field.queryset = selectors.plans_visible_to(user)
-            case_field = cast(serializers.PrimaryKeyRelatedField, fields["case"])
-            case_field.queryset = selectors.cases_visible_to(user)
-        if self.instance is not None:
-            fields["plan"].read_only = True
-            fields["case"].read_only = True
-        return fields
 
 
 class ReviewFilter(django_filters.FilterSet):
