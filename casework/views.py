@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.models import User
 from accounts.roles import Role
-from casework import selectors, services, wording
+from casework import panels, selectors, services, wording
 from casework.forms import (
     AssessmentForm,
     CommentForm,
@@ -85,6 +85,7 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
             at_risk=at_risk,
             missed=[deadline for deadline in at_risk if deadline.status == "missed"],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
+            links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
             **kwargs,
         )
 
@@ -122,6 +123,7 @@ class CasePageView(StaffOnly, TemplateView):
             history=selectors.case_history(case),
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             can_request_plan=plan is None or not plan.is_open,
+            panels=panels.CASE_PANELS,
             **kwargs,
         )
 
@@ -356,7 +358,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     "comment_form": CommentForm(),
                 }
             )
-        return super().get_context_data(children=children, **kwargs)
+        return super().get_context_data(children=children, panels=panels.FAMILY_PANELS, **kwargs)
 
 
 class PlanCommentView(RoleRequiredMixin, ServiceFormView):

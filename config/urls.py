@@ -3,17 +3,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import ObtainTokenView
+from budgets import api as budgets_api
 from casework.api import router as casework_api
 from workflows.views import healthz
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     *casework_api.urls,
+    *budgets_api.urls,
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
+    path("", include("budgets.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -51,7 +51,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, InvalidParams):
             body = error_body(exc.detail, exc.code, exc.fields)
         else:
-            body = error_body(exc.detail, exc.code) | {"reasons": exc.reasons}
+            body = error_body(exc.detail, exc.code) | {"reasons": exc.reasons} | exc.extra
         return Response(body, status=WORKFLOW_STATUS.get(type(exc), status.HTTP_409_CONFLICT))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -6,10 +6,13 @@ from __future__ import annotations
 class WorkflowError(Exception):
     code = "error"
 
-    def __init__(self, detail: str, *, reasons: list[str] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, reasons: list[str] | None = None, extra: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.reasons = reasons or [detail]
+        self.extra = extra or {}
 
 
 class TransitionNotAllowed(WorkflowError):

@@ -8,6 +8,8 @@ when it is created. Each transition declares the rest in its django-fsm-2 `custo
         "label": "Accept referral",               # shown on buttons and in the API
         "params": {"reason": forms.CharField()},  # cleaned before the method runs
         "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
+        "effects": [post_allocation],             # run after the save, in the same transaction,
+                                                  # as effect(record, by=user, on=effective_date)
         "closes": ["referral_decision"],          # open deadlines of these kinds are closed,
                                                   # or Satisfied("kind"): closed as met
     }

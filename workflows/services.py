@@ -24,7 +24,7 @@ from workflows import clock
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
-from workflows.registry import DeadlineRule, Machine, Satisfied, registry
+from workflows.registry import DeadlineRule, Satisfied, registry
 from workflows.signals import transition_committed
 
 M = TypeVar("M", bound=models.Model)
@@ -80,8 +80,10 @@ def transition(
             note=note,
             params=cleaned,
         )
+        for effect in fsm_transition.custom.get("effects", ()):
+            effect(locked, by=by, on=effective_on)
         deadlines_close(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
-        _open_deadlines(machine, locked, fsm_transition.custom.get("opens", ()), on=effective_on)
+        deadlines_open(locked, fsm_transition.custom.get("opens", ()), on=effective_on)
         _queue_event(locked, log)
     return locked
 
@@ -106,7 +108,7 @@ def record_created(
             effective_on=effective_on,
             note=note,
         )
-        _open_deadlines(machine, obj, machine.opens_on_create, on=effective_on)
+        deadlines_open(obj, machine.opens_on_create, on=effective_on)
         _queue_event(obj, log)
 
 
@@ -206,13 +208,15 @@ def deadlines_close(
         )
 
 
-def _open_deadlines(
-    machine: Machine,
+def deadlines_open(
     obj: models.Model,
     rules: tuple[DeadlineRule, ...] | list[DeadlineRule],
     *,
     on: dt.date,
 ) -> None:
+    """Open a deadline for each rule, due from the effective date `on`; in the caller's
+    transaction. A running deadline of the same kind on the record is replaced."""
+    machine = registry.machine_for(type(obj))
     new = []
     for rule in rules:
         due_on = rule.due(obj, on)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from workflows.checks import transition_label, transition_refusals
-from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.registry import registry
 from workflows.services import transition
 
@@ -172,8 +172,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
             for field, messages_ in error.fields.items():
                 for message in messages_:
                     form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, error.detail)
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        except (TransitionNotAllowed, NotPermitted) as error:
+        except WorkflowError as error:
             status = 403 if isinstance(error, NotPermitted) else 409
             context = self.get_context_data(
                 form=form, errors=[{"text": reason} for reason in error.reasons]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms, template
 from django.utils.html import format_html, format_html_join
@@ -155,3 +156,13 @@ def deadline_label(kind: str | None) -> str:
 def words(identifier: str | None) -> str:
     """`accept_referral` → `Accept referral`, for audit entries shown to people."""
     return (identifier or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def money(amount: Decimal | None) -> str:
+    """The one way money is shown: £1,234.50, and −£12.00 when negative."""
+    if amount is None:
+        return ""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"

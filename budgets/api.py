@@ -1,0 +1,405 @@
+"""Budgets API (DESIGN §10): schemes and scoring, budgets, the ledger and the statement."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from accounts.models import User
+from budgets import periods, selectors, services
+from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
+from casework.selectors import children_visible_to, is_staff_member
+from workflows.api import TransitionsMixin
+from workflows.errors import InvalidParams
+
+
+def acting_user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+class MoneyField(serializers.DecimalField):
+    """Money as a decimal string ("1234.50"); a JSON number is refused, since it may be a float."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, float):
+            raise serializers.ValidationError('Send money as a string, like "125.50".')
+        return cast(Decimal, super().to_internal_value(data))
+
+
+class DomainSerializer(serializers.ModelSerializer[SchemeDomain]):
+    class Meta:
+        model = SchemeDomain
+        fields = ["key", "label", "max_score", "points_per_score", "position"]
+
+
+class SchemeSerializer(serializers.ModelSerializer[AllocationScheme]):
+    domains = DomainSerializer(many=True, read_only=True)
+    price_per_point = MoneyField()
+    floor = MoneyField()
+    ceiling = MoneyField()
+
+    class Meta:
+        model = AllocationScheme
+        fields = [
+            "id",
+            "name",
+            "version",
+            "price_per_point",
+            "floor",
+            "ceiling",
+            "is_current",
+            "domains",
+        ]
+        read_only_fields = fields
+
+
+class ScoreRequestSerializer(serializers.Serializer[Any]):
+    answers = serializers.DictField(child=serializers.IntegerField(min_value=0))
+    start_on = serializers.DateField(required=False)
+
+
+class NewVersionSerializer(serializers.Serializer[Any]):
+    price_per_point = MoneyField(required=False)
+    floor = MoneyField(required=False)
+    ceiling = MoneyField(required=False)
+    domains = DomainSerializer(many=True, required=False)
+
+
+WORKING = inline_serializer(
+    "Working",
+    {
+        "scheme": serializers.IntegerField(),
+        "scheme_version": serializers.IntegerField(),
+        "lines": serializers.ListField(child=serializers.DictField()),
+        "total_points": serializers.IntegerField(),
+        "price_per_point": serializers.CharField(),
+        "raw_amount": serializers.CharField(),
+        "floor": serializers.CharField(),
+        "ceiling": serializers.CharField(),
+        "limited_by": serializers.CharField(),
+        "annual_amount": serializers.CharField(),
+        "indicative_amount": serializers.CharField(),
+    },
+)
+
+
+class AllocationSchemeViewSet(viewsets.ReadOnlyModelViewSet[AllocationScheme]):
+    serializer_class = SchemeSerializer
+    queryset = AllocationScheme.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.schemes_visible_to(acting_user(self.request)).prefetch_related("domains")
+
+    @extend_schema(request=ScoreRequestSerializer, responses=WORKING)
+    @action(detail=True, methods=["post"])
+    def score(self, request: Request, pk: str | None = None) -> Response:
+        """The working of a score with this scheme version; nothing is saved."""
+        scheme = self.get_object()
+        serializer = ScoreRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        working = services.scheme_score(scheme=scheme, **serializer.validated_data)
+        return Response(working.as_dict())
+
+    @extend_schema(request=NewVersionSerializer, responses={201: SchemeSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        """A manager's change to the scheme, saved as its next version."""
+        serializer = NewVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        new = services.scheme_new_version(
+            by=acting_user(request), scheme=self.get_object(), **serializer.validated_data
+        )
+        return Response(SchemeSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class BudgetSerializer(serializers.ModelSerializer[PersonalBudget]):
+    child = serializers.PrimaryKeyRelatedField(queryset=PersonalBudget.objects.none())
+    period = serializers.CharField(source="period_label", read_only=True)
+    indicative_amount = MoneyField(read_only=True)
+    agreed_amount = MoneyField(required=False, allow_null=True)
+    direct_payment_amount = MoneyField(required=False)
+    notional_amount = MoneyField(required=False)
+    third_party_amount = MoneyField(required=False)
+    social_care_amount = MoneyField(required=False)
+    education_amount = MoneyField(required=False)
+    health_amount = MoneyField(required=False)
+
+    class Meta:
+        model = PersonalBudget
+        fields = [
+            "id",
+            "child",
+            "case",
+            "team",
+            "status",
+            "period",
+            "start_on",
+            "end_on",
+            "scheme",
+            "answers",
+            "indicative_amount",
+            *services.PLAN_FIELDS,
+            "submitted_by",
+            "approved_by",
+            "approved_on",
+            "status_reason",
+            "ended_on",
+        ]
+        read_only_fields = [
+            "id",
+            "case",
+            "team",
+            "status",
+            "period",
+            "end_on",
+            "scheme",
+            "answers",
+            "submitted_by",
+            "approved_by",
+            "approved_on",
+            "status_reason",
+            "ended_on",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            children = children_visible_to(cast(User, request.user))
+            cast(serializers.PrimaryKeyRelatedField, fields["child"]).queryset = children
+        if self.instance is not None:
+            fields["child"].read_only = True
+            fields["start_on"].read_only = True
+        return fields
+
+
+class BudgetScoreSerializer(serializers.Serializer[Any]):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=AllocationScheme.objects.all())
+    answers = serializers.DictField(child=serializers.IntegerField(min_value=0))
+
+
+class EntrySerializer(serializers.ModelSerializer[LedgerEntry]):
+    amount = MoneyField()
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "entry_on",
+            "kind",
+            "amount",
+            "description",
+            "category",
+            "settles",
+            "instalment",
+            "created_at",
+            "reason",
+        ]
+        read_only_fields = ["id", "category", "instalment", "created_at"]
+        extra_kwargs = {"entry_on": {"required": False}, "description": {"required": False}}
+
+
+class StatementSerializer(serializers.Serializer[Any]):
+    budget = serializers.IntegerField(source="budget.pk")
+    child = serializers.CharField(source="budget.child.full_name")
+    period = serializers.CharField()
+    as_of = serializers.DateField()
+    allocated = MoneyField(source="balances.allocated")
+    spent = MoneyField(source="balances.spent")
+    committed = MoneyField(source="balances.committed")
+    available = MoneyField(source="balances.available")
+    by_category = serializers.ListField(child=serializers.DictField())
+    entries = EntrySerializer(many=True)
+    projected_spend = MoneyField()
+    projected_year_end = MoneyField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["by_category"] = [
+            row | {"spent": f"{row['spent']:.2f}"} for row in instance.by_category
+        ]
+        return data
+
+
+PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="Financial year, like 2026-27")
+
+
+class BudgetViewSet(
+    TransitionsMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[PersonalBudget],
+):
+    serializer_class = BudgetSerializer
+    queryset = PersonalBudget.objects.none()
+    filterset_fields = ["child", "status", "case"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.budgets_visible_to(acting_user(self.request)).order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[PersonalBudget]) -> None:
+        data = serializer.validated_data
+        budget = services.budget_request(
+            by=acting_user(self.request), child=data["child"], start_on=data["start_on"]
+        )
+        plan = {key: value for key, value in data.items() if key in services.PLAN_FIELDS}
+        if plan:
+            budget = services.budget_plan(by=acting_user(self.request), budget=budget, **plan)
+        serializer.instance = budget
+
+    def perform_update(self, serializer: serializers.BaseSerializer[PersonalBudget]) -> None:
+        serializer.instance = services.budget_plan(
+            by=acting_user(self.request),
+            budget=cast(PersonalBudget, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=BudgetScoreSerializer, responses=BudgetSerializer)
+    @action(detail=True, methods=["post"])
+    def score(self, request: Request, pk: str | None = None) -> Response:
+        serializer = BudgetScoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        budget = services.budget_score(
+            by=acting_user(request), budget=self.get_object(), **serializer.validated_data
+        )
+        return Response(BudgetSerializer(budget, context=self.get_serializer_context()).data)
+
+    @extend_schema(methods=["get"], responses=EntrySerializer(many=True))
+    @extend_schema(methods=["post"], request=EntrySerializer, responses={201: EntrySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def ledger(self, request: Request, pk: str | None = None) -> Response:
+        budget = self.get_object()
+        if not is_staff_member(acting_user(request)):
+            raise PermissionDenied("Families see their budget through its statement.")
+        if request.method == "POST":
+            serializer = EntrySerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            entry = services.entry_post(
+                by=acting_user(request), budget=budget, **serializer.validated_data
+            )
+            return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(budget.entries.order_by("entry_on", "pk"))
+        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+
+    @extend_schema(parameters=[PERIOD], responses=StatementSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def statement(self, request: Request, pk: str | None = None) -> Response:
+        return Response(StatementSerializer(self._statement(request)).data)
+
+    @extend_schema(parameters=[PERIOD], responses={(200, "text/csv"): OpenApiTypes.STR})
+    def statement_csv(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return statement_csv_response(self._statement(request))
+
+    @extend_schema(parameters=[PERIOD], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def statement_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return statement_pdf_response(self._statement(request))
+
+    def _statement(self, request: Request) -> selectors.Statement:
+        budget = self.get_object()
+        requested = request.query_params.get("period")
+        if requested:
+            try:
+                period_start = periods.parse(requested)
+            except ValueError as error:
+                raise InvalidParams({"period": [str(error)]}) from None
+            if period_start != budget.period_start:
+                raise InvalidParams({"period": [f"This budget is for {budget.period_label}."]})
+        return selectors.statement(budget)
+
+
+def statement_filename(statement: selectors.Statement, extension: str) -> str:
+    child = statement.budget.child
+    return (
+        f"budget-statement-{child.given_name}-{child.family_name}-{statement.period}.{extension}"
+    )
+
+
+def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    balances = statement.balances
+    writer.writerow(["Budget statement", statement.budget.child.full_name, statement.period])
+    writer.writerow(["As of", statement.as_of.isoformat()])
+    for label, value in (
+        ("Allocated", balances.allocated),
+        ("Spent", balances.spent),
+        ("Set aside for bookings", balances.committed),
+        ("Available", balances.available),
+        ("Projected left at year end", statement.projected_year_end),
+    ):
+        writer.writerow([label, f"{value:.2f}"])
+    writer.writerow([])
+    writer.writerow(["Date", "What", "Kind", "Category", "Amount"])
+    for entry in statement.entries:
+        writer.writerow(
+            [
+                entry.entry_on.isoformat(),
+                entry.description,
+                entry.get_kind_display(),
+                selectors.CATEGORY_LABELS.get(entry.category, entry.category),
+                f"{entry.amount:.2f}",
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{statement_filename(statement, "csv")}"'
+    )
+    return response
+
+
+def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "budgets/statement_pdf.html",
+        {"statement": statement, "council_name": settings.PATHWAY_COUNCIL_NAME},
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{statement_filename(statement, "pdf")}"'
+    )
+    return response
+
+
+router = DefaultRouter()
+router.register("allocation-schemes", AllocationSchemeViewSet, basename="allocation-scheme")
+router.register("budgets", BudgetViewSet, basename="budget")
+
+urls = [
+    path(
+        "budgets/<int:pk>/statement.csv",
+        BudgetViewSet.as_view({"get": "statement_csv"}),
+        name="budget-statement-csv",
+    ),
+    path(
+        "budgets/<int:pk>/statement.pdf",
+        BudgetViewSet.as_view({"get": "statement_pdf"}),
+        name="budget-statement-pdf",
+    ),
+    *router.urls,
+]

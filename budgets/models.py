@@ -1,0 +1,368 @@
+"""Resource allocation, personal budgets and the append-only ledger (DESIGN §3 budgets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from accounts.roles import Role
+from budgets import periods
+from casework.deadlines import reason_field
+from workflows import clock
+from workflows.registry import DeadlineRule
+from workflows.rules import condition, permission, requires_role
+
+ZERO = Decimal("0.00")
+PENCE = Decimal("0.01")
+
+
+def money_field(**kwargs: Any) -> models.DecimalField[Any]:
+    return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
+
+
+class AllocationScheme(models.Model):
+    """A version of the resource allocation system (RAS): domains scored, a price per point.
+
+    A scheme is never edited once used: a manager's change makes a new version, and every budget
+    keeps the version it was scored with.
+    """
+
+    name = models.CharField(max_length=120)
+    version = models.PositiveIntegerField(default=1)
+    price_per_point = money_field(validators=[MinValueValidator(Decimal("0.01"))])
+    floor = money_field(default=ZERO)
+    ceiling = money_field()
+    is_current = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="one_scheme_version"),
+            models.CheckConstraint(
+                condition=Q(ceiling__gte=models.F("floor")), name="ceiling_over_floor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class SchemeDomain(models.Model):
+    """One question of the RAS: scored 0 to `max_score`; each score is worth `points_per_score`."""
+
+    scheme = models.ForeignKey(AllocationScheme, on_delete=models.CASCADE, related_name="domains")
+    key = models.SlugField(max_length=40)
+    label = models.CharField(max_length=120)
+    max_score = models.PositiveSmallIntegerField()
+    points_per_score = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "key"], name="one_domain_key_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BudgetStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    INDICATIVE = "indicative", "Indicative amount worked out"
+    AWAITING_APPROVAL = "awaiting_approval", "Waiting for approval"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Ended"
+
+
+class DirectPaymentFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    FOUR_WEEKLY = "four_weekly", "Every four weeks"
+
+
+@condition("The budget has not been scored with the resource allocation system yet.")
+def scored(budget: PersonalBudget) -> bool:
+    return budget.scheme_id is not None and budget.indicative_amount is not None
+
+
+@condition(
+    "The support plan, the agreed amount and how it is delivered and funded must all be "
+    "recorded, and each split must add up to the agreed amount."
+)
+def ready_to_submit(budget: PersonalBudget) -> bool:
+    return bool(budget.support_plan.strip()) and budget.splits_add_up()
+
+
+@permission("Another manager must approve it: you submitted it.")
+def not_the_submitter(budget: PersonalBudget, user: Any) -> bool:
+    return budget.submitted_by_id != user.pk
+
+
+def direct_payment_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
+    """3 months after the first direct payment (SEN (Personal Budgets) Regulations 2014)."""
+    return clock.add_months(on, 3)
+
+
+def budget_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
+    """12 months after approval (council policy)."""
+    return clock.add_months(on, settings.PATHWAY_BUDGET_REVIEW_MONTHS)
+
+
+TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
+PRACTITIONER = requires_role(Role.PRACTITIONER)
+
+
+REASON = {"reason": reason_field()}
+
+
+class PersonalBudget(FSMModelMixin, models.Model):
+    """A child's personal budget for one financial year (1 April to 31 March).
+
+    requested ─calculate→ indicative ─submit→ awaiting_approval ─approve→ active
+    awaiting_approval ─return_for_changes→ indicative
+    active ─suspend→ suspended ─resume→ active;  active or suspended ─end→ ended
+
+    Money is never stored as a balance: the ledger's entries are the record (see LedgerEntry).
+    """
+
+    child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="budgets")
+    case = models.ForeignKey(
+        "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="budgets"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="budgets")
+    status = FSMField(default=BudgetStatus.REQUESTED, choices=BudgetStatus.choices, protected=True)
+    period_start = models.DateField(help_text="1 April of the financial year.")
+    start_on = models.DateField()
+    end_on = models.DateField()
+    scheme = models.ForeignKey(
+        AllocationScheme, null=True, blank=True, on_delete=models.PROTECT, related_name="budgets"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    indicative_amount = money_field(null=True, blank=True)
+    agreed_amount = money_field(null=True, blank=True)
+    support_plan = models.TextField(blank=True)
+    direct_payment_amount = money_field(default=ZERO)
+    notional_amount = money_field(default=ZERO)
+    third_party_amount = money_field(default=ZERO)
+    social_care_amount = money_field(default=ZERO)
+    education_amount = money_field(default=ZERO)
+    health_amount = money_field(default=ZERO)
+    direct_payment_frequency = models.CharField(
+        max_length=12,
+        choices=DirectPaymentFrequency.choices,
+        default=DirectPaymentFrequency.MONTHLY,
+    )
+    first_payment_on = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "period_start"],
+                condition=Q(status__in=["active", "suspended"]),
+                name="one_active_budget_per_child_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__gte=models.F("start_on")), name="budget_dates_in_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="budget_team_status")]
+
+    def __str__(self) -> str:
+        return f"Personal budget {periods.label(self.period_start)} for {self.child}"
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.period_start)
+
+    @property
+    def delivery_total(self) -> Decimal:
+        return self.direct_payment_amount + self.notional_amount + self.third_party_amount
+
+    @property
+    def funding_total(self) -> Decimal:
+        return self.social_care_amount + self.education_amount + self.health_amount
+
+    def splits_add_up(self) -> bool:
+        return (
+            self.agreed_amount is not None
+            and self.agreed_amount > ZERO
+            and self.delivery_total == self.agreed_amount
+            and self.funding_total == self.agreed_amount
+        )
+
+    @transition(
+        field=status,
+        source=BudgetStatus.REQUESTED,
+        target=BudgetStatus.INDICATIVE,
+        permission=PRACTITIONER,
+        conditions=[scored],
+        custom={"label": "Work out the indicative budget"},
+    )
+    def calculate(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=BudgetStatus.INDICATIVE,
+        target=BudgetStatus.AWAITING_APPROVAL,
+        permission=PRACTITIONER,
+        conditions=[scored, ready_to_submit],
+        custom={"label": "Submit for approval"},
+    )
+    def submit(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.submitted_by = by
+        self.status_reason = ""
+
+    @transition(
+        field=status,
+        source=BudgetStatus.AWAITING_APPROVAL,
+        target=BudgetStatus.ACTIVE,
+        permission=TEAM_MANAGER & not_the_submitter,
+        conditions=[ready_to_submit],
+        custom={
+            "label": "Approve",
+            "opens": [DeadlineRule("budget_review", budget_review_due)],
+        },
+    )
+    def approve(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.approved_by = by
+        self.approved_on = on
+
+    @transition(
+        field=status,
+        source=BudgetStatus.AWAITING_APPROVAL,
+        target=BudgetStatus.INDICATIVE,
+        permission=TEAM_MANAGER,
+        custom={"label": "Return for changes", "params": REASON},
+    )
+    def return_for_changes(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.status_reason = reason
+
+    @transition(
+        field=status,
+        source=BudgetStatus.ACTIVE,
+        target=BudgetStatus.SUSPENDED,
+        permission=TEAM_MANAGER,
+        custom={"label": "Suspend", "params": REASON},
+    )
+    def suspend(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.status_reason = reason
+
+    @transition(
+        field=status,
+        source=BudgetStatus.SUSPENDED,
+        target=BudgetStatus.ACTIVE,
+        permission=TEAM_MANAGER,
+        custom={"label": "Resume", "params": REASON},
+    )
+    def resume(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.status_reason = reason
+
+    @transition(
+        field=status,
+        source=[BudgetStatus.ACTIVE, BudgetStatus.SUSPENDED],
+        target=BudgetStatus.ENDED,
+        permission=TEAM_MANAGER,
+        custom={
+            "label": "End the budget",
+            "params": REASON,
+            "closes": ["budget_review", "direct_payment_review"],
+        },
+    )
+    def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.ended_on = on
+        self.status_reason = reason
+
+
+class EntryKind(models.TextChoices):
+    ALLOCATION = "allocation", "Budget allocated"
+    COMMITMENT = "commitment", "Money set aside for a booking"
+    COMMITMENT_RELEASE = "commitment_release", "Money set aside released"
+    PAYMENT = "payment", "Payment"
+    RECOVERY = "recovery", "Unspent direct payment recovered"
+    ADJUSTMENT_UP = "adjustment_up", "Budget increased"
+    ADJUSTMENT_DOWN = "adjustment_down", "Budget reduced"
+
+
+class SpendCategory(models.TextChoices):
+    DIRECT_PAYMENT = "direct_payment", "Direct payment instalments"
+    OTHER = "other", "Other support"
+
+
+class LedgerEntry(models.Model):
+    """One movement of money on a budget. Append-only: the database refuses UPDATE and DELETE.
+
+    A correction is a new entry. Balances are sums over entries, computed in SQL:
+    allocated = allocation + adjustment_up − adjustment_down; spent = payment − recovery;
+    committed = commitment − commitment_release − payments that settle a commitment;
+    available = allocated − spent − committed.
+    """
+
+    budget = models.ForeignKey(PersonalBudget, on_delete=models.PROTECT, related_name="entries")
+    entry_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    amount = money_field()
+    description = models.CharField(max_length=300)
+    category = models.CharField(max_length=40, default=SpendCategory.OTHER)
+    settles = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="settled_by",
+        help_text="For a payment or release: the commitment it uses up.",
+    )
+    instalment = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry_on", "id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.UniqueConstraint(
+                fields=["budget", "instalment"],
+                condition=Q(instalment__isnull=False),
+                name="one_entry_per_instalment",
+            ),
+        ]
+        indexes = [
+            # Every balance and statement: a budget's entries by date.
+            models.Index(fields=["budget", "entry_on"], name="ledger_budget_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} £{self.amount} on {self.entry_on}"

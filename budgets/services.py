@@ -1,0 +1,437 @@
+"""Budget use cases: the only writers of schemes, budgets and ledger entries. Each is atomic.
+
+Money moves under a lock: every posting locks the budget row first, so two postings at once are
+applied one after the other and the second sees the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+
+import workflows
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from budgets import periods, ras
+from budgets.models import (
+    ZERO,
+    AllocationScheme,
+    BudgetStatus,
+    DirectPaymentFrequency,
+    EntryKind,
+    LedgerEntry,
+    PersonalBudget,
+    SchemeDomain,
+    SpendCategory,
+    direct_payment_review_due,
+)
+from budgets.selectors import balances_of, outstanding_commitments
+from casework.models import OPEN_CASE_STATES, Child
+from workflows import clock
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
+from workflows.registry import DeadlineRule
+from workflows.services import audit, deadlines_open, record_created
+
+SPLIT_FIELDS = {
+    "delivery": ("direct_payment_amount", "notional_amount", "third_party_amount"),
+    "funding": ("social_care_amount", "education_amount", "health_amount"),
+}
+PLAN_FIELDS = (
+    "support_plan",
+    "agreed_amount",
+    *SPLIT_FIELDS["delivery"],
+    *SPLIT_FIELDS["funding"],
+    "direct_payment_frequency",
+    "first_payment_on",
+)
+OPEN_FOR_PLANNING = {BudgetStatus.REQUESTED, BudgetStatus.INDICATIVE}
+MANAGER_KINDS = {EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_DOWN, EntryKind.RECOVERY}
+POSTABLE_KINDS = {
+    EntryKind.COMMITMENT,
+    EntryKind.COMMITMENT_RELEASE,
+    EntryKind.PAYMENT,
+    *MANAGER_KINDS,
+}
+
+
+class BudgetExceeded(WorkflowError):
+    """The entry would take the budget's available amount below zero (409)."""
+
+    code = "budget_exceeded"
+
+
+def _require_staff(by: User) -> None:
+    if not any(by.has_role(role) for role in STAFF_ROLES):
+        raise NotPermitted("Only a practitioner or a team manager can do this.")
+
+
+def money(value: Any, field: str, *, allow_zero: bool = False) -> Decimal:
+    """A pence-exact Decimal from text or a Decimal; never a float (400 naming the field)."""
+    if isinstance(value, float | bool) or value is None:
+        raise InvalidParams({field: ['Enter the amount as text, like "125.50".']})
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidParams({field: ["Enter an amount of money, like 125.50."]}) from None
+    if not amount.is_finite():
+        raise InvalidParams({field: ["Enter an amount of money, like 125.50."]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidParams(
+            {field: ["Give the amount in pounds and pence: at most 2 decimal places."]}
+        )
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise InvalidParams({field: ["The amount must be more than £0."]})
+    if amount >= Decimal("10000000000"):
+        raise InvalidParams({field: ["The amount is too large."]})
+    return amount.quantize(Decimal("0.01"))
+
+
+# Schemes -------------------------------------------------------------------------------------
+
+
+def scheme_score(
+    *, scheme: AllocationScheme, answers: dict[str, Any], start_on: dt.date | None = None
+) -> ras.Working:
+    """The working of a score, saving nothing."""
+    end_on = periods.end_of(periods.start_of(start_on)) if start_on else None
+    try:
+        return ras.score(
+            scheme, list(scheme.domains.all()), answers, start_on=start_on, end_on=end_on
+        )
+    except ras.AnswersInvalid as error:
+        raise InvalidParams(
+            {"answers": [f"{key}: {m}" for key, ms in error.fields.items() for m in ms]}
+        ) from None
+
+
+@transaction.atomic
+def scheme_new_version(
+    *,
+    by: User,
+    scheme: AllocationScheme,
+    price_per_point: Any = None,
+    floor: Any = None,
+    ceiling: Any = None,
+    domains: list[dict[str, Any]] | None = None,
+) -> AllocationScheme:
+    """A manager changes a scheme by making its next version; budgets keep their own version."""
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted("Only a team manager can change the resource allocation system.")
+    current = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
+    latest = AllocationScheme.objects.filter(name=current.name).order_by("-version").first()
+    assert latest is not None  # noqa: S101 - the scheme itself is one
+    new = AllocationScheme.objects.create(
+        name=current.name,
+        version=latest.version + 1,
+        price_per_point=money(price_per_point, "price_per_point")
+        if price_per_point is not None
+        else current.price_per_point,
+        floor=money(floor, "floor", allow_zero=True) if floor is not None else current.floor,
+        ceiling=money(ceiling, "ceiling") if ceiling is not None else current.ceiling,
+        created_by=by,
+    )
+    if new.ceiling < new.floor:
+        raise InvalidParams({"ceiling": ["The ceiling cannot be below the floor."]})
+    if domains is None:
+        domains = list(
+            current.domains.values("key", "label", "max_score", "points_per_score", "position")
+        )
+    SchemeDomain.objects.bulk_create(SchemeDomain(scheme=new, **domain) for domain in domains)
+    AllocationScheme.objects.filter(name=current.name).exclude(pk=new.pk).update(is_current=False)
+    audit(new, "new_version", by=by, note=f"Version {new.version} of {new.name}")
+    return new
+
+
+# Budgets ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_request(*, by: User, child: Child, start_on: dt.date) -> PersonalBudget:
+    """Start a personal budget for the rest of the financial year that `start_on` falls in."""
+    _require_staff(by)
+    period_start = periods.start_of(start_on)
+    budget = PersonalBudget.objects.create(
+        child=child,
+        case=child.cases.filter(status__in=OPEN_CASE_STATES).first(),
+        team=child.team,
+        period_start=period_start,
+        start_on=start_on,
+        end_on=periods.end_of(period_start),
+    )
+    record_created(budget, by=by, on=min(start_on, clock.today()))
+    return budget
+
+
+@transaction.atomic
+def budget_score(
+    *,
+    by: User,
+    budget: PersonalBudget,
+    scheme: AllocationScheme,
+    answers: dict[str, Any],
+    on: dt.date | None = None,
+) -> PersonalBudget:
+    """Score the child with a scheme version; the budget keeps that version and the answers."""
+    _require_staff(by)
+    locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    if locked.status not in OPEN_FOR_PLANNING:
+        raise TransitionNotAllowed("The budget can be scored only before it is submitted.")
+    working = scheme_score(scheme=scheme, answers=answers, start_on=locked.start_on)
+    locked.scheme = scheme
+    locked.answers = answers
+    locked.indicative_amount = working.indicative_amount
+    locked.save(update_fields=["scheme", "answers", "indicative_amount"])
+    if locked.status == BudgetStatus.REQUESTED:
+        locked = workflows.transition(locked, "calculate", by=by, on=on)
+    return locked
+
+
+@transaction.atomic
+def budget_plan(*, by: User, budget: PersonalBudget, **fields: Any) -> PersonalBudget:
+    """Record the support plan, the agreed amount and its delivery and funding splits."""
+    _require_staff(by)
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise InvalidParams({name: ["This field cannot be changed here."] for name in unknown})
+    locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    if locked.status not in OPEN_FOR_PLANNING:
+        raise TransitionNotAllowed("The budget can be changed only before it is submitted.")
+    for name, value in fields.items():
+        if name.endswith("_amount"):
+            value = money(value, name, allow_zero=name != "agreed_amount")
+        setattr(locked, name, value)
+    if locked.direct_payment_frequency not in DirectPaymentFrequency.values:
+        raise InvalidParams({"direct_payment_frequency": ["Choose monthly or every four weeks."]})
+    errors = _split_errors(locked)
+    if errors:
+        raise InvalidParams(errors)
+    if locked.direct_payment_amount > 0 and locked.first_payment_on is None:
+        raise InvalidParams({"first_payment_on": ["Enter the date of the first direct payment."]})
+    if locked.first_payment_on and not locked.start_on <= locked.first_payment_on <= locked.end_on:
+        raise InvalidParams(
+            {"first_payment_on": ["The first payment must fall within the budget's dates."]}
+        )
+    locked.save()
+    return locked
+
+
+def _split_errors(budget: PersonalBudget) -> dict[str, list[str]]:
+    if budget.agreed_amount is None:
+        return {}
+    errors = {}
+    for split, names in SPLIT_FIELDS.items():
+        total = sum((getattr(budget, name) for name in names), ZERO)
+        if total != budget.agreed_amount:
+            errors[names[0]] = [
+                f"The {split} split adds up to £{total:,.2f}, not the agreed £{budget.agreed_amount:,.2f}."
+            ]
+    return errors
+
+
+def post_allocation(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
+    """On approval: the agreed amount becomes the budget's allocation (an effect of `approve`)."""
+    assert budget.agreed_amount is not None  # noqa: S101 - `approve` requires it
+    LedgerEntry.objects.create(
+        budget=budget,
+        entry_on=on,
+        kind=EntryKind.ALLOCATION,
+        amount=budget.agreed_amount,
+        description=f"Personal budget for {budget.period_label} approved",
+        created_by=by,
+    )
+
+
+def release_commitments(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
+    """On ending: money set aside for bookings that will not happen goes back (an effect of `end`)."""
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            budget=budget,
+            entry_on=on,
+            kind=EntryKind.COMMITMENT_RELEASE,
+            amount=outstanding,
+            description="Released when the budget ended",
+            settles_id=commitment_id,
+            category=category,
+            created_by=by,
+        )
+        for commitment_id, outstanding, category in outstanding_commitments(budget)
+    )
+
+
+# The ledger ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    by: User,
+    budget: PersonalBudget,
+    kind: str,
+    amount: Any,
+    entry_on: dt.date | None = None,
+    description: str = "",
+    category: str = SpendCategory.OTHER,
+    settles: LedgerEntry | None = None,
+    source: models.Model | None = None,
+    instalment: int | None = None,
+    reason: str = "",
+) -> LedgerEntry:
+    """Post one entry, under the budget's lock. Refused if it would make `available` negative."""
+    _require_staff(by)
+    value = money(amount, "amount")
+    entry_on = entry_on or clock.today()
+    if entry_on > clock.today():
+        raise InvalidParams({"entry_on": ["The date cannot be in the future."]})
+    if kind not in POSTABLE_KINDS:
+        raise InvalidParams({"kind": ["Choose a kind of entry that can be posted by hand."]})
+    if kind in MANAGER_KINDS:
+        if not by.has_role(Role.TEAM_MANAGER):
+            raise NotPermitted("Only a team manager can adjust a budget or recover money.")
+        if not reason.strip():
+            raise InvalidParams({"reason": ["Enter the reason."]})
+    locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    if locked.status not in {BudgetStatus.ACTIVE, BudgetStatus.SUSPENDED} or (
+        locked.status == BudgetStatus.SUSPENDED
+        and kind in {EntryKind.COMMITMENT, EntryKind.PAYMENT}
+    ):
+        raise TransitionNotAllowed(
+            f"Money cannot be posted while the budget is {locked.get_status_display().lower()}."
+        )
+    if settles is not None:
+        _check_settles(locked, kind, value, settles)
+    before = balances_of(locked)
+    # A payment that uses up a commitment turns money already set aside into spend: no change.
+    effect = {
+        EntryKind.COMMITMENT: -value,
+        EntryKind.PAYMENT: ZERO if settles is not None else -value,
+        EntryKind.ADJUSTMENT_DOWN: -value,
+    }.get(kind, ZERO)
+    if kind == EntryKind.RECOVERY and value > before.direct_payments_paid - before.recovered:
+        raise InvalidParams(
+            {"amount": ["More than the direct payments made can not be recovered."]}
+        )
+    if before.available + effect < 0:
+        raise BudgetExceeded(
+            f"This would overdraw the budget: only £{before.available:,.2f} is available.",
+            extra={"available": str(before.available)},
+        )
+    entry = LedgerEntry.objects.create(
+        budget=locked,
+        entry_on=entry_on,
+        kind=kind,
+        amount=value,
+        description=(description or reason or dict(EntryKind.choices)[kind])[:300],
+        category=category,
+        settles=settles,
+        instalment=instalment,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=source.pk if source is not None else None,
+        created_by=by,
+    )
+    if kind in MANAGER_KINDS:
+        audit(
+            locked, kind, by=by, note=reason, case_id=locked.case_id, params={"amount": str(value)}
+        )
+    return entry
+
+
+def _outstanding(commitment: LedgerEntry) -> Decimal:
+    used = commitment.settled_by.aggregate(total=models.Sum("amount"))["total"] or ZERO
+    return commitment.amount - used
+
+
+def _check_settles(
+    budget: PersonalBudget, kind: str, value: Decimal, settles: LedgerEntry
+) -> None:
+    if settles.budget_id != budget.pk or settles.kind != EntryKind.COMMITMENT:
+        raise InvalidParams({"settles": ["Choose a commitment on this budget."]})
+    if kind not in {EntryKind.PAYMENT, EntryKind.COMMITMENT_RELEASE}:
+        raise InvalidParams({"settles": ["Only a payment or a release can use up a commitment."]})
+    if value > _outstanding(settles):
+        raise InvalidParams({"amount": ["That is more than is still set aside for this booking."]})
+
+
+# Direct payments ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    due_on: dt.date
+    amount: Decimal
+
+
+def direct_payment_schedule(budget: PersonalBudget) -> list[Instalment]:
+    """Equal instalments from the first payment to the end of the budget; the last one takes
+    the pence left over, so the instalments add up to the direct payment exactly."""
+    if not budget.direct_payment_amount or budget.first_payment_on is None:
+        return []
+    dates = []
+    day, number = budget.first_payment_on, 0
+    while day <= budget.end_on:
+        dates.append(day)
+        number += 1
+        if budget.direct_payment_frequency == DirectPaymentFrequency.FOUR_WEEKLY:
+            day = clock.add_weeks(budget.first_payment_on, 4 * number)
+        else:
+            day = clock.add_months(budget.first_payment_on, number)
+    each = (budget.direct_payment_amount / len(dates)).quantize(
+        Decimal("0.01"), rounding="ROUND_DOWN"
+    )
+    amounts = [each] * (len(dates) - 1) + [budget.direct_payment_amount - each * (len(dates) - 1)]
+    return [
+        Instalment(index + 1, due, amount)
+        for index, (due, amount) in enumerate(zip(dates, amounts, strict=True))
+    ]
+
+
+def direct_payments_pay_due(*, today: dt.date | None = None) -> int:
+    """Post every direct-payment instalment that has fallen due and is not yet paid.
+
+    Safe to run any number of times: an instalment is one entry (a unique constraint), so a
+    second run finds it paid. The approving manager authorised the schedule, so the entries are
+    posted in their name. The first payment opens the 3-month direct payment review.
+    """
+    today = today or clock.today()
+    paid = 0
+    budgets = PersonalBudget.objects.filter(
+        status=BudgetStatus.ACTIVE, direct_payment_amount__gt=0, first_payment_on__lte=today
+    ).select_related("approved_by")
+    for budget in budgets:
+        done = set(
+            budget.entries.filter(instalment__isnull=False).values_list("instalment", flat=True)
+        )
+        for instalment in direct_payment_schedule(budget):
+            if instalment.due_on > today or instalment.number in done:
+                continue
+            try:
+                with transaction.atomic():
+                    _pay_instalment(budget, instalment)
+            except IntegrityError:
+                continue  # another run paid it meanwhile
+            paid += 1
+    return paid
+
+
+def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
+    entry_post(
+        by=budget.approved_by,
+        budget=budget,
+        kind=EntryKind.PAYMENT,
+        amount=instalment.amount,
+        entry_on=instalment.due_on,
+        description=f"Direct payment, instalment {instalment.number}",
+        category=SpendCategory.DIRECT_PAYMENT,
+        instalment=instalment.number,
+    )
+    if instalment.number == 1:
+        deadlines_open(
+            budget,
+            [DeadlineRule("direct_payment_review", direct_payment_review_due)],
+            on=instalment.due_on,
+        )

@@ -1,0 +1,275 @@
+"""Budget pages: the budget tab, scoring and planning, the panel queue, the family statement."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from accounts.models import User
+from accounts.roles import Role
+from budgets import selectors, services
+from budgets.models import AllocationScheme, DirectPaymentFrequency, EntryKind, PersonalBudget
+from casework.selectors import cases_visible_to
+from casework.views import RoleRequiredMixin, StaffOnly
+from workflows.errors import InvalidParams
+from workflows.selectors import transition_options
+from workflows.views import ServiceFormView, TransitionFormView
+
+
+def current_user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def budget_url(budget: PersonalBudget) -> str:
+    return reverse("budgets:budget", args=[budget.pk])
+
+
+def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the amount.",
+            "invalid": "Enter an amount of money, like 125.50.",
+            "max_decimal_places": "Give the amount in pounds and pence: at most 2 decimal places.",
+        },
+    )
+
+
+class BudgetMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def budget(self) -> PersonalBudget:
+        if not hasattr(self, "_budget"):
+            self._budget = get_object_or_404(
+                selectors.budgets_visible_to(current_user(self.request)).select_related(
+                    "child", "case", "scheme"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._budget
+
+
+class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
+    template_name = "budgets/budget.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        budget = self.budget()
+        working = None
+        if budget.scheme is not None:
+            working = services.scheme_score(
+                scheme=budget.scheme, answers=budget.answers, start_on=budget.start_on
+            )
+        user = current_user(self.request)
+        return super().get_context_data(
+            budget=budget,
+            child=budget.child,
+            working=working,
+            balances=selectors.balances_of(budget),
+            entries=budget.entries.order_by("-entry_on", "-pk")[:50],
+            steps=[option for option in transition_options(budget, user) if option.allowed],
+            schedule=services.direct_payment_schedule(budget),
+            can_plan=budget.status in services.OPEN_FOR_PLANNING,
+            can_post=budget.status in {"active", "suspended"},
+            **kwargs,
+        )
+
+
+class BudgetTransitionView(StaffOnly, TransitionFormView):
+    def get_record(self) -> PersonalBudget:
+        return get_object_or_404(
+            selectors.budgets_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self, record: models.Model) -> str:
+        return budget_url(cast(PersonalBudget, record))
+
+
+class BudgetRequestForm(forms.Form):
+    start_on = forms.DateField(
+        label="Date the budget starts",
+        widget=forms.DateInput,
+        help_text="Budgets run to 31 March; a budget starting later in the year is pro rata.",
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+
+
+class BudgetRequestView(StaffOnly, ServiceFormView):
+    form_class = BudgetRequestForm
+    title = "Start a personal budget"
+    submit_label = "Start the budget"
+
+    def case(self) -> Any:
+        return get_object_or_404(
+            cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def back_url(self) -> str:
+        return reverse("casework:case", args=[self.kwargs["pk"]])
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        budget = services.budget_request(
+            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+        )
+        return redirect(budget_url(budget))
+
+
+class ScoreView(StaffOnly, BudgetMixin, ServiceFormView):
+    title = "Score with the resource allocation system"
+    submit_label = "Work out the indicative budget"
+
+    def scheme(self) -> AllocationScheme | None:
+        """The version the budget was scored with, or else the current one."""
+        current = AllocationScheme.objects.filter(is_current=True).order_by("-version").first()
+        return self.budget().scheme or current
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form = forms.Form(**self.get_form_kwargs())
+        scheme = self.scheme()
+        for domain in scheme.domains.all() if scheme else []:
+            form.fields[domain.key] = forms.TypedChoiceField(
+                label=domain.label,
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(score, str(score)) for score in range(domain.max_score + 1)],
+                initial=self.budget().answers.get(domain.key),
+                error_messages={"required": f"Choose a score for {domain.label.lower()}."},
+            )
+        return form
+
+    def back_url(self) -> str:
+        return budget_url(self.budget())
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        scheme = self.scheme()
+        if scheme is None:
+            raise InvalidParams({}, "There is no resource allocation scheme yet: ask a manager.")
+        services.budget_score(
+            by=current_user(self.request),
+            budget=self.budget(),
+            scheme=scheme,
+            answers=form.cleaned_data,
+        )
+        messages.success(self.request, "The indicative budget has been worked out.")
+        return redirect(self.back_url())
+
+
+class PlanForm(forms.Form):
+    support_plan = forms.CharField(
+        label="Support plan: what the budget will pay for", widget=forms.Textarea
+    )
+    agreed_amount = money_field("Agreed amount for the budget's dates (£)")
+    direct_payment_amount = money_field("Paid as a direct payment (£)")
+    notional_amount = money_field("Managed by the council (£)")
+    third_party_amount = money_field("Through a third-party arrangement (£)")
+    social_care_amount = money_field("Funded by social care (£)")
+    education_amount = money_field("Funded by education (SEN) (£)")
+    health_amount = money_field("Funded by health (£)")
+    direct_payment_frequency = forms.ChoiceField(
+        label="Direct payments are paid",
+        choices=DirectPaymentFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+    first_payment_on = forms.DateField(
+        label="Date of the first direct payment",
+        required=False,
+        widget=forms.DateInput,
+        error_messages={"invalid": "Enter a real date."},
+    )
+
+
+class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
+    form_class = PlanForm
+    title = "Support plan and agreed amount"
+    submit_label = "Save"
+
+    def get_initial(self) -> dict[str, Any]:
+        budget = self.budget()
+        return {name: getattr(budget, name) for name in services.PLAN_FIELDS}
+
+    def back_url(self) -> str:
+        return budget_url(self.budget())
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        values = {
+            key: str(value) if key.endswith("_amount") else value
+            for key, value in form.cleaned_data.items()
+        }
+        services.budget_plan(by=current_user(self.request), budget=self.budget(), **values)
+        messages.success(self.request, "The budget has been saved.")
+        return redirect(self.back_url())
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of entry",
+        widget=forms.RadioSelect,
+        choices=[
+            (kind, EntryKind(kind).label)
+            for kind in (
+                EntryKind.PAYMENT,
+                EntryKind.ADJUSTMENT_UP,
+                EntryKind.ADJUSTMENT_DOWN,
+                EntryKind.RECOVERY,
+            )
+        ],
+    )
+    amount = money_field("Amount (£)")
+    entry_on = forms.DateField(
+        label="Date", widget=forms.DateInput, error_messages={"invalid": "Enter a real date."}
+    )
+    description = forms.CharField(label="What it is for", max_length=300)
+    reason = forms.CharField(
+        label="Reason (needed for adjustments and recoveries)",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
+    form_class = EntryForm
+    title = "Add an entry to the ledger"
+    submit_label = "Add the entry"
+
+    def back_url(self) -> str:
+        return budget_url(self.budget())
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        data["amount"] = str(data["amount"])
+        services.entry_post(by=current_user(self.request), budget=self.budget(), **data)
+        messages.success(self.request, "The entry has been added.")
+        return redirect(self.back_url())
+
+
+class PanelQueueView(RoleRequiredMixin, TemplateView):
+    template_name = "budgets/panel.html"
+    roles = (Role.TEAM_MANAGER,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            queue=selectors.approval_queue(current_user(self.request)), **kwargs
+        )
+
+
+class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):
+    """The budget statement, in plain English, for the family and the staff alike."""
+
+    template_name = "budgets/statement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(statement=selectors.statement(self.budget()), **kwargs)
