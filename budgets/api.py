@@ -35,6 +35,14 @@ def acting_user(request: Request) -> User:
 class MoneyField(serializers.DecimalField):
     """Money as a decimal string ("1234.50"); a JSON number is refused, since it may be a float."""
 
+    default_error_messages = {
+        **serializers.DecimalField.default_error_messages,
+        "invalid": "Enter an amount of money, like 125.50.",
+        "max_decimal_places": "Give the amount in pounds and pence: at most 2 decimal places.",
+        "max_digits": "The amount is too large.",
+        "max_whole_digits": "The amount is too large.",
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)

@@ -25,7 +25,7 @@ ZERO = Decimal("0.00")
 PENCE = Decimal("0.01")
 
 
-def money_field(**kwargs: Any) -> models.DecimalField[Any]:
+def money_field(**kwargs: Any) -> Any:
     return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 
 
@@ -109,7 +109,7 @@ def ready_to_submit(budget: PersonalBudget) -> bool:
 
 @permission("Another manager must approve it: you submitted it.")
 def not_the_submitter(budget: PersonalBudget, user: Any) -> bool:
-    return budget.submitted_by_id != user.pk
+    return bool(budget.submitted_by_id != user.pk)
 
 
 def direct_payment_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
@@ -201,11 +201,11 @@ class PersonalBudget(FSMModelMixin, models.Model):
 
     @property
     def delivery_total(self) -> Decimal:
-        return self.direct_payment_amount + self.notional_amount + self.third_party_amount
+        return Decimal(self.direct_payment_amount + self.notional_amount + self.third_party_amount)
 
     @property
     def funding_total(self) -> Decimal:
-        return self.social_care_amount + self.education_amount + self.health_amount
+        return Decimal(self.social_care_amount + self.education_amount + self.health_amount)
 
     def splits_add_up(self) -> bool:
         return (

@@ -7,9 +7,10 @@ applied one after the other and the second sees the first.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -70,20 +71,22 @@ def _require_staff(by: User) -> None:
         raise NotPermitted("Only a practitioner or a team manager can do this.")
 
 
+MONEY_TEXT = re.compile(r"^-?\d+(\.\d{1,2})?$")
+
+
 def money(value: Any, field: str, *, allow_zero: bool = False) -> Decimal:
     """A pence-exact Decimal from text or a Decimal; never a float (400 naming the field)."""
     if isinstance(value, float | bool) or value is None:
         raise InvalidParams({field: ['Enter the amount as text, like "125.50".']})
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidParams({field: ["Enter an amount of money, like 125.50."]}) from None
-    if not amount.is_finite():
+    text = str(value).strip()
+    whole, _, pence = text.partition(".")
+    if not MONEY_TEXT.match(text):
+        if MONEY_TEXT.match(whole) and pence.isdigit():
+            raise InvalidParams(
+                {field: ["Give the amount in pounds and pence: at most 2 decimal places."]}
+            )
         raise InvalidParams({field: ["Enter an amount of money, like 125.50."]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidParams(
-            {field: ["Give the amount in pounds and pence: at most 2 decimal places."]}
-        )
+    amount = Decimal(text)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise InvalidParams({field: ["The amount must be more than £0."]})
     if amount >= Decimal("10000000000"):
@@ -123,8 +126,9 @@ def scheme_new_version(
     if not by.has_role(Role.TEAM_MANAGER):
         raise NotPermitted("Only a team manager can change the resource allocation system.")
     current = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
-    latest = AllocationScheme.objects.filter(name=current.name).order_by("-version").first()
-    assert latest is not None  # noqa: S101 - the scheme itself is one
+    latest = (
+        AllocationScheme.objects.filter(name=current.name).order_by("-version").first() or current
+    )
     new = AllocationScheme.objects.create(
         name=current.name,
         version=latest.version + 1,
@@ -138,9 +142,12 @@ def scheme_new_version(
     if new.ceiling < new.floor:
         raise InvalidParams({"ceiling": ["The ceiling cannot be below the floor."]})
     if domains is None:
-        domains = list(
-            current.domains.values("key", "label", "max_score", "points_per_score", "position")
-        )
+        domains = [
+            dict(row)
+            for row in current.domains.values(
+                "key", "label", "max_score", "points_per_score", "position"
+            )
+        ]
     SchemeDomain.objects.bulk_create(SchemeDomain(scheme=new, **domain) for domain in domains)
     AllocationScheme.objects.filter(name=current.name).exclude(pk=new.pk).update(is_current=False)
     audit(new, "new_version", by=by, note=f"Version {new.version} of {new.name}")
@@ -227,27 +234,27 @@ def _split_errors(budget: PersonalBudget) -> dict[str, list[str]]:
     for split, names in SPLIT_FIELDS.items():
         total = sum((getattr(budget, name) for name in names), ZERO)
         if total != budget.agreed_amount:
+            agreed = budget.agreed_amount
             errors[names[0]] = [
-                f"The {split} split adds up to £{total:,.2f}, not the agreed £{budget.agreed_amount:,.2f}."
+                f"The {split} split adds up to £{total:,.2f}, not the agreed £{agreed:,.2f}."
             ]
     return errors
 
 
 def post_allocation(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
     """On approval: the agreed amount becomes the budget's allocation (an effect of `approve`)."""
-    assert budget.agreed_amount is not None  # noqa: S101 - `approve` requires it
     LedgerEntry.objects.create(
         budget=budget,
         entry_on=on,
         kind=EntryKind.ALLOCATION,
-        amount=budget.agreed_amount,
+        amount=budget.agreed_amount or ZERO,
         description=f"Personal budget for {budget.period_label} approved",
         created_by=by,
     )
 
 
 def release_commitments(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
-    """On ending: money set aside for bookings that will not happen goes back (an effect of `end`)."""
+    """On ending: money set aside for bookings that will not happen goes back (`end`)."""
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             budget=budget,
@@ -306,11 +313,12 @@ def entry_post(
         _check_settles(locked, kind, value, settles)
     before = balances_of(locked)
     # A payment that uses up a commitment turns money already set aside into spend: no change.
-    effect = {
+    effects: dict[str, Decimal] = {
         EntryKind.COMMITMENT: -value,
         EntryKind.PAYMENT: ZERO if settles is not None else -value,
         EntryKind.ADJUSTMENT_DOWN: -value,
-    }.get(kind, ZERO)
+    }
+    effect = effects.get(kind, ZERO)
     if kind == EntryKind.RECOVERY and value > before.direct_payments_paid - before.recovered:
         raise InvalidParams(
             {"amount": ["More than the direct payments made can not be recovered."]}
@@ -342,7 +350,7 @@ def entry_post(
 
 def _outstanding(commitment: LedgerEntry) -> Decimal:
     used = commitment.settled_by.aggregate(total=models.Sum("amount"))["total"] or ZERO
-    return commitment.amount - used
+    return Decimal(commitment.amount - used)
 
 
 def _check_settles(
@@ -420,7 +428,7 @@ def direct_payments_pay_due(*, today: dt.date | None = None) -> int:
 
 def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
     entry_post(
-        by=budget.approved_by,
+        by=cast(User, budget.approved_by),
         budget=budget,
         kind=EntryKind.PAYMENT,
         amount=instalment.amount,

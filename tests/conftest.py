@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.db import connection
 
 from accounts.models import Team, User
 from accounts.roles import Role
@@ -28,6 +30,33 @@ def require_binary(name: str, *, suite: str, candidates: tuple[str, ...] = ()) -
         pytest.fail(f"{message}; CI must run every suite (.ci/run installs it).", pytrace=False)
     print(f"\n!!! SKIPPED: {message}. `.ci/run` shows how to install it. !!!")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _ledger_rows_removable_after_transactional_tests(request: pytest.FixtureRequest):
+    """Let the test database be emptied after a test that really commits ledger entries.
+
+    The ledger's triggers refuse DELETE; on SQLite Django empties tables with DELETE (on
+    PostgreSQL with TRUNCATE, which row triggers do not see). So after such a test the entries
+    are removed with the triggers briefly dropped, and the triggers are put back at once.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor == "sqlite":
+        triggers = import_module("budgets.migrations.0002_ledger_append_only")
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_DROP:
+                cursor.execute(sql)
+            cursor.execute("DELETE FROM budgets_ledgerentry")
+            for sql in triggers.SQLITE_CREATE:
+                cursor.execute(sql)
 
 
 @pytest.fixture
