@@ -21,4 +21,8 @@ app.conf.beat_schedule = {
         # Just after midnight in London: a deadline is missed once its due day has ended.
         "schedule": crontab(hour=0, minute=5),
     },
+    "pay-direct-payment-instalments": {
+        "task": "budgets.tasks.pay_direct_payment_instalments",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }

@@ -348,3 +348,54 @@ def test_budget_page_shows_the_working(client, family):
 
     assert "36 points × £150.00 a point = £5,400.00 a year." in page
     assert "Indicative budget" in page
+
+
+def test_score_and_plan_pages_take_a_budget_to_submission(client, team, practitioner):
+    default_scheme()
+    budget = services.budget_request(
+        by=practitioner, child=ChildFactory(team=team), start_on=D(2026, 10, 1)
+    )
+    client.force_login(practitioner)
+    assert "Personal care" in client.get(f"/budgets/{budget.pk}/score/").content.decode()
+
+    scored = client.post(f"/budgets/{budget.pk}/score/", ANSWERS)
+    missing = client.post(f"/budgets/{budget.pk}/plan/", {"agreed_amount": "1.234"})
+    planned = client.post(
+        f"/budgets/{budget.pk}/plan/",
+        {
+            "support_plan": "Breaks",
+            "agreed_amount": "2692.60",
+            "direct_payment_amount": "0",
+            "notional_amount": "2692.60",
+            "third_party_amount": "0",
+            "social_care_amount": "2692.60",
+            "education_amount": "0",
+            "health_amount": "0",
+            "direct_payment_frequency": "monthly",
+        },
+    )
+    page = client.get(f"/budgets/{budget.pk}/").content.decode()
+
+    assert scored.status_code == 302
+    assert missing.status_code == 400
+    assert "at most 2 decimal places" in missing.content.decode()
+    assert planned.status_code == 302
+    assert "Submit for approval" in page
+    assert PersonalBudget.objects.get(pk=budget.pk).indicative_amount == Decimal("2692.60")
+
+
+def test_entry_page_refuses_an_overdraft_with_the_available_amount(client, family):
+    client.force_login(family["practitioner"])
+
+    response = client.post(
+        f"/budgets/{family['budget'].pk}/entries/new/",
+        {
+            "kind": "payment",
+            "amount": "5000.00",
+            "entry_on": "2026-11-20",
+            "description": "Too much",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "only £855.00 is available" in response.content.decode()
