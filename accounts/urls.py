@@ -12,15 +12,6 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="sign-out"),
     path("no-role/", views.NoRoleView.as_view(), name="no-role"),
     path(
-        "provider/",
-        views.start_page(
-            Role.PROVIDER,
-            "Bookings",
-            "Today's and this week's bookings for your services will appear here.",
-        ),
-        name="start-provider",
-    ),
-    path(
         "commissioning/",
         views.start_page(
             Role.COMMISSIONER,

@@ -14,7 +14,7 @@ START_PAGES = {
     Role.TEAM_MANAGER: "casework:team",
     Role.PRACTITIONER: "casework:caseload",
     Role.COMMISSIONER: "accounts:start-commissioner",
-    Role.PROVIDER: "accounts:start-provider",
+    Role.PROVIDER: "shortbreaks:provider",
     Role.FAMILY: "casework:my-child",
 }
 

@@ -1,8 +1,8 @@
 """Demo budgets in every state, through the real services and engine.
 
 Each demo parent's child has an active budget for this financial year with its entries so far
-(monthly direct payments, a monthly club paid by the council, an increase after a review), and
-support starts on their case once the budget is approved.
+(monthly direct payments and an increase after a review; the short-breaks demo adds a year of
+booked and delivered sessions), and support starts on their case once the budget is approved.
 """
 
 from __future__ import annotations

@@ -288,12 +288,8 @@ def entry_post(
     instalment: int | None = None,
     reason: str = "",
 ) -> LedgerEntry:
-    """Post one entry, under the budget's lock. Refused if it would make `available` negative."""
+    """Post one entry by hand (the API, the budget page), with the role rules of DESIGN §9."""
     _require_staff(by)
-    value = money(amount, "amount")
-    entry_on = entry_on or clock.today()
-    if entry_on > clock.today():
-        raise InvalidParams({"entry_on": ["The date cannot be in the future."]})
     if kind not in POSTABLE_KINDS:
         raise InvalidParams({"kind": ["Choose a kind of entry that can be posted by hand."]})
     if kind in MANAGER_KINDS:
@@ -301,6 +297,45 @@ def entry_post(
             raise NotPermitted("Only a team manager can adjust a budget or recover money.")
         if not reason.strip():
             raise InvalidParams({"reason": ["Enter the reason."]})
+    return ledger_post(
+        by=by,
+        budget=budget,
+        kind=kind,
+        amount=amount,
+        entry_on=entry_on,
+        description=description,
+        category=category,
+        settles=settles,
+        source=source,
+        instalment=instalment,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def ledger_post(
+    *,
+    by: User,
+    budget: PersonalBudget,
+    kind: str,
+    amount: Any,
+    entry_on: dt.date | None = None,
+    description: str = "",
+    category: str = SpendCategory.OTHER,
+    settles: LedgerEntry | None = None,
+    source: models.Model | None = None,
+    instalment: int | None = None,
+    reason: str = "",
+) -> LedgerEntry:
+    """Post one entry under the budget's lock; refused if it would make `available` negative.
+
+    Callers have already decided that `by` may cause this entry: a person posting by hand
+    (`entry_post`), or a step of a machine whose permission was checked (a delivered session).
+    """
+    value = money(amount, "amount")
+    entry_on = entry_on or clock.today()
+    if entry_on > clock.today():
+        raise InvalidParams({"entry_on": ["The date cannot be in the future."]})
     locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
     if locked.status not in {BudgetStatus.ACTIVE, BudgetStatus.SUSPENDED} or (
         locked.status == BudgetStatus.SUSPENDED

@@ -5,18 +5,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
+from shortbreaks.api import router as shortbreaks_api
 from workflows.views import healthz
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     *casework_api.urls,
     *budgets_api.urls,
+    *shortbreaks_api.urls,
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
     path("", include("budgets.urls")),
+    path("", include("shortbreaks.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,52 @@
+"""The package and session machines, and what short breaks add to budgets and casework."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from budgets import selectors as budget_selectors
+from casework import models as casework_models
+from casework import panels
+from shortbreaks import services
+from shortbreaks.models import Package, PackageStatus, ServiceType, Session
+from workflows.registry import Machine, registry
+
+SESSION_EFFECTS = {
+    "deliver": services.pay_for_session,
+    "cancel": services.release_session,
+    "record_no_show": services.settle_no_show,
+}
+
+
+def active_package(case: Any) -> bool:
+    return Package.objects.filter(child_id=case.child_id, status=PackageStatus.ACTIVE).exists()
+
+
+def register() -> None:
+    registry.register(
+        Machine(
+            model=Package,
+            field_name="status",
+            case_of=lambda package: None,
+            team_of=lambda package: package.team_id,
+            verbose_name="package",
+        )
+    )
+    registry.register(
+        Machine(
+            model=Session,
+            field_name="status",
+            team_of=lambda session: session.package.team_id,
+            verbose_name="session",
+        )
+    )
+    # The ledger postings of each session outcome, in the step's own transaction. Added here
+    # because the services that post them import the models.
+    for item in registry.machine_for(Session).transitions():
+        effect = SESSION_EFFECTS.get(item.name)
+        if effect is not None and effect not in item.custom.setdefault("effects", []):
+            item.custom["effects"].append(effect)
+    budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
+    casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
+    panels.CASE_PANELS.append("shortbreaks/case_panel.html")
+    panels.FAMILY_PANELS.append("shortbreaks/family_panel.html")

@@ -1,0 +1,318 @@
+"""Short breaks: providers, the local offer (services), packages of care and booked sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from accounts.roles import Role
+from budgets.models import money_field
+from budgets.selectors import balances_of
+from casework.deadlines import reason_field
+from workflows import clock
+from workflows.rules import Permission, condition, requires_role
+
+TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
+PRACTITIONER = requires_role(Role.PRACTITIONER)
+
+
+class ProviderKind(models.TextChoices):
+    COUNCIL = "council", "Council in-house service"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    PRIVATE = "private", "Private provider"
+    FOSTER_CARER_SCHEME = "foster_carer_scheme", "Family-based (foster carer) scheme"
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=ProviderKind.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.TextField(blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="providers",
+        help_text="Provider logins who may see bookings and record what was delivered.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceType(models.TextChoices):
+    DAY_ACTIVITY = "day_activity", "Day activities"
+    AFTER_SCHOOL = "after_school", "After-school clubs"
+    HOLIDAY_SCHEME = "holiday_scheme", "Holiday schemes"
+    SITTING_OR_HOME_SUPPORT = "sitting_or_home_support", "Sitting and support at home"
+    FAMILY_BASED_OVERNIGHT = "family_based_overnight", "Overnight stays with a family-based carer"
+    RESIDENTIAL_OVERNIGHT = "residential_overnight", "Overnight stays in a residential setting"
+    LEISURE_INCLUSION = "leisure_inclusion", "Inclusive leisure"
+
+
+class Access(models.TextChoices):
+    UNIVERSAL = "universal", "Open to everyone"
+    TARGETED = "targeted", "Targeted: no assessment needed"
+    SPECIALIST = "specialist", "Specialist: after an assessment"
+
+
+class Unit(models.TextChoices):
+    SESSION = "session", "session"
+    HOUR = "hour", "hour"
+    NIGHT = "night", "night"
+
+
+class Service(models.Model):
+    """One service of the local offer. The published list is the short breaks services statement."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    type = models.CharField(max_length=30, choices=ServiceType.choices)
+    access = models.CharField(max_length=20, choices=Access.choices)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    unit_cost = money_field()
+    capacity = models.PositiveSmallIntegerField(help_text="Children who can attend on one day.")
+    min_age = models.PositiveSmallIntegerField(default=0)
+    max_age = models.PositiveSmallIntegerField(default=25)
+    no_show_charged = models.BooleanField(
+        default=False, help_text="Under the provider's terms, a no-show is paid for."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["type", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_cost__gt=0), name="service_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(max_age__gte=models.F("min_age")), name="service_ages_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"
+
+    @property
+    def setting(self) -> str:
+        """Residential only for residential overnight stays; everything else is not."""
+        return (
+            "residential" if self.type == ServiceType.RESIDENTIAL_OVERNIGHT else "non_residential"
+        )
+
+
+class PackageStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+    DECLINED = "declined", "Declined"
+
+
+@condition("The personal budget does not have enough available to pay for the whole package.")
+def budget_covers_package(package: Package) -> bool:
+    if package.budget is None:
+        return True
+    return balances_of(package.budget).available >= package.cost
+
+
+@condition("The personal budget is not active.")
+def budget_active(package: Package) -> bool:
+    return package.budget is None or package.budget.status == "active"
+
+
+REASON = {"reason": reason_field()}
+
+
+class Package(FSMModelMixin, models.Model):
+    """A child's agreed allocation of one service for a period, such as 24 nights a year.
+
+    requested ─approve→ approved ─activate→ active ─end→ ended;  requested ─decline→ declined
+    Funded from the child's personal budget, or from a commissioned block when `budget` is empty.
+    """
+
+    child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="packages")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="packages")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="packages")
+    budget = models.ForeignKey(
+        "budgets.PersonalBudget",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="packages",
+    )
+    status = FSMField(
+        default=PackageStatus.REQUESTED, choices=PackageStatus.choices, protected=True
+    )
+    units = models.PositiveIntegerField(help_text="Units agreed for the whole period.")
+    unit_cost = money_field()
+    start_on = models.DateField()
+    end_on = models.DateField()
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gt=0), name="package_units_positive"),
+            models.CheckConstraint(
+                condition=Q(end_on__gte=models.F("start_on")), name="package_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.name} for {self.child}"
+
+    @property
+    def cost(self) -> Decimal:
+        return Decimal(self.unit_cost * self.units)
+
+    @transition(
+        field=status,
+        source=PackageStatus.REQUESTED,
+        target=PackageStatus.APPROVED,
+        permission=TEAM_MANAGER,
+        conditions=[budget_active, budget_covers_package],
+        custom={"label": "Approve the package"},
+    )
+    def approve(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=PackageStatus.REQUESTED,
+        target=PackageStatus.DECLINED,
+        permission=TEAM_MANAGER,
+        custom={"label": "Decline the package", "params": REASON},
+    )
+    def decline(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.decision_reason = reason
+
+    @transition(
+        field=status,
+        source=PackageStatus.APPROVED,
+        target=PackageStatus.ACTIVE,
+        permission=PRACTITIONER,
+        conditions=[budget_active],
+        custom={"label": "Start the package"},
+    )
+    def activate(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[PackageStatus.APPROVED, PackageStatus.ACTIVE],
+        target=PackageStatus.ENDED,
+        permission=PRACTITIONER,
+        custom={"label": "End the package", "params": REASON},
+    )
+    def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.decision_reason = reason
+
+
+class SessionStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+def _provides(session: Session, user: Any) -> bool:
+    return session.package.service.provider.users.filter(pk=user.pk).exists()
+
+
+PROVIDER_OR_PRACTITIONER = Permission(
+    lambda session, user: (
+        user.has_role(Role.PRACTITIONER)
+        or (user.has_role(Role.PROVIDER) and _provides(session, user))
+    ),
+    "Only the provider of the service or a practitioner can record this.",
+)
+THE_PROVIDER = Permission(
+    lambda session, user: user.has_role(Role.PROVIDER) and _provides(session, user),
+    "Only the provider of the service can record that a child did not attend.",
+)
+
+
+@condition("The session has not happened yet.")
+def session_day_reached(session: Session) -> bool:
+    return session.date <= clock.today()
+
+
+class Session(FSMModelMixin, models.Model):
+    """One booked occurrence under a package.
+
+    booked ─deliver→ delivered (the money set aside is paid);  booked ─cancel→ cancelled (released);
+    booked ─record_no_show→ no_show (paid or released, by the provider's terms)
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField()
+    units = models.DecimalField(max_digits=6, decimal_places=2)
+    status = FSMField(default=SessionStatus.BOOKED, choices=SessionStatus.choices, protected=True)
+    commitment = models.OneToOneField(
+        "budgets.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gt=0), name="session_units_positive"),
+        ]
+        indexes = [
+            # A provider's day and week lists, and capacity checks: sessions by date.
+            models.Index(fields=["date", "status"], name="session_date_status"),
+            models.Index(fields=["package", "date"], name="session_package_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package.service.name} on {self.date:%d %b %Y}"
+
+    @property
+    def cost(self) -> Decimal:
+        return (self.package.unit_cost * self.units).quantize(Decimal("0.01"))
+
+    @transition(
+        field=status,
+        source=SessionStatus.BOOKED,
+        target=SessionStatus.DELIVERED,
+        permission=PROVIDER_OR_PRACTITIONER,
+        conditions=[session_day_reached],
+        custom={"label": "Record as delivered"},
+    )
+    def deliver(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.note = note or self.note
+
+    @transition(
+        field=status,
+        source=SessionStatus.BOOKED,
+        target=SessionStatus.CANCELLED,
+        permission=PRACTITIONER,
+        custom={"label": "Cancel the session", "params": REASON},
+    )
+    def cancel(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.note = reason
+
+    @transition(
+        field=status,
+        source=SessionStatus.BOOKED,
+        target=SessionStatus.NO_SHOW,
+        permission=THE_PROVIDER,
+        conditions=[session_day_reached],
+        custom={"label": "Record as did not attend"},
+    )
+    def record_no_show(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.note = note or self.note

@@ -1,0 +1,293 @@
+"""Short-break use cases: the only writers of services, packages and sessions. Each is atomic.
+
+Booking reserves money (a commitment on the budget, under the budget's lock); delivery turns it
+into spend; cancellation releases it; a no-show is paid or released by the provider's terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+import workflows
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from budgets.models import EntryKind, PersonalBudget
+from budgets.services import ledger_post, money
+from casework.models import Child
+from shortbreaks.models import (
+    Package,
+    PackageStatus,
+    Service,
+    Session,
+    SessionStatus,
+)
+from workflows import clock
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.services import record_created
+
+SERVICE_FIELDS = (
+    "provider",
+    "name",
+    "description",
+    "type",
+    "access",
+    "unit",
+    "unit_cost",
+    "capacity",
+    "min_age",
+    "max_age",
+    "no_show_charged",
+    "active",
+)
+MAX_SESSIONS_AT_ONCE = 200
+
+
+def _require_staff(by: User) -> None:
+    if not any(by.has_role(role) for role in STAFF_ROLES):
+        raise NotPermitted("Only a practitioner or a team manager can do this.")
+
+
+def _require_offer_editor(by: User) -> None:
+    if not (by.has_role(Role.TEAM_MANAGER) or by.has_role(Role.COMMISSIONER)):
+        raise NotPermitted("Only a team manager or a commissioner can change the local offer.")
+
+
+def _units(value: Any) -> Decimal:
+    try:
+        units = Decimal(str(value))
+    except ArithmeticError:
+        raise InvalidParams({"units": ["Enter the number of units, like 1 or 2.5."]}) from None
+    if not units.is_finite() or units <= 0:
+        raise InvalidParams({"units": ["The number of units must be more than 0."]})
+    if units != units.quantize(Decimal("0.01")) or units > 1000:
+        raise InvalidParams({"units": ["Enter the number of units, like 1 or 2.5."]})
+    return units
+
+
+@transaction.atomic
+def service_save(*, by: User, service: Service | None = None, **fields: Any) -> Service:
+    """Add a service to the local offer or change one."""
+    _require_offer_editor(by)
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise InvalidParams({name: ["This field cannot be changed here."] for name in unknown})
+    if "unit_cost" in fields:
+        fields["unit_cost"] = money(fields["unit_cost"], "unit_cost")
+    target = service or Service()
+    for name, value in fields.items():
+        setattr(target, name, value)
+    if target.min_age > target.max_age:
+        raise InvalidParams({"max_age": ["The oldest age cannot be below the youngest."]})
+    target.save()
+    return target
+
+
+@transaction.atomic
+def package_request(
+    *,
+    by: User,
+    child: Child,
+    service: Service,
+    units: int,
+    start_on: dt.date,
+    end_on: dt.date,
+    budget: PersonalBudget | None = None,
+) -> Package:
+    """Ask for a package of one service for a child, paid from their budget or a block contract."""
+    _require_staff(by)
+    if not service.active:
+        raise InvalidParams({"service": ["This service is no longer offered."]})
+    if end_on < start_on:
+        raise InvalidParams({"end_on": ["The package cannot end before it starts."]})
+    if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+        raise InvalidParams({"units": ["The number of units must be a whole number more than 0."]})
+    if not service.min_age <= child.age_on(start_on) <= service.max_age:
+        raise InvalidParams(
+            {"service": [f"{service.name} is for ages {service.min_age} to {service.max_age}."]}
+        )
+    if budget is not None:
+        if budget.child_id != child.pk:
+            raise InvalidParams({"budget": ["Choose a budget of this child."]})
+        if not (budget.start_on <= start_on and end_on <= budget.end_on):
+            raise InvalidParams({"end_on": ["The package must fall within the budget's dates."]})
+    package = Package.objects.create(
+        child=child,
+        team=child.team,
+        service=service,
+        budget=budget,
+        units=units,
+        unit_cost=service.unit_cost,
+        start_on=start_on,
+        end_on=end_on,
+    )
+    record_created(package, by=by, on=min(start_on, clock.today()))
+    return package
+
+
+@transaction.atomic
+def sessions_book(
+    *,
+    by: User,
+    package: Package,
+    dates: list[dt.date],
+    units: Any,
+    on: dt.date | None = None,
+) -> list[Session]:
+    """Book sessions on the given dates: all of them, or, if any one cannot be booked, none.
+
+    Each booking sets money aside on the child's budget under the budget's lock, so bookings made
+    at the same moment by different people can never overdraw it.
+    """
+    _require_staff(by)
+    value = _units(units)
+    if not dates:
+        raise InvalidParams({"dates": ["Choose at least one date."]})
+    if len(dates) > MAX_SESSIONS_AT_ONCE:
+        raise InvalidParams({"dates": [f"Book at most {MAX_SESSIONS_AT_ONCE} sessions at once."]})
+    if len(set(dates)) != len(dates):
+        raise InvalidParams({"dates": ["A date is given twice."]})
+    locked = (
+        Package.objects.select_for_update()
+        .select_related("service", "child", "budget")
+        .get(pk=package.pk)
+    )
+    if locked.status != PackageStatus.ACTIVE:
+        raise TransitionNotAllowed(
+            f"Sessions can be booked only on an active package; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    service = locked.service
+    for day in dates:
+        if not locked.start_on <= day <= locked.end_on:
+            raise InvalidParams(
+                {
+                    "dates": [
+                        f"{day:%-d %B %Y} is outside the package "
+                        f"({locked.start_on:%-d %B %Y} to {locked.end_on:%-d %B %Y})."
+                    ]
+                }
+            )
+        if not service.min_age <= locked.child.age_on(day) <= service.max_age:
+            raise InvalidParams(
+                {
+                    "dates": [
+                        f"On {day:%-d %B %Y} {locked.child.given_name} is outside the ages "
+                        f"{service.min_age} to {service.max_age} of {service.name}."
+                    ]
+                }
+            )
+    used = locked.sessions.exclude(status=SessionStatus.CANCELLED).aggregate(total=Sum("units"))[
+        "total"
+    ] or Decimal(0)
+    if used + value * len(dates) > locked.units:
+        left = locked.units - used
+        raise TransitionNotAllowed(f"The package has only {left:g} {service.unit}s left to book.")
+    full = _full_days(service, dates)
+    if full:
+        raise TransitionNotAllowed(
+            f"{service.name} is full on {', '.join(f'{day:%-d %B %Y}' for day in full)}."
+        )
+    booked_on = on or clock.today()
+    sessions = []
+    for day in sorted(dates):
+        session = Session.objects.create(package=locked, date=day, units=value, booked_by=by)
+        record_created(session, by=by, on=min(booked_on, clock.today()))
+        if locked.budget is not None:
+            session.commitment = ledger_post(
+                by=by,
+                budget=locked.budget,
+                kind=EntryKind.COMMITMENT,
+                amount=str(session.cost),
+                entry_on=min(booked_on, clock.today()),
+                category=service.type,
+                source=session,
+                description=f"{service.name}, {day:%-d %b %Y}",
+            )
+            session.save(update_fields=["commitment"])
+        sessions.append(session)
+    return sessions
+
+
+def _full_days(service: Service, dates: list[dt.date]) -> list[dt.date]:
+    """The dates on which the service already has as many children as it has places."""
+    taken = (
+        Session.objects.filter(package__service=service, date__in=dates)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values("date")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=service.capacity)
+        .values_list("date", flat=True)
+    )
+    return sorted(taken)
+
+
+def weekly_dates(
+    *, start_on: dt.date, end_on: dt.date, weekday: int, every: int = 1
+) -> list[dt.date]:
+    """Every `every` weeks on `weekday` (0 Monday … 6 Sunday) from `start_on` to `end_on`."""
+    if not 0 <= weekday <= 6:
+        raise InvalidParams(
+            {"weekday": ["Choose a day of the week from 0 (Monday) to 6 (Sunday)."]}
+        )
+    if every < 1:
+        raise InvalidParams({"every": ["Repeat at least every week."]})
+    first = start_on + dt.timedelta(days=(weekday - start_on.weekday()) % 7)
+    dates = []
+    day = first
+    while day <= end_on:
+        dates.append(day)
+        day += dt.timedelta(weeks=every)
+    return dates
+
+
+# Effects of session steps on the ledger, run inside the step's transaction (see ready()).
+
+
+def _settle(session: Session, *, by: User, on: dt.date, kind: str, words: str) -> None:
+    commitment = session.commitment
+    if commitment is None:
+        return  # paid from a commissioned block, not a personal budget
+    ledger_post(
+        by=by,
+        budget=session.package.budget,
+        kind=kind,
+        amount=str(commitment.amount),
+        entry_on=on,
+        settles=commitment,
+        category=commitment.category,
+        source=session,
+        description=f"{session.package.service.name}, {session.date:%-d %b %Y}: {words}",
+    )
+
+
+def pay_for_session(session: Session, *, by: User, on: dt.date) -> None:
+    _settle(session, by=by, on=on, kind=EntryKind.PAYMENT, words="delivered")
+
+
+def release_session(session: Session, *, by: User, on: dt.date) -> None:
+    _settle(session, by=by, on=on, kind=EntryKind.COMMITMENT_RELEASE, words="cancelled")
+
+
+def settle_no_show(session: Session, *, by: User, on: dt.date) -> None:
+    if session.package.service.no_show_charged:
+        _settle(session, by=by, on=on, kind=EntryKind.PAYMENT, words="did not attend (charged)")
+    else:
+        _settle(session, by=by, on=on, kind=EntryKind.COMMITMENT_RELEASE, words="did not attend")
+
+
+@transaction.atomic
+def sessions_record_day(
+    *, by: User, outcomes: dict[Session, str], on: dt.date | None = None
+) -> int:
+    """A provider records a day's sessions at once: all of them are recorded, or none is."""
+    steps = {"delivered": "deliver", "no_show": "record_no_show"}
+    for session, outcome in outcomes.items():
+        if outcome not in steps:
+            raise InvalidParams({f"session-{session.pk}": ["Choose delivered or did not attend."]})
+        workflows.transition(session, steps[outcome], by=by, on=on or session.date)
+    return len(outcomes)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from shortbreaks.models import Package, Session
+from shortbreaks.selectors import child_sessions, packages_visible_to
+from workflows import clock
+
+register = template.Library()
+
+
+@register.simple_tag
+def packages_of(child: Any, user: Any) -> list[Package]:
+    return list(
+        packages_visible_to(user)
+        .filter(child_id=child.pk)
+        .select_related("service")
+        .order_by("-start_on", "-pk")
+    )
+
+
+@register.simple_tag
+def sessions_of(child: Any, user: Any) -> dict[str, list[Session]]:
+    """The child's sessions split into what is coming up and the latest that have passed."""
+    today = clock.today()
+    sessions = list(child_sessions(user, child.pk))
+    return {
+        "upcoming": [s for s in sessions if s.date >= today and s.status == "booked"][:10],
+        "past": [s for s in sessions if s.date < today or s.status != "booked"][-10:][::-1],
+    }

@@ -1,0 +1,379 @@
+"""Short-break pages: the public services statement, packages and bookings, the provider's day."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from itertools import groupby
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from accounts.models import User
+from accounts.roles import Role
+from budgets.selectors import budgets_visible_to
+from casework.selectors import cases_visible_to
+from casework.views import RoleRequiredMixin, StaffOnly
+from shortbreaks import selectors, services
+from shortbreaks.models import Access, Package, Service, ServiceType, Session
+from workflows import clock
+from workflows.errors import InvalidParams, WorkflowError
+from workflows.selectors import transition_options
+from workflows.views import ServiceFormView, TransitionFormView
+
+
+def current_user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def package_url(package: Package) -> str:
+    return reverse("shortbreaks:package", args=[package.pk])
+
+
+class StatementFilter(forms.Form):
+    age = forms.IntegerField(
+        label="Age of the child or young person", required=False, min_value=0, max_value=25
+    )
+    access = forms.ChoiceField(
+        label="How to get it", required=False, choices=[("", "Any"), *Access.choices]
+    )
+
+
+def _statement_services(request: HttpRequest) -> tuple[StatementFilter, Any]:
+    form = StatementFilter(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {"age": form.cleaned_data["age"], "access": form.cleaned_data["access"] or None}
+    return form, selectors.public_services(**filters)
+
+
+class ServicesStatementView(TemplateView):
+    """The short breaks services statement: public, no sign-in."""
+
+    template_name = "shortbreaks/statement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form, services_ = _statement_services(self.request)
+        labels = dict(ServiceType.choices)
+        groups = [
+            (labels[type_], list(items))
+            for type_, items in groupby(services_, key=lambda service: service.type)
+        ]
+        return super().get_context_data(
+            form=form, groups=groups, query=self.request.GET.urlencode(), **kwargs
+        )
+
+
+def services_statement_csv(request: HttpRequest) -> HttpResponse:
+    _, services_ = _statement_services(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="short-breaks-services-statement.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Type",
+            "Service",
+            "Provider",
+            "Setting",
+            "Access",
+            "Ages",
+            "Unit",
+            "Cost per unit",
+            "Places a day",
+            "Description",
+        ]
+    )
+    for service in services_:
+        writer.writerow(
+            [
+                service.get_type_display(),
+                service.name,
+                service.provider.name,
+                service.setting.replace("_", "-"),
+                service.get_access_display(),
+                f"{service.min_age} to {service.max_age}",
+                service.unit,
+                f"{service.unit_cost:.2f}",
+                service.capacity,
+                service.description,
+            ]
+        )
+    return response
+
+
+class PackageRequestForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=Service.objects.filter(active=True).select_related("provider"),
+        error_messages={"required": "Choose the service."},
+    )
+    units = forms.IntegerField(
+        label="Units agreed for the period",
+        min_value=1,
+        error_messages={"required": "Enter the number of units."},
+    )
+    start_on = forms.DateField(
+        label="Starts",
+        widget=forms.DateInput,
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    end_on = forms.DateField(
+        label="Ends",
+        widget=forms.DateInput,
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    budget = forms.ModelChoiceField(
+        label="Paid from",
+        queryset=Package.objects.none(),
+        required=False,
+        empty_label="A commissioned block contract (not the personal budget)",
+    )
+
+
+class PackageRequestView(StaffOnly, ServiceFormView):
+    form_class = PackageRequestForm
+    title = "Ask for a short-break package"
+    submit_label = "Ask for the package"
+
+    def case(self) -> Any:
+        return get_object_or_404(
+            cases_visible_to(current_user(self.request)).select_related("child"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form = super().get_form(form_class)
+        budgets = budgets_visible_to(current_user(self.request)).filter(
+            child_id=self.case().child_id, status="active"
+        )
+        cast(forms.ModelChoiceField, form.fields["budget"]).queryset = budgets
+        return form
+
+    def back_url(self) -> str:
+        return reverse("casework:case", args=[self.kwargs["pk"]])
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        package = services.package_request(
+            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+        )
+        messages.success(self.request, "The package has been asked for: a manager will decide.")
+        return redirect(package_url(package))
+
+
+class BookingForm(forms.Form):
+    date = forms.DateField(
+        label="One date",
+        required=False,
+        widget=forms.DateInput,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    weekday = forms.TypedChoiceField(
+        label="Or every week on",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Not weekly"),
+            *[
+                (index, day)
+                for index, day in enumerate(
+                    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+                )
+            ],
+        ],
+    )
+    start_on = forms.DateField(
+        label="Weekly from",
+        required=False,
+        widget=forms.DateInput,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    end_on = forms.DateField(
+        label="Weekly until",
+        required=False,
+        widget=forms.DateInput,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    units = forms.DecimalField(
+        label="Units each time",
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        initial=1,
+        error_messages={"required": "Enter the number of units."},
+    )
+
+
+class PackagePageView(StaffOnly, TemplateView):
+    template_name = "shortbreaks/package.html"
+
+    def package(self) -> Package:
+        return get_object_or_404(
+            selectors.packages_visible_to(current_user(self.request)).select_related(
+                "child", "service__provider", "budget"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        package = self.package()
+        user = current_user(self.request)
+        sessions = list(package.sessions.order_by("date", "pk"))
+        months = [
+            (month, list(items))
+            for month, items in groupby(sessions, key=lambda s: s.date.replace(day=1))
+        ]
+        return super().get_context_data(
+            package=package,
+            steps=[option for option in transition_options(package, user) if option.allowed],
+            months=months,
+            form=kwargs.pop("form", None)
+            or BookingForm(initial={"start_on": package.start_on, "end_on": package.end_on}),
+            today=clock.today(),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = BookingForm(request.POST)
+        package = self.package()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["weekday"] is not None:
+                    dates = services.weekly_dates(
+                        start_on=data["start_on"] or package.start_on,
+                        end_on=data["end_on"] or package.end_on,
+                        weekday=data["weekday"],
+                    )
+                elif data["date"]:
+                    dates = [data["date"]]
+                else:
+                    raise InvalidParams(
+                        {"date": ["Give a date, or a day of the week to book weekly."]}
+                    )
+                booked = services.sessions_book(
+                    by=current_user(request),
+                    package=package,
+                    dates=dates,
+                    units=str(data["units"]),
+                )
+            except InvalidParams as error:
+                for field, problems in error.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            except WorkflowError as error:
+                context = self.get_context_data(
+                    form=form, errors=[{"text": reason} for reason in error.reasons]
+                )
+                return self.render_to_response(context, status=409)
+            messages.success(
+                request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked."
+            )
+            return redirect(package_url(package))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PackageTransitionView(StaffOnly, TransitionFormView):
+    def get_record(self) -> Package:
+        return get_object_or_404(
+            selectors.packages_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self, record: Any) -> str:
+        return package_url(record)
+
+
+class SessionTransitionView(RoleRequiredMixin, TransitionFormView):
+    roles = (Role.PRACTITIONER, Role.PROVIDER)
+
+    def get_record(self) -> Session:
+        return get_object_or_404(
+            selectors.sessions_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self, record: Any) -> str:
+        if current_user(self.request).has_role(Role.PROVIDER):
+            return reverse("shortbreaks:provider-day", args=[record.date.isoformat()])
+        return package_url(record.package)
+
+
+class ProviderHomeView(RoleRequiredMixin, TemplateView):
+    """The provider's start page: today's bookings and the rest of this week's."""
+
+    template_name = "shortbreaks/provider.html"
+    roles = (Role.PROVIDER,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = clock.today()
+        week_end = today + dt.timedelta(days=6 - today.weekday())
+        sessions = list(
+            selectors.provider_sessions(current_user(self.request), start=today, end=week_end)
+        )
+        return super().get_context_data(
+            today=today,
+            todays=[s for s in sessions if s.date == today],
+            week=[
+                (day, list(items))
+                for day, items in groupby(
+                    (s for s in sessions if s.date > today), key=lambda s: s.date
+                )
+            ],
+            recent=[today - dt.timedelta(days=days) for days in range(1, 8)],
+            **kwargs,
+        )
+
+
+class ProviderDayView(RoleRequiredMixin, TemplateView):
+    """Record a day's sessions at once: delivered, or did not attend."""
+
+    template_name = "shortbreaks/provider_day.html"
+    roles = (Role.PROVIDER,)
+
+    def day(self) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.kwargs["day"])
+        except ValueError:
+            raise Http404("No such day") from None
+
+    def sessions(self) -> list[Session]:
+        day = self.day()
+        return list(selectors.provider_sessions(current_user(self.request), start=day, end=day))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            day=self.day(),
+            sessions=self.sessions(),
+            can_record=self.day() <= clock.today(),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sessions = {
+            session.pk: session for session in self.sessions() if session.status == "booked"
+        }
+        outcomes = {}
+        for key, value in request.POST.items():
+            if key.startswith("session-") and value in {"delivered", "no_show"}:
+                session_id = key.removeprefix("session-")
+                if session_id.isdigit() and int(session_id) in sessions:
+                    outcomes[sessions[int(session_id)]] = value
+        if not outcomes:
+            return self.render_to_response(
+                self.get_context_data(
+                    errors=[{"text": "Choose what happened for at least one booking."}]
+                ),
+                status=400,
+            )
+        try:
+            count = services.sessions_record_day(by=current_user(request), outcomes=outcomes)
+        except WorkflowError as error:
+            context = self.get_context_data(errors=[{"text": reason} for reason in error.reasons])
+            return self.render_to_response(context, status=409)
+        messages.success(request, f"{count} booking{'s' if count != 1 else ''} recorded.")
+        return redirect(reverse("shortbreaks:provider-day", args=[self.day().isoformat()]))
