@@ -215,7 +215,11 @@ class SessionViewSet(
     filterset_fields: list[str] = []
 
     def get_queryset(self) -> QuerySet[Session]:
-        return selectors.sessions_visible_to(acting_user(self.request)).order_by("date", "pk")
+        return (
+            selectors.sessions_visible_to(acting_user(self.request))
+            .select_related("package")
+            .order_by("date", "pk")
+        )
 
     def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
         params = self.request.query_params

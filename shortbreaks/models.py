@@ -72,7 +72,7 @@ class Unit(models.TextChoices):
 
 
 class Service(models.Model):
-    """One service of the local offer. The published list is the short breaks services statement."""
+    """A service of the local offer; the list is the short breaks services statement."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
@@ -250,7 +250,8 @@ def session_day_reached(session: Session) -> bool:
 class Session(FSMModelMixin, models.Model):
     """One booked occurrence under a package.
 
-    booked ─deliver→ delivered (the money set aside is paid);  booked ─cancel→ cancelled (released);
+    booked ─deliver→ delivered (the money set aside is paid)
+    booked ─cancel→ cancelled (the money is released)
     booked ─record_no_show→ no_show (paid or released, by the provider's terms)
     """
 
@@ -283,7 +284,7 @@ class Session(FSMModelMixin, models.Model):
 
     @property
     def cost(self) -> Decimal:
-        return (self.package.unit_cost * self.units).quantize(Decimal("0.01"))
+        return Decimal(self.package.unit_cost * self.units).quantize(Decimal("0.01"))
 
     @transition(
         field=status,

@@ -152,7 +152,7 @@ def sessions_book(
     if len(set(dates)) != len(dates):
         raise InvalidParams({"dates": ["A date is given twice."]})
     locked = (
-        Package.objects.select_for_update()
+        Package.objects.select_for_update(of=("self",))
         .select_related("service", "child", "budget")
         .get(pk=package.pk)
     )
@@ -192,18 +192,20 @@ def sessions_book(
         raise TransitionNotAllowed(
             f"{service.name} is full on {', '.join(f'{day:%-d %B %Y}' for day in full)}."
         )
-    booked_on = on or clock.today()
+    booked_on = min(on or clock.today(), clock.today())
     sessions = []
     for day in sorted(dates):
         session = Session.objects.create(package=locked, date=day, units=value, booked_by=by)
-        record_created(session, by=by, on=min(booked_on, clock.today()))
+        # A booking recorded after its day stood by that day, so that the day's delivery can be
+        # recorded with its own date.
+        record_created(session, by=by, on=min(booked_on, day))
         if locked.budget is not None:
             session.commitment = ledger_post(
                 by=by,
                 budget=locked.budget,
                 kind=EntryKind.COMMITMENT,
                 amount=str(session.cost),
-                entry_on=min(booked_on, clock.today()),
+                entry_on=min(booked_on, day),
                 category=service.type,
                 source=session,
                 description=f"{service.name}, {day:%-d %b %Y}",
@@ -249,12 +251,12 @@ def weekly_dates(
 
 
 def _settle(session: Session, *, by: User, on: dt.date, kind: str, words: str) -> None:
-    commitment = session.commitment
-    if commitment is None:
+    commitment, budget = session.commitment, session.package.budget
+    if commitment is None or budget is None:
         return  # paid from a commissioned block, not a personal budget
     ledger_post(
         by=by,
-        budget=session.package.budget,
+        budget=budget,
         kind=kind,
         amount=str(commitment.amount),
         entry_on=on,

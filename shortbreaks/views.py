@@ -346,8 +346,9 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
         return list(selectors.provider_sessions(current_user(self.request), start=day, end=day))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.pop("day", None)  # the URL's text; the page uses the parsed date
         return super().get_context_data(
-            day=self.day(),
+            date=self.day(),
             sessions=self.sessions(),
             can_record=self.day() <= clock.today(),
             **kwargs,

@@ -10,6 +10,7 @@ import shutil
 from importlib import import_module
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import Team, User
@@ -38,7 +39,7 @@ def _ledger_rows_removable_after_transactional_tests(request: pytest.FixtureRequ
 
     The ledger's triggers refuse DELETE; on SQLite Django empties tables with DELETE (on
     PostgreSQL with TRUNCATE, which row triggers do not see). So after such a test the entries
-    are removed with the triggers briefly dropped, and the triggers are put back at once.
+    are flushed with the triggers briefly dropped, and the triggers are put back at once.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
@@ -54,7 +55,8 @@ def _ledger_rows_removable_after_transactional_tests(request: pytest.FixtureRequ
         with connection.cursor() as cursor:
             for sql in triggers.SQLITE_DROP:
                 cursor.execute(sql)
-            cursor.execute("DELETE FROM budgets_ledgerentry")
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        with connection.cursor() as cursor:
             for sql in triggers.SQLITE_CREATE:
                 cursor.execute(sql)
 

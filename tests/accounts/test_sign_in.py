@@ -56,11 +56,11 @@ def test_each_demo_role_lands_on_its_own_start_page(demo, client, email, start):
 
 
 def test_start_page_is_a_real_page_in_the_layout(demo, client):
-    client.post("/sign-in/", {"username": "provider@example.org", "password": DEMO_PASSWORD})
+    client.post("/sign-in/", {"username": "commissioner@example.org", "password": DEMO_PASSWORD})
 
-    page = client.get("/provider/").content.decode()
+    page = client.get("/commissioning/").content.decode()
 
-    assert '<h1 class="govuk-heading-l">Bookings</h1>' in page
+    assert '<h1 class="govuk-heading-l">Commissioning</h1>' in page
     assert "Your work will appear here." in page
     assert "Skip to main content" in page
     assert "Sign out" in page

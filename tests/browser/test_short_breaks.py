@@ -1,0 +1,117 @@
+"""A provider records a day's short breaks in Chromium and the family's statement moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+import workflows
+from accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from accounts.models import Team, User
+from shortbreaks import services
+from shortbreaks.models import Provider, Service
+from tests.factories import ChildFactory, active_budget
+from workflows import clock
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/sign-in/")
+    if page.get_by_role("button", name="Sign out").count():
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(re.compile(r"/sign-in/"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_public_services_statement_is_accessible_without_signing_in(page, live_server):
+    provider = Provider.objects.create(name="Medway Leisure Trust", kind="voluntary")
+    Service.objects.create(
+        provider=provider,
+        name="Inclusive swimming",
+        type="leisure_inclusion",
+        access="universal",
+        unit="session",
+        unit_cost="6.00",
+        capacity=15,
+    )
+
+    page.goto(f"{live_server.url}/short-breaks/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Short breaks services statement")
+    expect(page.get_by_text("Inclusive swimming")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Age of the child or young person").fill("30")
+    page.get_by_role("button", name="Show short breaks").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_provider_records_a_day_and_the_family_statement_moves(page, live_server):
+    load_demo_accounts()
+    team = Team.objects.get()
+    practitioner = User.objects.get(email="practitioner@example.org")
+    manager = User.objects.get(email="manager@example.org")
+    provider = Provider.objects.create(name="Rochester Short Breaks", kind="voluntary")
+    provider.users.add(User.objects.get(email="provider@example.org"))
+    service = Service.objects.create(
+        provider=provider,
+        name="Saturday Club",
+        type="day_activity",
+        access="targeted",
+        unit="session",
+        unit_cost="25.00",
+        capacity=12,
+        min_age=5,
+        max_age=18,
+    )
+    child = ChildFactory(
+        team=team, given_name="Amelia", family_name="Collins", date_of_birth=dt.date(2016, 5, 1)
+    )
+    child.family_members.create(
+        name="Sarah", relationship="mother", user=User.objects.get(email="parent@example.org")
+    )
+    budget = active_budget(child, amount="500.00", practitioner=practitioner, manager=manager)
+    yesterday = clock.today() - dt.timedelta(days=1)
+    package = services.package_request(
+        by=practitioner,
+        child=child,
+        service=service,
+        units=4,
+        start_on=budget.start_on,
+        end_on=budget.end_on,
+        budget=budget,
+    )
+    package = workflows.transition(
+        workflows.transition(package, "approve", by=manager), "activate", by=practitioner
+    )
+    services.sessions_book(by=practitioner, package=package, dates=[yesterday], units="1")
+
+    sign_in(page, live_server, "provider@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bookings")
+    assert_accessible(page)
+    page.get_by_role("link", name=yesterday.strftime("%A %-d %B")).click()
+    assert_accessible(page)
+    page.get_by_label("Delivered").check()
+    page.get_by_role("button", name="Record these sessions").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 booking recorded.")
+    assert_accessible(page)
+
+    sign_in(page, live_server, "parent@example.org")
+    page.get_by_role("link", name="See the budget statement").click()
+    expect(page.get_by_text("Day activities")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("£25.00")
+    expect(page.locator("main")).to_contain_text("£475.00")
+    assert_accessible(page)
