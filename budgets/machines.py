@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from budgets import messages
 from budgets.models import BudgetStatus, PersonalBudget
 from budgets.services import post_allocation, release_commitments
 from casework import models as casework_models
@@ -24,6 +25,7 @@ def register() -> None:
             field_name="status",
             case_of=lambda budget: budget.case_id,
             team_of=lambda budget: budget.team_id,
+            owner_of=lambda budget: budget.case.lead_professional_id if budget.case else None,
             verbose_name="personal budget",
         )
     )
@@ -33,6 +35,11 @@ def register() -> None:
         effect = {"approve": post_allocation, "end": release_commitments}.get(item.name)
         if effect is not None and effect not in item.custom.setdefault("effects", []):
             item.custom["effects"].append(effect)
+        letters = {"approve": messages.approved, "return_for_changes": messages.returned}.get(
+            item.name
+        )
+        if letters is not None and letters not in item.custom.setdefault("notify", []):
+            item.custom["notify"].append(letters)
     registry.register_deadline_kind(
         DeadlineKind(
             "direct_payment_review",

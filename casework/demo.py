@@ -99,7 +99,18 @@ CHILDREN = [
         ["accept", "assess"],
         ["request"],
         referral_days_ago=60,
-        request_days_ago=30,
+        request_days_ago=42,  # the decision whether to assess is due today
+    ),
+    DemoChild(
+        "Ruby",
+        "Shah",
+        8,
+        "ASD",
+        "Anjali Shah",
+        ["accept", "assess"],
+        ["request"],
+        referral_days_ago=80,
+        request_days_ago=39,  # ... and here in 3 days
     ),
     DemoChild(
         "Grace",

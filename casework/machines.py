@@ -15,6 +15,7 @@ def register_machines() -> None:
             field_name="status",
             case_of=lambda case: case.pk,
             team_of=lambda case: case.team_id,
+            owner_of=lambda case: case.lead_professional_id,
             opens_on_create=(
                 DeadlineRule("referral_decision", due.referral_decision),
                 DeadlineRule("assessment_complete", due.assessment_complete),
@@ -27,6 +28,7 @@ def register_machines() -> None:
             field_name="status",
             case_of=lambda plan: plan.case_id,
             team_of=lambda plan: plan.child.team_id,
+            owner_of=lambda plan: plan.case.lead_professional_id if plan.case else None,
             opens_on_create=(
                 DeadlineRule("decision_to_assess", due.decision_to_assess),
                 DeadlineRule("final_plan", due.final_plan),

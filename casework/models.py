@@ -13,6 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.roles import Role
 from casework import deadlines as due
+from casework.messages import plan_decision_letter
 from workflows import clock
 from workflows.registry import DeadlineRule, Satisfied
 from workflows.rules import condition, requires_role
@@ -579,6 +580,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.ASSESSING,
         permission=TEAM_MANAGER,
         custom={
+            "notify": [plan_decision_letter("agree_to_assess")],
             "label": "Agree to assess",
             "closes": ["decision_to_assess"],
             "opens": [DeadlineRule("decision_not_to_issue", due.decision_not_to_issue)],
@@ -593,6 +595,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.REFUSED,
         permission=TEAM_MANAGER,
         custom={
+            "notify": [plan_decision_letter("refuse_to_assess")],
             "label": "Refuse to assess",
             "params": REASON,
             "closes": ["decision_to_assess", "final_plan"],
@@ -609,6 +612,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=PRACTITIONER,
         conditions=[core_sections_written],
         custom={
+            "notify": [plan_decision_letter("issue_draft")],
             "label": "Issue the draft plan",
             "closes": [Satisfied("decision_not_to_issue")],
             "opens": [DeadlineRule("family_comments", due.family_comments)],
@@ -625,6 +629,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.NOT_ISSUED,
         permission=TEAM_MANAGER,
         custom={
+            "notify": [plan_decision_letter("decide_not_to_issue")],
             "label": "Decide not to issue a plan",
             "params": REASON,
             "closes": ["decision_not_to_issue", "final_plan"],
@@ -640,6 +645,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=TEAM_MANAGER,
         conditions=[core_sections_written, comment_period_over],
         custom={
+            "notify": [plan_decision_letter("issue_final")],
             "label": "Issue the final plan",
             "closes": [
                 "final_plan",

@@ -16,6 +16,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "send-due-reminders": {
+        "task": "workflows.tasks.send_due_reminders",
+        "schedule": 15 * 60,
+    },
+    "send-notifications": {
+        "task": "workflows.tasks.send_notifications",
+        "schedule": 5 * 60,
+    },
     "mark-missed-deadlines": {
         "task": "workflows.tasks.mark_missed_deadlines",
         # Just after midnight in London: a deadline is missed once its due day has ended.

@@ -174,6 +174,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that nudges the sender must not wait for a broker that is down: the nudge is
+# dropped (the row waits in the outbox) instead of retried.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -199,6 +204,17 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Reminders: days before a deadline (DESIGN §6); overdue ones go to the team's managers once
+# they are this many working days late.
+PATHWAY_REMINDER_OFFSETS = env.list("PATHWAY_REMINDER_OFFSETS", cast=int, default=[14, 3, 0])
+PATHWAY_ESCALATE_AFTER_WORKING_DAYS = env.int("PATHWAY_ESCALATE_AFTER_WORKING_DAYS", default=1)
+PATHWAY_NOTIFICATION_MAX_ATTEMPTS = env.int("PATHWAY_NOTIFICATION_MAX_ATTEMPTS", default=5)
+# Links in e-mails point here.
+PATHWAY_BASE_URL = env.str("PATHWAY_BASE_URL", default="http://127.0.0.1:8000")
+# GOV.UK Notify replaces the e-mail backend when a key is set.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID", default="")
 
 # Council policy: when an approved personal budget is reviewed.
 PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=12)

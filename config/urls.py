@@ -6,13 +6,15 @@ from accounts.api import ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
 from shortbreaks.api import router as shortbreaks_api
-from workflows.views import healthz
+from workflows.api import notifications_router
+from workflows.views import NotificationsView, healthz
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     *casework_api.urls,
     *budgets_api.urls,
     *shortbreaks_api.urls,
+    *notifications_router.urls,
 ]
 
 urlpatterns = [
@@ -21,6 +23,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("shortbreaks.urls")),
     path("healthz", healthz, name="healthz"),
+    path("notifications/", NotificationsView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

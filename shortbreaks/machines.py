@@ -7,7 +7,7 @@ from typing import Any
 from budgets import selectors as budget_selectors
 from casework import models as casework_models
 from casework import panels
-from shortbreaks import services
+from shortbreaks import messages, services
 from shortbreaks.models import Package, PackageStatus, ServiceType, Session
 from workflows.registry import Machine, registry
 
@@ -46,6 +46,10 @@ def register() -> None:
         effect = SESSION_EFFECTS.get(item.name)
         if effect is not None and effect not in item.custom.setdefault("effects", []):
             item.custom["effects"].append(effect)
+        if item.name == "cancel" and messages.cancelled not in item.custom.setdefault(
+            "notify", []
+        ):
+            item.custom["notify"].append(messages.cancelled)
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")

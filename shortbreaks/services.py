@@ -19,6 +19,7 @@ from accounts.roles import STAFF_ROLES, Role
 from budgets.models import EntryKind, PersonalBudget
 from budgets.services import ledger_post, money
 from casework.models import Child
+from shortbreaks import messages
 from shortbreaks.models import (
     Package,
     PackageStatus,
@@ -28,6 +29,7 @@ from shortbreaks.models import (
 )
 from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.notifications import notify
 from workflows.services import record_created
 
 SERVICE_FIELDS = (
@@ -212,6 +214,7 @@ def sessions_book(
             )
             session.save(update_fields=["commitment"])
         sessions.append(session)
+    notify(messages.booked(locked, sorted(dates)))
     return sessions
 
 

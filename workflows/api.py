@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.models import User
@@ -22,6 +24,8 @@ from workflows.errors import (
     UnknownTransition,
     WorkflowError,
 )
+from workflows.models import Notification
+from workflows.notifications import notification_mark_read, notifications_of
 from workflows.selectors import transition_options
 from workflows.services import transition
 
@@ -154,3 +158,33 @@ class TransitionsMixin:
         )
         serializer = self.get_serializer(updated)  # type: ignore[attr-defined]
         return Response(serializer.data)
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at", "email_status"]
+        read_only_fields = fields
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet[Notification]):
+    """The signed-in person's own notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    filterset_fields = ["kind"]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return notifications_of(cast(User, self.request.user)).order_by("-created_at", "-pk")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = notification_mark_read(
+            by=cast(User, request.user), notification=self.get_object()
+        )
+        return Response(NotificationSerializer(notification).data)
+
+
+notifications_router = DefaultRouter()
+notifications_router.register("notifications", NotificationViewSet, basename="notification")

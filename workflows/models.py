@@ -80,6 +80,15 @@ class Deadline(models.Model):
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deadlines",
+        help_text="Who is reminded: the case's lead professional.",
+    )
+    label = models.CharField(max_length=200, blank=True, help_text="The record, for reminders.")
     kind = models.CharField(max_length=40)
     due_on = models.DateField()
     opened_on = models.DateField(help_text="The effective date of the step that opened it.")
@@ -116,3 +125,73 @@ class Deadline(models.Model):
     @property
     def is_running(self) -> bool:
         return self.closed_on is None and self.status != DeadlineStatus.WAIVED
+
+
+class Reminder(models.Model):
+    """One reminder of one deadline to one person at one offset: the sweep's idempotence key.
+
+    `offset_days` is days before the due date (14, 3, 0), or negative for the escalation sent
+    once the deadline is a working day overdue.
+    """
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    offset_days = models.SmallIntegerField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "offset_days", "recipient"], name="one_reminder_per_offset"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.deadline} at {self.offset_days} days to {self.recipient_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed after every retry"
+    IN_APP_ONLY = "in_app_only", "In the app only (no e-mail address)"
+
+
+class Notification(models.Model):
+    """The outbox: a message to one person, written in the same transaction as its cause.
+
+    Every notification is shown in the app. Its e-mail copy is sent by the sender task, which
+    stamps it sent, or records the error and tries again later, up to a limit.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sender: pending e-mails whose next attempt is due.
+            models.Index(fields=["email_status", "next_attempt_at"], name="outbox_pending"),
+            # The header's unread count and the list page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient_id} ({self.email_status})"

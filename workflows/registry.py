@@ -10,6 +10,8 @@ when it is created. Each transition declares the rest in its django-fsm-2 `custo
         "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
         "effects": [post_allocation],             # run after the save, in the same transaction,
                                                   # as effect(record, by=user, on=effective_date)
+        "notify": [decision_letters],             # each returns notifications.Message rows for
+                                                  # the outbox, written in the same transaction
         "closes": ["referral_decision"],          # open deadlines of these kinds are closed,
                                                   # or Satisfied("kind"): closed as met
     }
@@ -60,6 +62,7 @@ class Machine:
     field_name: str
     case_of: Callable[[Any], int | None] = lambda record: None
     team_of: Callable[[Any], int | None] = lambda record: None
+    owner_of: Callable[[Any], int | None] = lambda record: None
     opens_on_create: tuple[DeadlineRule, ...] = ()
     verbose_name: str = ""
 

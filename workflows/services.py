@@ -24,6 +24,7 @@ from workflows import clock
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
+from workflows.notifications import notify
 from workflows.registry import DeadlineRule, Satisfied, registry
 from workflows.signals import transition_committed
 
@@ -82,6 +83,8 @@ def transition(
         )
         for effect in fsm_transition.custom.get("effects", ()):
             effect(locked, by=by, on=effective_on)
+        for messages in fsm_transition.custom.get("notify", ()):
+            notify(messages(locked, by=by, on=effective_on))
         deadlines_close(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
         deadlines_open(locked, fsm_transition.custom.get("opens", ()), on=effective_on)
         _queue_event(locked, log)
@@ -227,6 +230,8 @@ def deadlines_open(
                     subject_id=obj.pk,
                     case_id=machine.case_of(obj),
                     team_id=machine.team_of(obj),
+                    owner_id=machine.owner_of(obj),
+                    label=str(obj)[:200],
                     kind=rule.kind,
                     due_on=due_on,
                     opened_on=on,

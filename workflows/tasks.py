@@ -1,13 +1,12 @@
+"""Periodic and nudged work. Each task takes no state, calls one service, and is safe to repeat."""
+
 from celery import shared_task
 
+from workflows.notifications import notifications_deliver, reminders_sweep
 from workflows.services import deadlines_mark_missed
 
 
-@shared_task(
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def mark_missed_deadlines() -> int:
     """Daily: mark deadlines past their due day as missed.
 
@@ -15,3 +14,22 @@ def mark_missed_deadlines() -> int:
     database connection is retried with backoff because tomorrow's run would be a day late.
     """
     return deadlines_mark_missed()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def send_due_reminders() -> int:
+    """Every 15 minutes: write the reminders now due, then send what waits in the outbox.
+
+    The unique constraints make a second sweep write nothing. Sending here too means that a
+    nudge lost while the broker was down is made up within 15 minutes.
+    """
+    written = reminders_sweep()
+    notifications_deliver()
+    return written
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def send_notifications() -> dict[str, int]:
+    """Send the e-mail copies waiting in the outbox. Rows are locked with SKIP LOCKED, so two
+    senders at once share the work instead of sending anything twice."""
+    return notifications_deliver()

@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from workflows.checks import transition_label, transition_refusals
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
+from workflows.models import Notification
+from workflows.notifications import notifications_mark_all_read, notifications_of
 from workflows.registry import registry
 from workflows.services import transition
 
@@ -189,3 +191,18 @@ class ServiceFormView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
         return super().get_context_data(
             title=self.title, submit_label=self.submit_label, back_url=self.back_url(), **kwargs
         )
+
+
+class NotificationsView(LoginRequiredMixin, ListView):  # type: ignore[type-arg]
+    """Everyone's in-app notifications, newest first."""
+
+    template_name = "workflows/notifications.html"
+    paginate_by = 25
+
+    def get_queryset(self) -> models.QuerySet[Notification]:
+        return notifications_of(self.request.user)  # type: ignore[arg-type]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        notifications_mark_all_read(by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "All your notifications are marked as read.")
+        return redirect("notifications")

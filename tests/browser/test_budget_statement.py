@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -15,14 +14,10 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from budgets import services
 from budgets.models import EntryKind
+from tests.browser.accessibility import assert_accessible
 from tests.factories import ChildFactory, active_budget, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def test_parent_reads_and_downloads_the_statement(page, live_server):

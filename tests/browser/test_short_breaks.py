@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 import workflows
@@ -14,15 +13,11 @@ from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from accounts.models import Team, User
 from shortbreaks import services
 from shortbreaks.models import Provider, Service
+from tests.browser.accessibility import assert_accessible
 from tests.factories import ChildFactory, active_budget
 from workflows import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def sign_in(page, live_server, email: str) -> None:

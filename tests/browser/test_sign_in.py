@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from tests.browser.accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +19,6 @@ ROLES = [
     ("provider@example.org", "/provider/", "Bookings"),
     ("commissioner@example.org", "/commissioning/", "Commissioning"),
 ]
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def sign_in(page, live_server, email: str, password: str) -> None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from workflows.notifications import reminders_sweep
 from workflows.services import deadlines_mark_missed
 
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
                     demo = import_module(f"{config.name}.demo")
                     self.stdout.write(f"{config.verbose_name}: {demo.load()}")
             missed = deadlines_mark_missed()
+            reminded = reminders_sweep()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded ({missed} overdue deadlines marked missed).")
+            self.style.SUCCESS(
+                f"Demo data loaded ({missed} overdue deadlines marked missed, "
+                f"{reminded} reminders written)."
+            )
         )

@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 from celery import current_app
+from celery.schedules import maybe_schedule
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
@@ -33,11 +34,11 @@ class Command(BaseCommand):
         while True:
             time.sleep(options["interval"])
             for name, entry in schedule.items():
-                due, _ = entry["schedule"].is_due(last_run[name])
+                due, _ = maybe_schedule(entry["schedule"]).is_due(last_run[name])
                 if due:
                     self._run(name, entry["task"])
                     last_run[name] = timezone.now()
 
     def _run(self, name: str, task_name: str) -> None:
         result = current_app.tasks[task_name].apply()
-        self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} {name}: {result.result}")
+        self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} {name} ran: {result.result}")

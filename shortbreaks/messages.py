@@ -1,0 +1,35 @@
+"""What a family is told about its child's short-break bookings (written to the outbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from casework.messages import to_family
+from workflows.notifications import Message
+
+
+def booked(package: Any, dates: list[dt.date]) -> list[Message]:
+    name = package.child.given_name
+    when = (
+        f"{dates[0]:%A %-d %B %Y}"
+        if len(dates) == 1
+        else (f"{len(dates)} dates from {dates[0]:%-d %B %Y} to {dates[-1]:%-d %B %Y}")
+    )
+    return to_family(
+        package.child,
+        "booking",
+        f"Short break booked for {name}",
+        f"{package.service.name} ({package.service.provider}) is booked for {name}: {when}.",
+    )
+
+
+def cancelled(session: Any, *, by: Any, on: dt.date) -> list[Message]:
+    name = session.package.child.given_name
+    return to_family(
+        session.package.child,
+        "booking",
+        f"Short break cancelled for {name}",
+        f"{session.package.service.name} on {session.date:%A %-d %B %Y} has been cancelled "
+        f"for {name}. Nothing will be charged to the personal budget.",
+    )

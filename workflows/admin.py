@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from workflows.models import Deadline, DeliveryStatus, Notification, TransitionLog
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Where an administrator sees e-mails that failed after every retry, and retries them."""
+
+    list_display = ["subject", "recipient", "kind", "email_status", "attempts", "created_at"]
+    list_filter = ["email_status", "kind"]
+    search_fields = ["subject", "recipient__email"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+    actions = ["retry"]
+
+    @admin.action(description="Try sending the e-mail again")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = queryset.filter(email_status=DeliveryStatus.FAILED).update(
+            email_status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None
+        )
+        self.message_user(request, f"{count} notifications will be sent again.")
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["kind", "label", "due_on", "status", "closed_on"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [field.name for field in Deadline._meta.fields]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ["transition", "subject_type", "subject_id", "actor", "at", "effective_on"]
+    list_filter = ["transition", "subject_type"]
+    readonly_fields = [field.name for field in TransitionLog._meta.fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
