@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, cast
 
 from celery import current_app
 from celery.schedules import maybe_schedule
@@ -34,7 +34,8 @@ class Command(BaseCommand):
         while True:
             time.sleep(options["interval"])
             for name, entry in schedule.items():
-                due, _ = maybe_schedule(entry["schedule"]).is_due(last_run[name])
+                schedule = cast(Any, maybe_schedule(entry["schedule"]))
+                due, _ = schedule.is_due(last_run[name])
                 if due:
                     self._run(name, entry["task"])
                     last_run[name] = timezone.now()
