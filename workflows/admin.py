@@ -6,7 +6,7 @@ from workflows.models import Deadline, DeliveryStatus, Notification, TransitionL
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Where an administrator sees e-mails that failed after every retry, and retries them."""
 
     list_display = ["subject", "recipient", "kind", "email_status", "attempts", "created_at"]
@@ -24,14 +24,14 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin[Deadline]):
+class DeadlineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["kind", "label", "due_on", "status", "closed_on"]
     list_filter = ["status", "kind"]
     readonly_fields = [field.name for field in Deadline._meta.fields]
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin[TransitionLog]):
+class TransitionLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["transition", "subject_type", "subject_id", "actor", "at", "effective_on"]
     list_filter = ["transition", "subject_type"]
     readonly_fields = [field.name for field in TransitionLog._meta.fields]
