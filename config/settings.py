@@ -91,7 +91,10 @@ if env.str("TEST_DATABASE_URL", default=""):
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) for the test database, so that a Celery worker process sees it too.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".make" / "test-db.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers queue for the lock, instead of failing when a reader upgrades (worker and web).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -189,6 +192,7 @@ EMAIL_BACKEND = env.str(
     ),
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pathway@example.org")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".make" / "emails"))
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +70,23 @@ def notify(messages: list[Message]) -> int:
 
 
 def _nudge_sender() -> None:
+    """Ask a worker to send the outbox now. Never waits on the broker: publishing happens on a
+    thread of its own, because a Redis that is down makes the client retry for seconds, and a
+    lost nudge costs only a few minutes (the periodic sweep sends the row)."""
     from workflows.tasks import send_notifications
 
-    send_notifications.delay()
+    if send_notifications.app.conf.task_always_eager:
+        send_notifications.apply_async(ignore_result=True)
+        return
+    threading.Thread(target=_publish, args=(send_notifications,), daemon=True).start()
+
+
+def _publish(task: Any) -> None:
+    try:
+        # Nobody waits for a result: asking for one would also wait on the result backend.
+        task.apply_async(ignore_result=True)
+    except Exception:
+        log.warning("Could not nudge the sender; the next sweep will send.", exc_info=True)
 
 
 def case_link(case_id: int | None) -> str:

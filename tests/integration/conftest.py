@@ -1,4 +1,4 @@
-"""A real redis-server and a real Celery worker process, started by the tests themselves."""
+"""Real redis-server and Celery worker processes, started by the tests themselves."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from celery import Celery
 from django.db import connection
 
+from config import celery_app
 from tests.conftest import require_binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,48 +29,73 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(check, *, timeout: float, what: str) -> None:
+def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
-    raise TimeoutError(f"{what} did not come up within {timeout} s")
+    raise TimeoutError(f"{what} did not happen within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    binary = require_binary("redis-server", suite="integration")
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="pathway-redis-")
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
+class RedisServer:
+    """A redis-server on a port of its own, which a test may stop and start again."""
 
-    def answers() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.port = free_port()
+        self.workdir = tempfile.mkdtemp(prefix="pathway-redis-")
+        self.process: subprocess.Popen[bytes] | None = None
 
-    wait_until(answers, timeout=15, what="redis-server")
-    yield f"redis://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.workdir,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.ConnectionError:
+                return False
+
+        wait_until(answers, timeout=15, what="redis-server answering")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer(require_binary("redis-server", suite="integration"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
 
 
 def database_url_of_test_database() -> str:
@@ -82,8 +109,18 @@ def database_url_of_test_database() -> str:
 
 
 @pytest.fixture
-def celery_worker(redis_url: str, transactional_db: None) -> Iterator[Celery]:
-    """A Celery worker process on the test database; yields a client app to send tasks with."""
+def email_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "emails"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def start_worker(
+    redis_url: str, email_dir: Path, transactional_db: None
+) -> Iterator[Callable[[], subprocess.Popen[str]]]:
+    """Start Celery worker processes on the test database, sending e-mail to files."""
+    workers: list[subprocess.Popen[str]] = []
     env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -91,48 +128,89 @@ def celery_worker(redis_url: str, transactional_db: None) -> Iterator[Celery]:
         "CELERY_BROKER_URL": f"{redis_url}/0",
         "CELERY_RESULT_BACKEND": f"{redis_url}/1",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(email_dir),
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"pathway-test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     client = Celery("pathway-test-client", broker=f"{redis_url}/0", backend=f"{redis_url}/1")
 
-    def worker_ready() -> bool:
-        if worker.poll() is not None:
-            raise RuntimeError(
-                f"the Celery worker exited: {worker.stdout.read() if worker.stdout else ''}"
-            )
-        try:
-            return bool(client.control.ping(timeout=0.5))
-        except Exception:
-            return False
+    def start() -> subprocess.Popen[str]:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"pathway-test-{os.getpid()}-{len(workers)}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        workers.append(worker)
 
-    try:
-        wait_until(worker_ready, timeout=60, what="the Celery worker")
-        yield client
-    finally:
+        def ready() -> bool:
+            if worker.poll() is not None:
+                output = worker.stdout.read() if worker.stdout else ""
+                raise RuntimeError(f"the Celery worker exited: {output}")
+            try:
+                replies = client.control.ping(timeout=0.5)
+            except Exception:
+                return False
+            return len(replies) >= len(workers)
+
+        wait_until(ready, timeout=60, what="the Celery worker answering")
+        return worker
+
+    yield start
+    for worker in workers:
         worker.terminate()
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
-        client.close()
+    client.close()
+
+
+@pytest.fixture
+def celery_client(redis_url: str) -> Iterator[Celery]:
+    client = Celery("pathway-test-client", broker=f"{redis_url}/0", backend=f"{redis_url}/1")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def celery_worker(start_worker, celery_client: Celery) -> Celery:
+    start_worker()
+    return celery_client
+
+
+@pytest.fixture
+def app_publishes_to(redis_url: str) -> Iterator[None]:
+    """The application itself (not only the test's client) sends tasks through this Redis."""
+    before = {
+        key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")
+    }
+    celery_app.conf.update(
+        task_always_eager=False, broker_url=f"{redis_url}/0", result_backend=f"{redis_url}/1"
+    )
+    forget_connections()
+    yield
+    celery_app.conf.update(before)
+    forget_connections()
+
+
+def forget_connections() -> None:
+    """Make the app connect afresh, to the broker now configured (Celery caches its pools)."""
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

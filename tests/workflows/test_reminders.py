@@ -186,10 +186,11 @@ def test_the_nudge_sends_the_email_after_commit(team):
 def test_a_broker_that_is_down_loses_the_nudge_but_not_the_notification(team, monkeypatch):
     manager = staff(Role.TEAM_MANAGER, team)
     _parent, plan = family_and_plan(team)
-    monkeypatch.setattr(
-        "workflows.tasks.send_notifications.delay",
-        mock.Mock(side_effect=ConnectionError("Redis down")),
-    )
+
+    def broker_down() -> None:
+        raise ConnectionError("Redis down")
+
+    monkeypatch.setattr("workflows.notifications._nudge_sender", broker_down)
 
     workflows.transition(plan, "agree_to_assess", by=manager)
 
