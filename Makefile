@@ -60,6 +60,9 @@ lint: setup
 
 check: lint test
 
+bench: setup
+	$(PY) bench/sweep.py
+
 graphs: setup
 	$(PY) manage.py graph_machines --output docs/machines
 

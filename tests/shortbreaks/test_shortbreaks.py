@@ -601,3 +601,19 @@ def test_fifty_bookings_at_once_against_a_budget_for_twenty(team):
     assert outcomes.count("refused") == 30
     assert balances_of(budget).available == Decimal("0.00")
     assert Session.objects.count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", list(PACKAGE_STEPS))
+def test_a_failing_package_step_changes_nothing(world, team, monkeypatch, name):
+    sources, role, params = PACKAGE_STEPS[name]
+    Package.objects.filter(pk=world["package"].pk).update(status=sources[0])
+    before = Package.objects.filter(pk=world["package"].pk).values().get()
+    monkeypatch.setattr(TransitionLog.objects, "create", lambda **kw: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):
+        workflows.transition(
+            Package.objects.get(pk=world["package"].pk), name, by=staff(role, team), **params
+        )
+
+    assert Package.objects.filter(pk=world["package"].pk).values().get() == before

@@ -1,0 +1,165 @@
+"""The reminder sweep over 100,000 open deadlines, against a raw INSERT … SELECT … ON CONFLICT DO
+NOTHING of the same reminder rows, measured in the same run (DESIGN §12).
+
+    python bench/sweep.py            # a fresh SQLite file in .make/
+    BENCH_DATABASE_URL=postgres://… python bench/sweep.py
+
+Prints a table and writes bench/results/latest.json. The sweep also writes each reminder's
+notification to the outbox, which the raw statement does not: that is part of what it costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = ROOT / ".make" / "bench.sqlite3"
+DEADLINES = int(os.environ.get("BENCH_DEADLINES", "100000"))
+
+
+def setup_django() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not url:
+        BENCH_DB.parent.mkdir(exist_ok=True)
+        BENCH_DB.unlink(missing_ok=True)
+        url = f"sqlite:///{BENCH_DB}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("TEST_DATABASE_URL", None)
+    # The sender is a separate task: the nudge goes to an in-memory broker, not to e-mail.
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if os.environ.get("BENCH_DATABASE_URL"):
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    return url.split(":", 1)[0]
+
+
+def main() -> None:
+    database = setup_django()
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+
+    from accounts.models import Team, TeamMembership, User
+    from workflows import clock
+    from workflows.models import Deadline, Notification, Reminder
+    from workflows.notifications import _offset_windows, reminders_sweep
+
+    today = clock.today()
+    team = Team.objects.create(name="Bench team")
+    owner = User.objects.create_user("owner@bench.invalid", "x")
+    manager = User.objects.create_user("manager@bench.invalid", "x")
+    manager.groups.add(Group.objects.get_or_create(name="team_manager")[0])
+    TeamMembership.objects.create(team=team, user=manager)
+    kind = ContentType.objects.get_for_model(Deadline)
+    started = time.perf_counter()
+    with transaction.atomic():
+        Deadline.objects.bulk_create(
+            (
+                Deadline(
+                    subject_type=kind,
+                    subject_id=number,
+                    team=team,
+                    owner=owner,
+                    kind="assessment_complete",
+                    label=f"Case {number}",
+                    opened_on=today,
+                    due_on=today + dt.timedelta(days=number % 90 - 30),
+                )
+                for number in range(DEADLINES)
+            ),
+            batch_size=5000,
+        )
+    print(f"{DEADLINES:,} open deadlines written in {time.perf_counter() - started:.1f} s")
+
+    windows = _offset_windows([14, 3, 0])
+    cases = " ".join(
+        f"WHEN due_on BETWEEN '{today + dt.timedelta(days=low)}' AND "
+        f"'{today + dt.timedelta(days=high)}' THEN {offset}"
+        for offset, low, high in windows
+    )
+    escalate_before = clock.add_working_days(today, -1)
+    now = "CURRENT_TIMESTAMP"
+    select = f"""
+        SELECT id, CASE {cases} END, owner_id, {now} FROM workflows_deadline
+         WHERE closed_on IS NULL AND owner_id IS NOT NULL
+           AND due_on BETWEEN '{today}' AND '{today + dt.timedelta(days=14)}'
+        UNION ALL
+        SELECT d.id, -1, m.user_id, {now} FROM workflows_deadline d
+          JOIN accounts_teammembership m ON m.team_id = d.team_id
+          JOIN accounts_user_groups g ON g.user_id = m.user_id
+          JOIN auth_group r ON r.id = g.group_id AND r.name = 'team_manager'
+         WHERE d.closed_on IS NULL AND d.due_on <= '{escalate_before}'
+    """
+    columns = "workflows_reminder (deadline_id, offset_days, recipient_id, created_at)"
+    if connection.vendor == "sqlite":  # SQLite's spelling of ON CONFLICT DO NOTHING here
+        raw = f"INSERT OR IGNORE INTO {columns} {select}"
+    else:
+        raw = f"INSERT INTO {columns} {select} ON CONFLICT DO NOTHING"
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(raw)
+        raw_rows = cursor.rowcount
+    raw_seconds = time.perf_counter() - started
+    Reminder.objects.all().delete()
+
+    started = time.perf_counter()
+    swept = reminders_sweep(today=today)
+    sweep_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = reminders_sweep(today=today)
+    rerun_seconds = time.perf_counter() - started
+
+    ratio = sweep_seconds / raw_seconds if raw_seconds else float("inf")
+    results = [
+        {
+            "what": "reminder sweep, 100,000 open deadlines",
+            "ours": round(sweep_seconds, 3),
+            "limit": round(raw_seconds, 3),
+            "ratio": round(ratio, 2),
+            "target": 2.0,
+            "passed": ratio <= 2.0,
+            "scale": f"{DEADLINES} deadlines",
+            "database": database,
+        },
+        {
+            "what": "re-run of the sweep inserts nothing",
+            "ours": again,
+            "limit": 0,
+            "ratio": 0 if again == 0 else float("inf"),
+            "target": 0,
+            "passed": again == 0,
+            "scale": f"{rerun_seconds:.3f} s",
+            "database": database,
+        },
+    ]
+    print(
+        f"raw INSERT … SELECT wrote {raw_rows:,} reminders; the sweep wrote {swept:,} reminders "
+        f"and {Notification.objects.count():,} notifications"
+    )
+    print(f"{'what':45} {'ours':>10} {'limit':>10} {'ratio':>7} {'target':>7}  result")
+    for row in results:
+        print(
+            f"{row['what']:45} {row['ours']:>10} {row['limit']:>10} {row['ratio']:>7} "
+            f"{row['target']:>7}  {'pass' if row['passed'] else 'MISS'}"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
