@@ -29,6 +29,7 @@ staticfiles/pathway.css: $(STAMPS)/installed static/build/pathway.css
 
 setup: $(STAMPS)/installed static/build/pathway.css staticfiles/pathway.css
 
+run: export PATHWAY_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
