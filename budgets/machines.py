@@ -29,17 +29,12 @@ def register() -> None:
             verbose_name="personal budget",
         )
     )
-    # The ledger postings that approving and ending make, in their transition's transaction.
-    # Added here because the services that post them import the models.
-    for item in registry.machine_for(PersonalBudget).transitions():
-        effect = {"approve": post_allocation, "end": release_commitments}.get(item.name)
-        if effect is not None and effect not in item.custom.setdefault("effects", []):
-            item.custom["effects"].append(effect)
-        letters = {"approve": messages.approved, "return_for_changes": messages.returned}.get(
-            item.name
-        )
-        if letters is not None and letters not in item.custom.setdefault("notify", []):
-            item.custom["notify"].append(letters)
+    # The ledger postings that approving and ending make, and who is told, in the transition's
+    # own transaction.
+    registry.extend(PersonalBudget, "approve", "effects", post_allocation)
+    registry.extend(PersonalBudget, "end", "effects", release_commitments)
+    registry.extend(PersonalBudget, "approve", "notify", messages.approved)
+    registry.extend(PersonalBudget, "return_for_changes", "notify", messages.returned)
     registry.register_deadline_kind(
         DeadlineKind(
             "direct_payment_review",

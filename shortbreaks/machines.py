@@ -40,16 +40,11 @@ def register() -> None:
             verbose_name="session",
         )
     )
-    # The ledger postings of each session outcome, in the step's own transaction. Added here
-    # because the services that post them import the models.
-    for item in registry.machine_for(Session).transitions():
-        effect = SESSION_EFFECTS.get(item.name)
-        if effect is not None and effect not in item.custom.setdefault("effects", []):
-            item.custom["effects"].append(effect)
-        if item.name == "cancel" and messages.cancelled not in item.custom.setdefault(
-            "notify", []
-        ):
-            item.custom["notify"].append(messages.cancelled)
+    # The ledger postings of each session outcome, and the family's message on a cancellation,
+    # in the step's own transaction.
+    for name, effect in SESSION_EFFECTS.items():
+        registry.extend(Session, name, "effects", effect)
+    registry.extend(Session, "cancel", "notify", messages.cancelled)
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")

@@ -115,6 +115,15 @@ class Registry:
         self.machines[machine.model] = machine
         return machine
 
+    def extend(self, model: type[models.Model], name: str, key: str, item: Any) -> None:
+        """Add an effect or a message maker to a transition from another app (once only), for
+        apps whose services import the models and so cannot be named in the decorator."""
+        for fsm_transition in self.machine_for(model).transitions():
+            if fsm_transition.name == name:
+                added = fsm_transition.custom.setdefault(key, [])
+                if item not in added:
+                    added.append(item)
+
     def register_deadline_kind(self, kind: DeadlineKind) -> None:
         self.deadline_kinds[kind.kind] = kind
 
