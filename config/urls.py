@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
+from commissioning import api as commissioning_api
 from shortbreaks.api import router as shortbreaks_api
 from workflows.api import notifications_router
 from workflows.views import NotificationsView, healthz
@@ -14,6 +15,7 @@ api_v1 = [
     *casework_api.urls,
     *budgets_api.urls,
     *shortbreaks_api.urls,
+    *commissioning_api.urls,
     *notifications_router.urls,
 ]
 
