@@ -2,7 +2,6 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from accounts import views
-from accounts.roles import Role
 
 app_name = "accounts"
 
@@ -11,13 +10,4 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", LogoutView.as_view(), name="sign-out"),
     path("no-role/", views.NoRoleView.as_view(), name="no-role"),
-    path(
-        "commissioning/",
-        views.start_page(
-            Role.COMMISSIONER,
-            "Commissioning",
-            "The uptake report and the implementation plan's action tracker will appear here.",
-        ),
-        name="start-commissioner",
-    ),
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("budgets.urls")),
     path("", include("shortbreaks.urls")),
+    path("", include("commissioning.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", NotificationsView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),

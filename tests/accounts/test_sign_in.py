@@ -60,8 +60,7 @@ def test_start_page_is_a_real_page_in_the_layout(demo, client):
 
     page = client.get("/commissioning/").content.decode()
 
-    assert '<h1 class="govuk-heading-l">Commissioning</h1>' in page
-    assert "Your work will appear here." in page
+    assert '<h1 class="govuk-heading-l">Uptake report</h1>' in page
     assert "Skip to main content" in page
     assert "Sign out" in page
 
