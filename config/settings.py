@@ -224,6 +224,8 @@ NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID", default="")
 PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=12)
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
+# The DfE local authority code, for statutory returns (887: Medway).
+PATHWAY_LA_CODE = env.str("PATHWAY_LA_CODE", default="887")
 
 LOGGING = {
     "version": 1,
