@@ -154,12 +154,14 @@ METRICS: dict[str, Metric] = {}
 
 
 def metric(
-    key: str, label: str, unit: Unit, definition: str
+    key: str, label: str, unit: Unit, definition: str, *, by_service_type: bool = False
 ) -> Callable[[Callable[[], Source]], Callable[[], Source]]:
+    """Register a metric. The source is built when the metric is evaluated, not at import:
+    building one may look up content types in the database."""
+
     def register(source: Callable[[], Source]) -> Callable[[], Source]:
-        built = source()
         breakdowns = [Breakdown.AGE_BAND, Breakdown.PRIMARY_NEED, Breakdown.TEAM]
-        if built.service_type:
+        if by_service_type:
             breakdowns.append(Breakdown.SERVICE_TYPE)
         METRICS[key] = Metric(key, label, unit, definition, source, tuple(breakdowns))
         return source
@@ -426,6 +428,7 @@ def _sessions(rows: QuerySet[Session], counting: Counting) -> Source:
     Unit.COUNT,
     "Distinct children with at least one delivered session of a non-residential service in the "
     "period.",
+    by_service_type=True,
 )
 def children_short_breaks_non_residential() -> Source:
     return _sessions(_delivered_sessions(RESIDENTIAL, exclude=True), Counting.CHILDREN)
@@ -437,6 +440,7 @@ def children_short_breaks_non_residential() -> Source:
     Unit.COUNT,
     "Distinct children with at least one delivered session of a residential service in the "
     "period.",
+    by_service_type=True,
 )
 def children_short_breaks_residential() -> Source:
     return _sessions(_delivered_sessions(RESIDENTIAL), Counting.CHILDREN)
@@ -447,6 +451,7 @@ def children_short_breaks_residential() -> Source:
     "Nights in residential overnight short breaks",
     Unit.NIGHTS,
     "Units delivered in residential overnight services in the period.",
+    by_service_type=True,
 )
 def residential_nights() -> Source:
     return _sessions(_delivered_sessions(RESIDENTIAL), Counting.SUM)
@@ -457,6 +462,7 @@ def residential_nights() -> Source:
     "Nights with family-based carers",
     Unit.NIGHTS,
     "Units delivered in family-based overnight services in the period.",
+    by_service_type=True,
 )
 def family_based_nights() -> Source:
     return _sessions(_delivered_sessions([ServiceType.FAMILY_BASED_OVERNIGHT]), Counting.SUM)
