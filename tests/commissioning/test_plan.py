@@ -54,7 +54,7 @@ def test_loading_twice_changes_nothing(db):
 
 
 def test_reloading_keeps_the_progress_and_targets_commissioners_recorded(db):
-    plan, _ = plan_load(slug="medway-2011")
+    plan_load(slug="medway-2011")
     commissioner = UserFactory(role=Role.COMMISSIONER)
     action = Action.objects.get(number=3)
     action_update(by=commissioner, action=action, status="done", note="Signed.")
