@@ -99,6 +99,7 @@ class ReportView(PlanReaderMixin, TemplateView):
             "csv_query": _with(export_query, "csv"),
             "xlsx_query": _with(export_query, "xlsx"),
             "can_edit": selectors.can_edit_plans(user),
+            "breakdown_label": BREAKDOWN_LABELS[report.breakdown] if report.breakdown else "",
             **self.choices(),
         }
         return self.render_to_response(context)
