@@ -26,52 +26,44 @@ def is_primary(count: int) -> bool:
     return PRIMARY_LOW <= count <= PRIMARY_HIGH
 
 
-def suppress(counts: dict[Cell, int], lines: Sequence[Sequence[Cell]]) -> set[Cell]:
-    """The cells to hide. Each line lists its parts and then its total."""
-    hidden = {cell for cell, count in counts.items() if is_primary(count)}
+def suppress(
+    counts: dict[Cell, int],
+    lines: Sequence[Sequence[Cell]],
+    *,
+    hidden: set[Cell] | None = None,
+    frozen: set[Cell] | None = None,
+) -> set[Cell]:
+    """The cells to hide. Each line lists its parts and then its total.
+
+    `hidden` starts hidden; `frozen` cells keep the state they start in. A breakdown uses both:
+    its totals were already decided by the report without a breakdown, and must come out the
+    same, or the two reports together would give a hidden figure away.
+    """
+    hidden = set(hidden or ()) | {cell for cell, count in counts.items() if is_primary(count)}
+    fixed = frozen or set()
     order = {cell: index for index, cell in enumerate(counts)}
+
+    def partner_in(candidate_lines: Sequence[Sequence[Cell]]) -> Cell | None:
+        for line in candidate_lines:
+            free = [cell for cell in line if cell not in hidden and cell not in fixed]
+            if free:
+                # The smallest figure beside it, shown zeros last.
+                return min(free, key=lambda cell: (counts[cell] == 0, counts[cell], order[cell]))
+        return None
+
     while True:
-        lonely = _first_line_with_one_hidden(lines, hidden)
-        if lonely is None:
-            lonely = _line_of_determined_cell(lines, hidden)
-        if lonely is None:
-            return hidden
-        partner = _partner(lonely, hidden, counts, order)
+        exposed = [line for line in lines if len(line) > 1 and _hidden_in(line, hidden) == 1]
+        partner = partner_in(exposed)
+        if partner is None:
+            determined = determined_cells(lines, hidden)
+            partner = partner_in([line for line in lines if determined.intersection(line)])
         if partner is None:
             return hidden
         hidden.add(partner)
 
 
-def _first_line_with_one_hidden(
-    lines: Sequence[Sequence[Cell]], hidden: set[Cell]
-) -> Sequence[Cell] | None:
-    for line in lines:
-        if sum(cell in hidden for cell in line) == 1 and len(line) > 1:
-            return line
-    return None
-
-
-def _partner(
-    line: Sequence[Cell], hidden: set[Cell], counts: dict[Cell, int], order: dict[Cell, int]
-) -> Cell | None:
-    """The cell to hide beside the exposed one: the smallest figure, shown zeros last."""
-    candidates = [cell for cell in line if cell not in hidden]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda cell: (counts[cell] == 0, counts[cell], order[cell]))
-
-
-def _line_of_determined_cell(
-    lines: Sequence[Sequence[Cell]], hidden: set[Cell]
-) -> Sequence[Cell] | None:
-    """A line through a hidden cell whose value the shown figures fix, if there is one."""
-    determined = determined_cells(lines, hidden)
-    if not determined:
-        return None
-    for line in lines:
-        if any(cell in determined for cell in line) and any(cell not in hidden for cell in line):
-            return line
-    return None
+def _hidden_in(line: Sequence[Cell], hidden: set[Cell]) -> int:
+    return sum(cell in hidden for cell in line)
 
 
 def determined_cells(lines: Sequence[Sequence[Cell]], hidden: set[Cell]) -> set[Cell]:

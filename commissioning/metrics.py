@@ -488,7 +488,7 @@ def family_satisfaction_pct() -> Source:
 # --- evaluation ----------------------------------------------------------------------------------
 
 TOTAL = "__total__"
-AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+AMOUNT: Any = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ managers see their own teams' figures unsuppressed (DESIGN §9); families and pr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -265,16 +266,10 @@ def _shown_table(key: str, table: Table, buckets: list[Bucket], *, suppressed: b
     unit = METRICS[key].unit
     hidden: set[tuple[str, str]] = set()
     if suppressed:
-        lines = _lines(table, buckets, additive=METRICS[key].additive)
-        counts = {(g, b): figures.count for g, row in table.items() for b, figures in row.items()}
-        hidden = disclosure.suppress(counts, lines)
+        additive = METRICS[key].additive
+        hidden = _suppressed(table, buckets, additive, lambda f: f.count)
         if unit == Unit.PERCENT:
-            denominators = {
-                (g, b): figures.denominator or 0
-                for g, row in table.items()
-                for b, figures in row.items()
-            }
-            hidden |= disclosure.suppress(denominators, lines)
+            hidden |= _suppressed(table, buckets, additive, lambda f: f.denominator or 0)
     return {
         group: {
             label: disclosure.SUPPRESSED if (group, label) in hidden else _value(figures, unit)
@@ -282,6 +277,21 @@ def _shown_table(key: str, table: Table, buckets: list[Bucket], *, suppressed: b
         }
         for group, row in table.items()
     }
+
+
+def _suppressed(
+    table: Table, buckets: list[Bucket], additive: bool, count: Callable[[Figures], int]
+) -> set[tuple[str, str]]:
+    """Hidden cells: the totals first, as the report without a breakdown hides them; then the
+    groups, with the totals held as they are so that the two reports agree."""
+    counts = {(g, b): count(figures) for g, row in table.items() for b, figures in row.items()}
+    totals = {cell: value for cell, value in counts.items() if cell[0] == TOTAL}
+    hidden = disclosure.suppress(totals, _lines({TOTAL: table[TOTAL]}, buckets, additive=additive))
+    if len(table) == 1:
+        return hidden
+    return disclosure.suppress(
+        counts, _lines(table, buckets, additive=additive), hidden=hidden, frozen=set(totals)
+    )
 
 
 def _value(figures: Figures, unit: Unit) -> Shown:

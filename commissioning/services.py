@@ -165,9 +165,7 @@ def _require_commissioner(by: User) -> None:
         raise NotPermitted("Only commissioners can change the plan, its targets and actions.")
 
 
-def _decimal(value: Any, field: str, *, required: bool = True) -> Decimal | None:
-    if value in (None, "") and not required:
-        return None
+def _decimal(value: Any, field: str) -> Decimal:
     if isinstance(value, float):
         raise InvalidParams({field: ["Give the figure as a decimal string, like 12.5."]})
     try:
@@ -204,7 +202,7 @@ def target_set(
     if errors:
         raise InvalidParams(errors)
     amount = _decimal(value, "value")
-    base = _decimal(baseline, "baseline", required=False)
+    base = None if baseline in (None, "") else _decimal(baseline, "baseline")
     with transaction.atomic():
         target, created = Target.objects.select_for_update().get_or_create(
             measure=measure,

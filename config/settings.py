@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Several models have a `status`; each set of choices gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {"ActionStatusEnum": "commissioning.models.ActionStatus"},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

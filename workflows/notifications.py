@@ -69,6 +69,9 @@ def notify(messages: list[Message]) -> int:
     return len(messages)
 
 
+NUDGE_THREAD = "pathway-nudge"
+
+
 def _nudge_sender() -> None:
     """Ask a worker to send the outbox now. Never waits on the broker: publishing happens on a
     thread of its own, because a Redis that is down makes the client retry for seconds, and a
@@ -78,7 +81,9 @@ def _nudge_sender() -> None:
     if send_notifications.app.conf.task_always_eager:
         send_notifications.apply_async(ignore_result=True)
         return
-    threading.Thread(target=_publish, args=(send_notifications,), daemon=True).start()
+    threading.Thread(
+        target=_publish, args=(send_notifications,), name=NUDGE_THREAD, daemon=True
+    ).start()
 
 
 def _publish(task: Any) -> None:

@@ -17,7 +17,7 @@ ROLES = [
     ("manager@example.org", "/team/", "Team dashboard"),
     ("parent@example.org", "/my-child/", "My child"),
     ("provider@example.org", "/provider/", "Bookings"),
-    ("commissioner@example.org", "/commissioning/", "Commissioning"),
+    ("commissioner@example.org", "/commissioning/", "Uptake report"),
 ]
 
 

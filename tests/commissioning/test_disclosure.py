@@ -95,3 +95,19 @@ def test_nothing_is_hidden_when_no_count_is_small():
     counts, lines = table([[10, 0], [6, 30]])
 
     assert suppress(counts, lines) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(grids)
+def test_a_breakdown_hides_its_totals_exactly_as_the_report_without_one(grid):
+    counts, lines = table(grid)
+    total_row = {cell: count for cell, count in counts.items() if cell[0] == TOTAL}
+    total_lines = [line for line in lines if all(cell[0] == TOTAL for cell in line)]
+    alone = suppress(total_row, total_lines)
+
+    hidden = suppress(counts, lines, hidden=alone, frozen=set(total_row))
+
+    assert {cell for cell in hidden if cell[0] == TOTAL} == alone
+    assert {cell for cell, count in counts.items() if 1 <= count <= 5} <= hidden
+    # Both reports together: the totals shown in either are known.
+    assert not recoverable(counts, lines, hidden)

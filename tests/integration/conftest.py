@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.db import connection
 
 from config import celery_app
 from tests.conftest import require_binary
+from workflows.notifications import NUDGE_THREAD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -203,10 +205,16 @@ def app_publishes_to(redis_url: str) -> Iterator[None]:
     celery_app.conf.update(
         task_always_eager=False, broker_url=f"{redis_url}/0", result_backend=f"{redis_url}/1"
     )
-    forget_connections()
-    yield
-    celery_app.conf.update(before)
-    forget_connections()
+    try:
+        forget_connections()
+        yield
+    finally:
+        # A nudge still publishing would otherwise run, eagerly, in a later test.
+        for thread in threading.enumerate():
+            if thread.name == NUDGE_THREAD:
+                thread.join(timeout=30)
+        celery_app.conf.update(before)
+        forget_connections()
 
 
 def forget_connections() -> None:
