@@ -133,7 +133,13 @@ def start_worker(
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(email_dir),
     }
-    client = Celery("pathway-test-client", broker=f"{redis_url}/0", backend=f"{redis_url}/1")
+    client = Celery(
+        "pathway-test-client",
+        broker=f"{redis_url}/0",
+        backend=f"{redis_url}/1",
+        # Not the current app: the application's shared tasks must stay bound to its own.
+        set_as_current=False,
+    )
 
     def start() -> subprocess.Popen[str]:
         worker = subprocess.Popen(
@@ -185,7 +191,13 @@ def start_worker(
 
 @pytest.fixture
 def celery_client(redis_url: str) -> Iterator[Celery]:
-    client = Celery("pathway-test-client", broker=f"{redis_url}/0", backend=f"{redis_url}/1")
+    client = Celery(
+        "pathway-test-client",
+        broker=f"{redis_url}/0",
+        backend=f"{redis_url}/1",
+        # Not the current app: the application's shared tasks must stay bound to its own.
+        set_as_current=False,
+    )
     yield client
     client.close()
 

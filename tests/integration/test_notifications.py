@@ -135,7 +135,10 @@ def test_redis_down_during_200_transitions_loses_nothing_and_sends_nothing_twice
     assert Notification.objects.filter(email_status=DeliveryStatus.PENDING).count() == 200
     redis_server.start()
     client = Celery(
-        "after-restart", broker=f"{redis_server.url}/0", backend=f"{redis_server.url}/1"
+        "after-restart",
+        broker=f"{redis_server.url}/0",
+        backend=f"{redis_server.url}/1",
+        set_as_current=False,
     )
     wait_until(lambda: answers(client), timeout=90, what="the worker reconnecting")
     client.send_task("workflows.tasks.send_due_reminders").get(timeout=120)
