@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMPS := .make
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres check lint bench graphs clean
+.PHONY: setup run test test-sqlite test-postgres check lint bench bench-postgres graphs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +61,14 @@ lint: setup
 
 check: lint test
 
+# DESIGN §12: BENCH_SCALE=small (default) or large; SQLite unless BENCH_DATABASE_URL is set.
+BENCH_SCALE ?= small
 bench: setup
-	$(PY) bench/sweep.py
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) bench/run.py
+
+# The same on the throwaway PostgreSQL that `make test` uses.
+bench-postgres: setup
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_DATABASE=postgres scripts/with-postgres $(PY) bench/run.py
 
 graphs: setup
 	$(PY) manage.py graph_machines --output docs/machines

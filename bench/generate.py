@@ -127,7 +127,8 @@ def generate(
     started = time.perf_counter()
     progress = Progress(out, quiet)
     password = make_password(None)  # generated logins cannot sign in
-    tag = f"{scale}-{seed}"
+    # Logins and names are unique; a second caseload in the same database gets its own.
+    tag = f"{scale}-{seed}-{User.objects.count()}"
 
     def days_ago(low: int, high: int) -> dt.date:
         return today - dt.timedelta(days=rng.randint(low, high))

@@ -1,0 +1,399 @@
+"""Every measurement of DESIGN §12, each beside its limit measured in the same run, as a ratio.
+
+    make bench                                   # BENCH_SCALE=small on a fresh SQLite file
+    make bench BENCH_SCALE=large
+    make bench-postgres                          # the throwaway PostgreSQL of `make test`
+    BENCH_DATABASE_URL=postgres://… make bench   # a PostgreSQL of your own (it is emptied)
+
+Prints a table (what, ours, the limit, ratio, target, pass/miss) and writes the same rows to
+bench/results/latest.json. Times are the median of several runs, after one warm-up run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import sweep  # noqa: E402  (after the path is set)
+
+SCALE = os.environ.get("BENCH_SCALE", "small")
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+SWEEP_DEADLINES = {"tiny": 1_000, "small": 100_000, "large": 100_000}
+TRANSITIONS = {"tiny": 20, "small": 300, "large": 300}
+
+
+def setup_django() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not url and os.environ.get("BENCH_DATABASE") == "postgres":
+        url = os.environ["TEST_DATABASE_URL"]  # set by scripts/with-postgres
+    if not url:
+        path = ROOT / ".make" / f"bench-{SCALE}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("TEST_DATABASE_URL", None)
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if not url.startswith("sqlite"):
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    return "postgresql" if url.startswith("postgres") else "sqlite"
+
+
+def median_seconds(function: Callable[[], Any], repeats: int = REPEATS) -> float:
+    function()  # warm caches (content types, compiled templates)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def row(
+    what: str,
+    ours: float,
+    limit: float,
+    target: float,
+    database: str,
+    *,
+    higher_is_better: bool = False,
+) -> dict[str, Any]:
+    """One line of the table. For a throughput the ratio is limit ÷ ours, so ≤ target passes."""
+    if higher_is_better:
+        ratio = limit / ours if ours else float("inf")
+    else:
+        ratio = ours / limit if limit else (0.0 if ours == 0 else float("inf"))
+    return {
+        "what": what,
+        "ours": round(ours, 4),
+        "limit": round(limit, 4),
+        "ratio": round(ratio, 2),
+        "target": target,
+        "passed": ratio <= target,
+        "scale": SCALE,
+        "database": database,
+    }
+
+
+def ok(response: Any) -> None:
+    """A measurement of an error page would measure the wrong thing: stop instead."""
+    if response.status_code != 200:
+        raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
+
+
+def count_queries(function: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+# --- the uptake report --------------------------------------------------------------------------
+
+RAW_REPORT = {
+    # One hand-written query per measure of the plan: the same figures for the same periods.
+    "family_satisfaction_pct": (
+        "SELECT {aggregates} FROM commissioning_feedback WHERE given_on BETWEEN %s AND %s",
+        "COUNT(*) FILTER (WHERE rating >= 4 AND {inside}), COUNT(*) FILTER (WHERE {inside})",
+        "given_on",
+    ),
+    "children_short_breaks_non_residential": (
+        "SELECT {aggregates} FROM shortbreaks_session s "
+        "JOIN shortbreaks_package p ON p.id = s.package_id "
+        "JOIN shortbreaks_service v ON v.id = p.service_id "
+        "WHERE s.status = 'delivered' AND v.type <> 'residential_overnight' "
+        "AND s.date BETWEEN %s AND %s",
+        "COUNT(DISTINCT p.child_id) FILTER (WHERE {inside})",
+        "s.date",
+    ),
+    "personal_budgets_active": (
+        "SELECT {aggregates} FROM budgets_personalbudget WHERE approved_on IS NOT NULL",
+        "COUNT(DISTINCT child_id) FILTER (WHERE {active})",
+        None,
+    ),
+    "direct_payments_active": (
+        "SELECT {aggregates} FROM budgets_personalbudget "
+        "WHERE approved_on IS NOT NULL AND direct_payment_amount > 0",
+        "COUNT(DISTINCT child_id) FILTER (WHERE {active})",
+        None,
+    ),
+}
+
+
+def raw_report(buckets: list[Any], today: dt.date) -> None:
+    from django.db import connection
+
+    first = min(bucket.start for bucket in buckets).isoformat()
+    last = max(bucket.end for bucket in buckets).isoformat()
+    with connection.cursor() as cursor:
+        for sql, aggregate, date in RAW_REPORT.values():
+            parts = []
+            for bucket in buckets:
+                if date:
+                    inside = f"{date} BETWEEN '{bucket.start}' AND '{bucket.end}'"
+                    parts.append(aggregate.format(inside=inside))
+                else:
+                    day = bucket.as_of(today)
+                    active = (
+                        f"approved_on <= '{day}' AND start_on <= '{day}' AND end_on >= '{day}' "
+                        f"AND (ended_on IS NULL OR ended_on > '{day}')"
+                    )
+                    parts.append(aggregate.format(active=active))
+            query = sql.format(aggregates=", ".join(parts))
+            cursor.execute(query, [first, last] if date else [])
+            cursor.fetchall()
+
+
+def measure_report(database: str, baseline_queries: int) -> list[dict[str, Any]]:
+    from accounts.models import User
+    from budgets import periods
+    from commissioning.metrics import year_buckets
+    from commissioning.models import ImplementationPlan
+    from commissioning.selectors import uptake_report
+    from workflows import clock
+
+    today = clock.today()
+    plan = ImplementationPlan.objects.get(slug="medway-2011")
+    commissioner = User.objects.get(email="commissioner.bench@bench.invalid")
+    year = periods.start_of(today)
+    period = periods.label(year)
+    buckets = [
+        bucket for start in (dt.date(year.year - 1, 4, 1), year) for bucket in year_buckets(start)
+    ]
+
+    def ours() -> None:
+        uptake_report(commissioner, plan=plan, period=period, granularity="quarter")
+
+    queries = count_queries(ours)
+    return [
+        row(
+            "uptake report, all measures, one year (vs raw SQL, one query per measure)",
+            median_seconds(ours),
+            median_seconds(lambda: raw_report(buckets, today)),
+            1.5,
+            database,
+        ),
+        row(
+            f"uptake report queries (vs {baseline_queries} on an empty database)",
+            queries,
+            baseline_queries,
+            1.0,
+            database,
+        ),
+    ]
+
+
+# --- the caseload API, case page and statement --------------------------------------------------
+
+
+def busiest_practitioner() -> Any:
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    return (
+        User.objects.filter(groups__name="practitioner")
+        .annotate(cases=Count("lead_cases"))
+        .order_by("-cases", "pk")
+        .first()
+    )
+
+
+def measure_caseload(database: str) -> list[dict[str, Any]]:
+    from rest_framework.test import APIClient
+
+    from casework.models import Case
+    from casework.selectors import cases_visible_to
+
+    user = busiest_practitioner()
+    client = APIClient()
+    client.force_authenticate(user)
+
+    def ours(size: int = 50) -> None:
+        ok(client.get("/api/v1/cases/", {"page_size": size}))
+
+    fields = [
+        "id",
+        "child_id",
+        "child__given_name",
+        "child__family_name",
+        "team_id",
+        "lead_professional_id",
+        "status",
+        "opened_on",
+        "closed_on",
+        "closure_reason",
+        "consent_override_reason",
+        "handover_on",
+    ]
+
+    def plain() -> None:
+        rows = cases_visible_to(user).order_by("pk")
+        rows.count()
+        list(rows.values(*fields)[:50])
+
+    visible = Case.objects.filter(team__memberships__user=user).count()
+    return [
+        row(
+            f"caseload API page of 50 ({visible:,} cases visible) vs plain .values()",
+            median_seconds(ours),
+            median_seconds(plain),
+            2.5,
+            database,
+        ),
+        row(
+            "caseload API queries, page of 100 vs page of 10",
+            count_queries(lambda: ours(100)),
+            count_queries(lambda: ours(10)),
+            1.0,
+            database,
+        ),
+    ]
+
+
+def measure_pages(database: str) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+
+    from budgets.models import PersonalBudget
+    from budgets.selectors import statement
+    from casework.models import Case
+
+    budget = PersonalBudget.objects.annotate(n=Count("entries")).order_by("-n", "pk").first()
+    case = budget.case or Case.objects.order_by("pk").first()
+    manager = case.team.memberships.filter(user__groups__name="team_manager").first().user
+    client = Client()
+    client.force_login(manager)
+
+    def case_page() -> None:
+        ok(client.get(f"/cases/{case.pk}/"))
+
+    def statement_page() -> None:
+        ok(client.get(f"/budgets/{budget.pk}/statement/"))
+
+    def raw_sums() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT kind, SUM(amount) FROM budgets_ledgerentry WHERE budget_id = %s "
+                "GROUP BY kind",
+                [budget.pk],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                "SELECT entry_on, kind, amount, description FROM budgets_ledgerentry "
+                "WHERE budget_id = %s ORDER BY entry_on, id",
+                [budget.pk],
+            )
+            cursor.fetchall()
+
+    return [
+        row("case page queries (at most 15)", count_queries(case_page), 15, 1.0, database),
+        row(
+            "statement page queries (at most 15)", count_queries(statement_page), 15, 1.0, database
+        ),
+        row(
+            f"statement of a budget with {budget.n:,} entries vs raw SQL sums and rows",
+            median_seconds(lambda: statement(budget)),
+            median_seconds(raw_sums),
+            2.0,
+            database,
+        ),
+    ]
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+def measure_transitions(database: str, count: int) -> list[dict[str, Any]]:
+    """Audited transitions with deadlines and outbox, one after another, in this process."""
+    import workflows
+    from casework.models import Case
+
+    referred = list(
+        Case.objects.filter(status="referred", referral__isnull=False)
+        .select_related("team")
+        .order_by("pk")[:count]
+    )
+    managers = {}
+    for case in referred:
+        if case.team_id not in managers:
+            managers[case.team_id] = (
+                case.team.memberships.filter(user__groups__name="team_manager").first().user
+            )
+    started = time.perf_counter()
+    for case in referred:
+        workflows.transition(case, "accept_referral", by=managers[case.team_id])
+    seconds = time.perf_counter() - started
+    per_second = len(referred) / seconds if seconds else 0.0
+    return [
+        row(
+            f"transitions with audit, deadlines and outbox per second ({len(referred)} run)",
+            per_second,
+            200,
+            1.0,
+            database,
+            higher_is_better=True,
+        )
+    ]
+
+
+def main() -> None:
+    database = setup_django()
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from bench.generate import generate
+    from budgets import periods
+    from commissioning.selectors import uptake_report
+    from commissioning.services import plan_load
+    from workflows import clock
+
+    plan, _ = plan_load(slug="medway-2011")
+    commissioner = User.objects.create_user("commissioner.bench@bench.invalid", None)
+    commissioner.groups.add(Group.objects.get_or_create(name=Role.COMMISSIONER)[0])
+    period = periods.label(periods.start_of(clock.today()))
+    uptake_report(commissioner, plan=plan, period=period)  # warm the content-type cache
+    empty = count_queries(lambda: uptake_report(commissioner, plan=plan, period=period))
+
+    print(f"Generating the {SCALE} caseload on {database} …")
+    counts = generate(SCALE, seed=1)
+    rows = sum(counts.rows.values())
+    results = [
+        row(
+            f"data generator, {SCALE} ({rows:,} rows), seconds", counts.seconds, 300, 1.0, database
+        )
+    ]
+    results += measure_report(database, empty)
+    results += measure_caseload(database)
+    results += measure_pages(database)
+    results += measure_transitions(database, TRANSITIONS[SCALE])
+    results += sweep.measure(database, SWEEP_DEADLINES[SCALE], scale=SCALE)
+    print()
+    sweep.print_table(results)
+    print(f"\nWritten to {sweep.write(results)}")
+
+
+if __name__ == "__main__":
+    main()
