@@ -184,6 +184,7 @@ def measure_report(database: str, baseline_queries: int) -> list[dict[str, Any]]
     def ours() -> None:
         uptake_report(commissioner, plan=plan, period=period, granularity="quarter")
 
+    ours()  # warm, as the baseline was
     queries = count_queries(ours)
     return [
         row(
@@ -293,16 +294,37 @@ def measure_pages(database: str) -> list[dict[str, Any]]:
         ok(client.get(f"/budgets/{budget.pk}/statement/"))
 
     def raw_sums() -> None:
+        """The statement's three queries by hand: balances, spend by category, the entries."""
+        sums = ", ".join(
+            f"SUM(amount) FILTER (WHERE kind = '{kind}')"
+            for kind in (
+                "allocation",
+                "adjustment_up",
+                "adjustment_down",
+                "payment",
+                "recovery",
+                "commitment",
+                "commitment_release",
+            )
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT kind, SUM(amount) FROM budgets_ledgerentry WHERE budget_id = %s "
-                "GROUP BY kind",
+                f"SELECT {sums}, SUM(amount) FILTER (WHERE kind = 'payment' AND settles_id IS NOT "
+                "NULL), SUM(amount) FILTER (WHERE kind = 'payment' AND category = "
+                "'direct_payment') FROM budgets_ledgerentry WHERE budget_id = %s",
                 [budget.pk],
             )
             cursor.fetchall()
             cursor.execute(
-                "SELECT entry_on, kind, amount, description FROM budgets_ledgerentry "
-                "WHERE budget_id = %s ORDER BY entry_on, id",
+                "SELECT category, SUM(amount) FILTER (WHERE kind = 'payment'), SUM(amount) "
+                "FILTER (WHERE kind = 'recovery') FROM budgets_ledgerentry WHERE budget_id = %s "
+                "AND kind IN ('payment', 'recovery') GROUP BY category ORDER BY category",
+                [budget.pk],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                "SELECT e.*, s.* FROM budgets_ledgerentry e LEFT JOIN budgets_ledgerentry s "
+                "ON s.id = e.settles_id WHERE e.budget_id = %s ORDER BY e.entry_on, e.id",
                 [budget.pk],
             )
             cursor.fetchall()
@@ -313,7 +335,7 @@ def measure_pages(database: str) -> list[dict[str, Any]]:
             "statement page queries (at most 15)", count_queries(statement_page), 15, 1.0, database
         ),
         row(
-            f"statement of a budget with {budget.n:,} entries vs raw SQL sums and rows",
+            f"statement of a budget with {budget.n:,} entries vs the same three queries raw",
             median_seconds(lambda: statement(budget)),
             median_seconds(raw_sums),
             2.0,

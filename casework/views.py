@@ -96,7 +96,9 @@ class CasePageView(StaffOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = current_user(self.request)
         case = get_object_or_404(
-            selectors.cases_visible_to(user).select_related("child", "lead_professional", "team"),
+            selectors.cases_visible_to(user).select_related(
+                "child", "lead_professional", "team", "referral"
+            ),
             pk=self.kwargs["pk"],
         )
         services.access_record(by=user, child_id=case.child_id, record=case, via="page")

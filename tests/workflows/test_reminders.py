@@ -132,6 +132,46 @@ def test_staff_reminders_link_to_the_case(case):
     assert notification.link == f"/cases/{case.pk}/"
 
 
+@pytest.mark.parametrize(
+    ("due", "subject", "body"),
+    [
+        (
+            D(2026, 12, 24),
+            "Due in 10 days: Complete the assessment (Case {label})",
+            "Complete the assessment for Case {label} is due on Thursday 24 December 2026.",
+        ),
+        (
+            D(2026, 12, 14),
+            "Due today: Complete the assessment (Case {label})",
+            "Complete the assessment for Case {label} is due today, Monday 14 December 2026.",
+        ),
+        (
+            D(2026, 12, 1),
+            "Overdue: Complete the assessment (Case {label})",
+            "Complete the assessment for Case {label} was due on Tuesday 1 December 2026 and has "
+            "not been done. You are told as the team manager. Please check with the lead "
+            "professional.",
+        ),
+    ],
+)
+def test_reminder_words_are_written_by_the_database_as_a_person_would(
+    case, manager, due, subject, body
+):
+    Deadline.objects.filter(case_id=case.pk, kind="referral_decision").delete()
+    Deadline.objects.filter(case_id=case.pk).update(due_on=due, label=f"Case {case.pk}")
+
+    reminders_sweep()
+
+    notification = Notification.objects.filter(kind="reminder").order_by("pk").first()
+    assert notification.subject == subject.format(label=case.pk)
+    assert notification.body == body.format(label=case.pk)
+    assert notification.email_status == DeliveryStatus.PENDING
+    reminder = Reminder.objects.get(recipient=notification.recipient)
+    assert notification.dedupe_key == (
+        f"reminder:{reminder.deadline_id}:{reminder.offset_days}:{reminder.recipient_id}"
+    )
+
+
 def family_and_plan(team):
     parent = UserFactory(role=Role.FAMILY, email="mum@example.org")
     child = ChildFactory(team=team, given_name="Ella")
