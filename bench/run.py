@@ -401,6 +401,7 @@ def main() -> None:
 
     print(f"Generating the {SCALE} caseload on {database} …")
     counts = generate(SCALE, seed=1)
+    sweep.analyze()
     rows = sum(counts.rows.values())
     results = [
         row(
