@@ -323,8 +323,7 @@ def measure_pages(database: str) -> list[dict[str, Any]]:
             )
             cursor.fetchall()
             cursor.execute(
-                "SELECT e.*, s.* FROM budgets_ledgerentry e LEFT JOIN budgets_ledgerentry s "
-                "ON s.id = e.settles_id WHERE e.budget_id = %s ORDER BY e.entry_on, e.id",
+                "SELECT * FROM budgets_ledgerentry WHERE budget_id = %s ORDER BY entry_on, id",
                 [budget.pk],
             )
             cursor.fetchall()

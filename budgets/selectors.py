@@ -152,7 +152,8 @@ def statement(budget: PersonalBudget) -> Statement:
         }
         for row in spend
     ]
-    entries = list(budget.entries.select_related("settles").order_by("entry_on", "pk"))
+    # `settles` is shown as an id only: no join to the entry it settles.
+    entries = list(budget.entries.order_by("entry_on", "pk"))
     days_total = (budget.end_on - budget.start_on).days + 1
     days_gone = max(0, min((today - budget.start_on).days + 1, days_total))
     projected_spend = (

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
+from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -366,3 +368,26 @@ def test_case_list_filters_by_state(practitioner, team):
     response = api(practitioner).get("/api/v1/cases/?status=assessing")
 
     assert [case["status"] for case in response.json()["results"]] == ["assessing"]
+
+
+def test_case_list_rows_are_exactly_what_the_case_serializer_gives(practitioner, team):
+    from casework.api import CaseSerializer
+    from casework.models import Case
+
+    for status in (CaseStatus.ASSESSING, CaseStatus.CLOSED):
+        CaseFactory(child=ChildFactory(team=team), status=status, lead_professional=practitioner)
+
+    listed = api(practitioner).get("/api/v1/cases/").json()["results"]
+
+    expected = CaseSerializer(Case.objects.order_by("pk"), many=True).data
+    assert listed == json.loads(json.dumps(expected, cls=DjangoJSONEncoder))
+
+
+def test_case_list_queries_do_not_grow_with_the_page(
+    practitioner, team, django_assert_max_num_queries
+):
+    for _ in range(30):
+        CaseFactory(child=ChildFactory(team=team))
+
+    with django_assert_max_num_queries(4):
+        api(practitioner).get("/api/v1/cases/", {"page_size": 100})
