@@ -64,10 +64,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def roles(self) -> frozenset[str]:
-        """The roles this user holds, with the roles each includes; cached per instance."""
+        """The roles this user holds, with the roles each includes; cached per instance, and
+        read from the annotations of `with_roles` when the user was loaded with them."""
         cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
         if cached is None:
-            held = set(self.groups.values_list("name", flat=True))
+            if hasattr(self, ROLE_ANNOTATION + Role.PRACTITIONER):
+                held = {role for role in Role.values if getattr(self, ROLE_ANNOTATION + role)}
+            else:
+                held = set(self.groups.values_list("name", flat=True))
             for role in list(held):
                 held |= ROLES_INCLUDED.get(role, set())
             cached = frozenset(held)
@@ -126,3 +130,17 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+ROLE_ANNOTATION = "holds_role_"
+
+
+def with_roles(users: models.QuerySet[User]) -> models.QuerySet[User]:
+    """Users with one flag per role, in the same query (an EXISTS each)."""
+    memberships = User.groups.through.objects.filter(user_id=models.OuterRef("pk"))
+    return users.annotate(
+        **{
+            ROLE_ANNOTATION + role: models.Exists(memberships.filter(group__name=role))
+            for role in Role.values
+        }
+    )

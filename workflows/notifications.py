@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -231,15 +231,13 @@ def _insert_select(
         parts.append(f"SELECT * FROM ({sql}) AS due")  # noqa: S608
         params.extend(select_params)
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(column).column) for column in columns
-    )
-    fields = [model._meta.get_field(column) for column in columns]
+    fields = [cast(models.Field[Any, Any], model._meta.get_field(column)) for column in columns]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     suffix = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
     with connection.cursor() as cursor:
         cursor.execute(f"{insert} {table} ({names}) {' UNION ALL '.join(parts)} {suffix}", params)
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -266,7 +264,9 @@ class DatePart(Func):
         super().__init__(F(field))
         self.part = part
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"CAST(EXTRACT({self.PARTS[self.part][0]} FROM {sql}) AS INTEGER)", list(params)
 

@@ -193,3 +193,20 @@ def test_a_team_manager_holds_the_practitioner_role_too(demo):
     assert manager.has_role(Role.PRACTITIONER)
     assert manager.primary_role == Role.TEAM_MANAGER
     assert not User.objects.get(email="practitioner@example.org").has_role(Role.TEAM_MANAGER)
+
+
+def test_a_signed_in_users_roles_come_with_the_user_in_one_query(demo, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post("/sign-in/", {"username": "manager@example.org", "password": DEMO_PASSWORD})
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/team/")
+
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if 'FROM "auth_group"' in q["sql"]]
+    user = response.wsgi_request.user
+    assert user.has_role(Role.TEAM_MANAGER)
+    assert user.has_role(Role.PRACTITIONER)  # a manager holds the practitioner's role too
+    assert not user.has_role(Role.COMMISSIONER)
