@@ -68,6 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         read from the annotations of `with_roles` when the user was loaded with them."""
         cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
         if cached is None:
+            held: set[str]
             if hasattr(self, ROLE_ANNOTATION + Role.PRACTITIONER):
                 held = {role for role in Role.values if getattr(self, ROLE_ANNOTATION + role)}
             else:

@@ -12,7 +12,7 @@ class Role(models.TextChoices):
 
 
 # A team manager can do everything a practitioner can for their team (DESIGN §1).
-ROLES_INCLUDED = {
+ROLES_INCLUDED: dict[str, set[str]] = {
     Role.TEAM_MANAGER: {Role.TEAM_MANAGER, Role.PRACTITIONER},
 }
 

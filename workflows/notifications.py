@@ -231,7 +231,7 @@ def _insert_select(
         parts.append(f"SELECT * FROM ({sql}) AS due")  # noqa: S608
         params.extend(select_params)
     table = connection.ops.quote_name(model._meta.db_table)
-    fields = [cast(models.Field[Any, Any], model._meta.get_field(column)) for column in columns]
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(column)) for column in columns]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     suffix = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
