@@ -31,32 +31,6 @@ SWEEP_DEADLINES = {"tiny": 1_000, "small": 100_000, "large": 100_000}
 TRANSITIONS = {"tiny": 20, "small": 300, "large": 300}
 
 
-def setup_django() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if not url and os.environ.get("BENCH_DATABASE") == "postgres":
-        url = os.environ["TEST_DATABASE_URL"]  # set by scripts/with-postgres
-    if not url:
-        path = ROOT / ".make" / f"bench-{SCALE}.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        path.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("TEST_DATABASE_URL", None)
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if not url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    return "postgresql" if url.startswith("postgres") else "sqlite"
-
-
 def median_seconds(function: Callable[[], Any], repeats: int = REPEATS) -> float:
     function()  # warm caches (content types, compiled templates)
     times = []
@@ -223,6 +197,7 @@ def busiest_practitioner() -> Any:
 def measure_caseload(database: str) -> list[dict[str, Any]]:
     from rest_framework.test import APIClient
 
+    from casework.api import CaseSerializer
     from casework.models import Case
     from casework.selectors import cases_visible_to
 
@@ -233,20 +208,9 @@ def measure_caseload(database: str) -> list[dict[str, Any]]:
     def ours(size: int = 50) -> None:
         ok(client.get("/api/v1/cases/", {"page_size": size}))
 
-    fields = [
-        "id",
-        "child_id",
-        "child__given_name",
-        "child__family_name",
-        "team_id",
-        "lead_professional_id",
-        "status",
-        "opened_on",
-        "closed_on",
-        "closure_reason",
-        "consent_override_reason",
-        "handover_on",
-    ]
+    # The serializer's fields, with the child's name as its two columns.
+    fields = [f for f in CaseSerializer.Meta.fields if f != "child_name"]
+    fields += ["child__given_name", "child__family_name"]
 
     def plain() -> None:
         rows = cases_visible_to(user).order_by("pk")
@@ -380,7 +344,7 @@ def measure_transitions(database: str, count: int) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    database = setup_django()
+    database = sweep.setup_django(ROOT / ".make" / f"bench-{SCALE}.sqlite3")
     from django.contrib.auth.models import Group
 
     from accounts.models import User

@@ -23,27 +23,33 @@ BENCH_DB = ROOT / ".make" / "bench.sqlite3"
 DEADLINES = int(os.environ.get("BENCH_DEADLINES", "100000"))
 
 
-def setup_django() -> str:
+def setup_django(sqlite_file: Path = BENCH_DB) -> str:
+    """Django on the benchmark's database: BENCH_DATABASE_URL, the throwaway PostgreSQL of
+    `scripts/with-postgres` (BENCH_DATABASE=postgres), or else a fresh SQLite file. The database
+    is emptied and migrated; returns `sqlite` or `postgresql`."""
     url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not url and os.environ.get("BENCH_DATABASE") == "postgres":
+        url = os.environ["TEST_DATABASE_URL"]
     if not url:
-        BENCH_DB.parent.mkdir(exist_ok=True)
-        BENCH_DB.unlink(missing_ok=True)
-        url = f"sqlite:///{BENCH_DB}"
+        sqlite_file.parent.mkdir(exist_ok=True)
+        sqlite_file.unlink(missing_ok=True)
+        url = f"sqlite:///{sqlite_file}"
     os.environ["DATABASE_URL"] = url
     os.environ.pop("TEST_DATABASE_URL", None)
     # The sender is a separate task: the nudge goes to an in-memory broker, not to e-mail.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
     os.environ["CELERY_BROKER_URL"] = "memory://"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    if os.environ.get("BENCH_DATABASE_URL"):
+    if not url.startswith("sqlite"):
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
-    return url.split(":", 1)[0]
+    return "postgresql" if url.startswith("postgres") else "sqlite"
 
 
 def main() -> None:

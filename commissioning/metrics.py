@@ -272,16 +272,7 @@ def ehc_final_plans_issued() -> Source:
     "request, leaving out plans with a recorded reg 10(4) exception.",
 )
 def ehc_within_20_weeks_pct() -> Source:
-    return Source(
-        EHCPlan.objects.filter(first_final_issued_on__isnull=False).exclude(
-            _statutory_exception_recorded()
-        ),
-        Counting.RATE,
-        child="child",
-        team="child__team",
-        date="first_final_issued_on",
-        numerator=_on_or_before("first_final_issued_on", "requested_on", WITHIN_20_WEEKS),
-    )
+    return _issued_within_20_weeks(exclude_exceptions=True)
 
 
 @metric(
@@ -292,8 +283,15 @@ def ehc_within_20_weeks_pct() -> Source:
     "the request.",
 )
 def ehc_within_20_weeks_pct_incl_exceptions() -> Source:
+    return _issued_within_20_weeks(exclude_exceptions=False)
+
+
+def _issued_within_20_weeks(*, exclude_exceptions: bool) -> Source:
+    plans = EHCPlan.objects.filter(first_final_issued_on__isnull=False)
+    if exclude_exceptions:
+        plans = plans.exclude(_statutory_exception_recorded())
     return Source(
-        EHCPlan.objects.filter(first_final_issued_on__isnull=False),
+        plans,
         Counting.RATE,
         child="child",
         team="child__team",
