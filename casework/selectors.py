@@ -13,7 +13,15 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
-from casework.models import Case, CaseStatus, Child, EHCPlan, FamilyMember, Review
+from casework.models import (
+    AccessLog,
+    Case,
+    CaseStatus,
+    Child,
+    EHCPlan,
+    FamilyMember,
+    Review,
+)
 from workflows import clock
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
 from workflows.registry import registry
@@ -122,4 +130,15 @@ def deadlines_at_risk(user: User, *, within_days: int = 14) -> QuerySet[Deadline
             child_family_name=Subquery(lead.values("child__family_name")[:1]),
         )
         .order_by("lead_name", "due_on", "pk")
+    )
+
+
+def record_reads(user: User, child_id: int) -> QuerySet[AccessLog]:
+    """Who on the staff read this child's records, newest first: for the team's managers only."""
+    if not user.has_role(Role.TEAM_MANAGER):
+        return AccessLog.objects.none()
+    return (
+        AccessLog.objects.filter(child__in=children_visible_to(user), child_id=child_id)
+        .select_related("user")
+        .order_by("-at", "-id")
     )

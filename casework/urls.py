@@ -10,6 +10,7 @@ urlpatterns = [
     path("my-child/", views.MyChildView.as_view(), name="my-child"),
     path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
     path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),
+    path("cases/<int:pk>/access-log/", views.AccessLogView.as_view(), name="access-log"),
     path(
         "cases/<int:pk>/steps/<slug:name>/",
         views.CaseTransitionView.as_view(),

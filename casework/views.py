@@ -126,8 +126,29 @@ class CasePageView(StaffOnly, TemplateView):
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             can_request_plan=plan is None or not plan.is_open,
             panels=panels.CASE_PANELS,
+            is_manager=user.has_role(Role.TEAM_MANAGER),
             **kwargs,
         )
+
+
+class AccessLogView(RoleRequiredMixin, ListView):  # type: ignore[type-arg]
+    """Who looked at this child's records, and when: a team manager's check on access."""
+
+    template_name = "casework/access_log.html"
+    roles = (Role.TEAM_MANAGER,)
+    paginate_by = 50
+
+    def case(self) -> Case:
+        return get_object_or_404(
+            selectors.cases_visible_to(current_user(self.request)).select_related("child"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return selectors.record_reads(current_user(self.request), self.case().child_id)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(case=self.case(), **kwargs)
 
 
 class CaseTransitionView(StaffOnly, TransitionFormView):
