@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -242,6 +243,8 @@ PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=1
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
 # The DfE local authority code, for statutory returns (887: Medway).
+# Minutes without a request after which a browser session is signed out.
+PATHWAY_IDLE_TIMEOUT_MINUTES = env.int("PATHWAY_IDLE_TIMEOUT_MINUTES", default=30)
 PATHWAY_LA_CODE = env.str("PATHWAY_LA_CODE", default="887")
 
 LOGGING = {
