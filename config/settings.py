@@ -8,6 +8,7 @@ missing secret or address stops the service at start-up instead of running it in
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -243,6 +245,24 @@ PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=1
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
 # The DfE local authority code, for statutory returns (887: Medway).
+# A strict Content-Security-Policy: scripts, styles, fonts and images from Pathway itself only
+# (the one inline script of the GOV.UK template carries the request's nonce; trend charts are
+# data: images), no frames, no plugins, forms post only to Pathway.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # Minutes without a request after which a browser session is signed out.
 PATHWAY_IDLE_TIMEOUT_MINUTES = env.int("PATHWAY_IDLE_TIMEOUT_MINUTES", default=30)
 PATHWAY_LA_CODE = env.str("PATHWAY_LA_CODE", default="887")

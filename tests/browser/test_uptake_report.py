@@ -24,6 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_commissioner_reads_the_report_and_downloads_both_exports(page, live_server):
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     load_demo_accounts()
     plan_load(slug="medway-2011")
     team = Team.objects.get()
@@ -68,3 +75,4 @@ def test_commissioner_reads_the_report_and_downloads_both_exports(page, live_ser
     page.get_by_role("button", name="Save progress").click()
     expect(page.get_by_text("Action 14 updated.")).to_be_visible()
     expect(page.get_by_text("The pilot starts late.")).to_be_visible()
+    assert refused == []  # the strict CSP blocked nothing the pages need

@@ -1,0 +1,24 @@
+"""The interactive API documentation works under the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_swagger_ui_loads_the_schema_with_no_csp_refusals(page, live_server):
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    page.goto(f"{live_server.url}/api/docs/")
+
+    expect(page.get_by_text("Pathway API").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/commissioning/reports/uptake/").first).to_be_visible()
+    assert refused == []
