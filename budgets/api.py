@@ -23,7 +23,9 @@ from rest_framework.routers import DefaultRouter
 from accounts.models import User
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
+from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to, is_staff_member
+from casework.services import access_record
 from workflows.api import TransitionsMixin
 from workflows.errors import InvalidParams
 
@@ -255,6 +257,7 @@ PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="Financial yea
 
 
 class BudgetViewSet(
+    AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -329,6 +332,7 @@ class BudgetViewSet(
 
     def _statement(self, request: Request) -> selectors.Statement:
         budget = self.get_object()
+        access_record(by=acting_user(request), child_id=budget.child_id, record=budget, via="api")
         requested = request.query_params.get("period")
         if requested:
             try:

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from budgets import selectors, services
 from budgets.models import AllocationScheme, DirectPaymentFrequency, EntryKind, PersonalBudget
 from casework.selectors import cases_visible_to
+from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.errors import InvalidParams
 from workflows.selectors import transition_options
@@ -75,6 +76,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
                 scheme=budget.scheme, answers=budget.answers, start_on=budget.start_on
             )
         user = current_user(self.request)
+        access_record(by=user, child_id=budget.child_id, record=budget, via="page")
         return super().get_context_data(
             budget=budget,
             child=budget.child,
@@ -272,4 +274,9 @@ class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):
     template_name = "budgets/statement.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(statement=selectors.statement(self.budget()), **kwargs)
+        budget = self.budget()
+        # Staff reads are logged; a family reading its own statement is not (see access_record).
+        access_record(
+            by=current_user(self.request), child_id=budget.child_id, record=budget, via="page"
+        )
+        return super().get_context_data(statement=selectors.statement(budget), **kwargs)

@@ -16,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.models import User
 from budgets.api import MoneyField
 from budgets.selectors import budgets_visible_to
+from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
@@ -136,6 +137,7 @@ class PackageSerializer(serializers.ModelSerializer[Package]):
 
 
 class PackageViewSet(
+    AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import Role
 from budgets.selectors import budgets_visible_to
 from casework.selectors import cases_visible_to
+from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
 from shortbreaks.models import Access, Package, Service, ServiceType, Session
@@ -223,6 +224,7 @@ class PackagePageView(StaffOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         package = self.package()
         user = current_user(self.request)
+        access_record(by=user, child_id=package.child_id, record=package, via="page")
         sessions = list(package.sessions.order_by("date", "pk"))
         months = [
             (month, list(items))

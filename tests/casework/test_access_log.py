@@ -50,3 +50,70 @@ def test_the_case_page_offers_the_log_to_managers_only(client, team, practitione
     client.force_login(practitioner)
 
     assert "access-log" not in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_staff_reads_of_budgets_statements_and_packages_are_logged_too(client, team, practitioner):
+    import datetime as dt
+    from decimal import Decimal
+
+    from shortbreaks.models import Package, Provider, Service
+    from tests.factories import active_budget
+
+    child = ChildFactory(team=team)
+    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    service = Service.objects.create(
+        provider=Provider.objects.create(name="Club provider", kind="voluntary"),
+        name="Club",
+        type="day_activity",
+        access="targeted",
+        unit="session",
+        unit_cost=Decimal("10.00"),
+        capacity=5,
+    )
+    package = Package.objects.create(
+        child=child,
+        team=team,
+        service=service,
+        units=10,
+        unit_cost=Decimal("10.00"),
+        start_on=dt.date(2026, 4, 1),
+        end_on=dt.date(2027, 3, 31),
+    )
+    client.force_login(practitioner)
+    api = APIClient()
+    api.force_authenticate(practitioner)
+
+    for response in (
+        client.get(f"/budgets/{budget.pk}/"),
+        client.get(f"/budgets/{budget.pk}/statement/"),
+        client.get(f"/packages/{package.pk}/"),
+        api.get(f"/api/v1/budgets/{budget.pk}/"),
+        api.get(f"/api/v1/budgets/{budget.pk}/statement/"),
+        api.get(f"/api/v1/shortbreaks/packages/{package.pk}/"),
+    ):
+        assert response.status_code == 200
+
+    reads = AccessLog.objects.filter(child=child, user=practitioner)
+    assert sorted(reads.values_list("record_type", "via")) == [
+        ("package", "api"),
+        ("package", "page"),
+        ("personalbudget", "api"),
+        ("personalbudget", "api"),
+        ("personalbudget", "page"),
+        ("personalbudget", "page"),
+    ]
+
+
+def test_a_family_reading_its_own_statement_is_not_logged(client, team):
+    import datetime as dt
+
+    from tests.factories import active_budget
+
+    parent = UserFactory(role=Role.FAMILY)
+    child = ChildFactory(team=team)
+    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    client.force_login(parent)
+
+    assert client.get(f"/budgets/{budget.pk}/statement/").status_code == 200
+    assert not AccessLog.objects.filter(user=parent).exists()
