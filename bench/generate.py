@@ -15,7 +15,7 @@ import datetime as dt
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
@@ -522,12 +522,6 @@ def main(argv: list[str] | None = None) -> None:
 def report(counts: Counts, out: TextIO = sys.stdout) -> None:
     total = sum(counts.rows.values())
     out.write(f"{total:,} rows in {counts.seconds:.1f} s\n")
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -272,7 +272,7 @@ def _shown_table(key: str, table: Table, buckets: list[Bucket], *, suppressed: b
             hidden |= _suppressed(table, buckets, additive, lambda f: f.denominator or 0)
     return {
         group: {
-            label: disclosure.SUPPRESSED if (group, label) in hidden else _value(figures, unit)
+            label: disclosure.SUPPRESSED if (group, label) in hidden else figures.value(unit)
             for label, figures in row.items()
         }
         for group, row in table.items()
@@ -292,10 +292,6 @@ def _suppressed(
     return disclosure.suppress(
         counts, _lines(table, buckets, additive=additive), hidden=hidden, frozen=set(totals)
     )
-
-
-def _value(figures: Figures, unit: Unit) -> Shown:
-    return figures.value(unit)
 
 
 def _lines(table: Table, buckets: list[Bucket], *, additive: bool) -> list[list[tuple[str, str]]]:
