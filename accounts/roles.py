@@ -16,4 +16,4 @@ ROLES_INCLUDED: dict[str, set[str]] = {
     Role.TEAM_MANAGER: {Role.TEAM_MANAGER, Role.PRACTITIONER},
 }
 
-STAFF_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+STAFF_ROLES = (Role.PRACTITIONER, Role.TEAM_MANAGER)  # in the order a refusal names them

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
 from casework.api import AccessLoggedRetrieveMixin
@@ -116,6 +117,7 @@ WORKING = inline_serializer(
 
 class AllocationSchemeViewSet(viewsets.ReadOnlyModelViewSet[AllocationScheme]):
     serializer_class = SchemeSerializer
+    write_roles = {"score": STAFF_ROLES, "versions": (Role.TEAM_MANAGER,)}
     queryset = AllocationScheme.objects.none()
 
     def get_queryset(self) -> Any:
@@ -266,6 +268,12 @@ class BudgetViewSet(
     viewsets.GenericViewSet[PersonalBudget],
 ):
     serializer_class = BudgetSerializer
+    write_roles = {
+        "create": STAFF_ROLES,
+        "partial_update": STAFF_ROLES,
+        "score": STAFF_ROLES,
+        "ledger": STAFF_ROLES,
+    }
     queryset = PersonalBudget.objects.none()
     filterset_fields = ["child", "status", "case"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -293,10 +301,11 @@ class BudgetViewSet(
     @extend_schema(request=BudgetScoreSerializer, responses=BudgetSerializer)
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: str | None = None) -> Response:
+        budget = self.get_object()  # somebody else's budget is a 404 whatever the body says
         serializer = BudgetScoreSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         budget = services.budget_score(
-            by=acting_user(request), budget=self.get_object(), **serializer.validated_data
+            by=acting_user(request), budget=budget, **serializer.validated_data
         )
         return Response(BudgetSerializer(budget, context=self.get_serializer_context()).data)
 

@@ -120,6 +120,10 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
             cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
         )
 
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        self.case()  # another team's case, or none, is a 404 before any form is shown
+        return super().get_form(form_class)
+
     def back_url(self) -> str:
         return reverse("casework:case", args=[self.kwargs["pk"]])
 

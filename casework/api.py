@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
 from casework import selectors, services
 from casework.models import (
     Assessment,
@@ -116,6 +117,7 @@ class ChildViewSet(
     viewsets.GenericViewSet[Child],
 ):
     serializer_class = ChildSerializer
+    write_roles = {"create": STAFF_ROLES, "family_members": STAFF_ROLES}
     queryset = Child.objects.none()
     filterset_class = ChildFilter
 
@@ -195,6 +197,7 @@ class ReferralViewSet(
     viewsets.GenericViewSet[Referral],
 ):
     serializer_class = ReferralSerializer
+    write_roles = {"create": STAFF_ROLES}
     queryset = Referral.objects.none()
     filterset_fields = ["case"]
 
@@ -337,6 +340,7 @@ class AssessmentViewSet(
     viewsets.GenericViewSet[Assessment],
 ):
     serializer_class = AssessmentSerializer
+    write_roles = {"create": STAFF_ROLES, "partial_update": STAFF_ROLES}
     queryset = Assessment.objects.none()
     filterset_fields = ["case"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -427,6 +431,11 @@ class EHCPlanViewSet(
     viewsets.GenericViewSet[EHCPlan],
 ):
     serializer_class = EHCPlanSerializer
+    write_roles = {
+        "create": STAFF_ROLES,
+        "partial_update": STAFF_ROLES,
+        "comments": (Role.FAMILY,),
+    }
     queryset = EHCPlan.objects.none()
     filterset_fields = ["child", "status", "case"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -508,6 +517,7 @@ class ReviewViewSet(
     viewsets.GenericViewSet[Review],
 ):
     serializer_class = ReviewSerializer
+    write_roles = {"create": STAFF_ROLES, "partial_update": STAFF_ROLES}
     queryset = Review.objects.none()
     filterset_class = ReviewFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -554,6 +564,7 @@ EXCEPTION_REQUEST = inline_serializer(
 
 class DeadlineViewSet(viewsets.ReadOnlyModelViewSet[Deadline]):
     serializer_class = DeadlineSerializer
+    write_roles = {"record_exception": STAFF_ROLES, "waive": (Role.TEAM_MANAGER,)}
     queryset = Deadline.objects.none()
     filterset_class = DeadlineFilter
 

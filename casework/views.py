@@ -390,15 +390,21 @@ class PlanCommentView(RoleRequiredMixin, ServiceFormView):
     title = "Comment on the draft EHC plan"
     submit_label = "Send your comments"
 
+    def plan(self) -> EHCPlan:
+        return get_object_or_404(
+            selectors.plans_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+        )
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        self.plan()  # another family's plan, or none, is a 404 before any form is shown
+        return super().get_form(form_class)
+
     def back_url(self) -> str:
         return reverse("casework:my-child")
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        plan = get_object_or_404(
-            selectors.plans_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
-        )
         services.plan_comment(
-            by=current_user(self.request), plan=plan, comments=form.cleaned_data["comments"]
+            by=current_user(self.request), plan=self.plan(), comments=form.cleaned_data["comments"]
         )
         messages.success(self.request, "Thank you. We have received your comments.")
         return redirect(self.back_url())

@@ -21,6 +21,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.roles import Role
 from casework.selectors import children_visible_to
 from commissioning import exports, selectors, services
 from commissioning.metrics import METRICS, Breakdown
@@ -45,6 +46,9 @@ def acting_user(request: Request) -> User:
 def require_reader(user: User) -> None:
     if not selectors.can_read_plans(user):
         raise NotPermitted("The plan and its reports are for commissioners and council staff.")
+
+
+COMMISSIONER = (Role.COMMISSIONER,)
 
 
 class MeasureSerializer(serializers.ModelSerializer[Measure]):
@@ -159,6 +163,7 @@ class TargetViewSet(
     """Targets per measure and financial year. Commissioners set them; staff read them."""
 
     serializer_class = TargetSerializer
+    write_roles = {"create": COMMISSIONER, "partial_update": COMMISSIONER}
     queryset = Target.objects.none()
     filterset_fields = ["measure", "period", "measure__outcome__theme__plan"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -201,6 +206,7 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
     """The action tracker. Commissioners record progress with `POST actions/{id}/progress/`."""
 
     serializer_class = ActionSerializer
+    write_roles = {"progress": COMMISSIONER}
     queryset = Action.objects.none()
     filterset_fields = ["status", "theme__plan"]
 
@@ -237,6 +243,8 @@ class FeedbackSerializer(serializers.Serializer[Any]):
 
 class FeedbackView(APIView):
     """A family's rating of their child's support, 1 to 5: it feeds family_satisfaction_pct."""
+
+    write_roles = {"post": (Role.FAMILY,)}
 
     @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
     def post(self, request: Request) -> Response:

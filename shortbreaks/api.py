@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
 from budgets.api import MoneyField
 from budgets.selectors import budgets_visible_to
 from casework.api import AccessLoggedRetrieveMixin
@@ -26,6 +27,9 @@ from workflows.errors import InvalidParams
 
 def acting_user(request: Request) -> User:
     return cast(User, request.user)
+
+
+OFFER_EDITORS = (Role.TEAM_MANAGER, Role.COMMISSIONER)
 
 
 class ServiceSerializer(serializers.ModelSerializer[Service]):
@@ -68,6 +72,7 @@ class ServiceViewSet(
     """The local offer: anyone signed in reads it; managers and commissioners change it."""
 
     serializer_class = ServiceSerializer
+    write_roles = {"create": OFFER_EDITORS, "partial_update": OFFER_EDITORS}
     queryset = Service.objects.none()
     filterset_fields = ["type", "access", "provider", "active"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -145,6 +150,7 @@ class PackageViewSet(
     viewsets.GenericViewSet[Package],
 ):
     serializer_class = PackageSerializer
+    write_roles = {"create": STAFF_ROLES}
     queryset = Package.objects.none()
     filterset_fields = ["child", "service", "status", "budget"]
 
@@ -213,6 +219,7 @@ class SessionViewSet(
     viewsets.GenericViewSet[Session],
 ):
     serializer_class = SessionSerializer
+    write_roles = {"create": STAFF_ROLES}
     queryset = Session.objects.none()
     filterset_fields: list[str] = []
 

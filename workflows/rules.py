@@ -6,7 +6,7 @@ record and the acting user. The reason is what a user is told, so it is written 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from accounts.roles import Role
@@ -60,12 +60,17 @@ _ROLE_PHRASES = {
 }
 
 
+def only_roles_reason(roles: Iterable[str]) -> str:
+    """The refusal naming who may: "Only a practitioner or a team manager can do this." """
+    phrases = " or ".join(_ROLE_PHRASES.get(Role(role), role) for role in roles)
+    return f"Only {phrases} can do this."
+
+
 def requires_role(*roles: str) -> Permission:
     """Any one of `roles` may act. A team manager also holds the practitioner role."""
-    phrases = " or ".join(_ROLE_PHRASES.get(Role(role), role) for role in roles)
     return Permission(
         lambda instance, user: any(user.has_role(role) for role in roles),
-        f"Only {phrases} can do this.",
+        only_roles_reason(roles),
     )
 
 

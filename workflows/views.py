@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, ListView, TemplateView
 
-from workflows.checks import transition_label, transition_refusals
+from workflows.checks import permission_reasons, transition_label, transition_refusals
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.models import Notification
 from workflows.notifications import notifications_mark_all_read, notifications_of
@@ -105,11 +105,25 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
     def make_form(self, data: Any = None) -> TransitionForm:
         return TransitionForm(data, params=self.fsm_transition.custom.get("params", {}))
 
+    def not_yours(self) -> list[str]:
+        """Why this person may not take the step at all: told 403 before any answer is read."""
+        machine = registry.machine_for(type(self.record))
+        now = machine.transition_from(
+            getattr(self.record, machine.field_name), self.kwargs["name"]
+        )
+        return [] if now is None else permission_reasons(now, self.record, self.request.user)  # type: ignore[arg-type]
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = self.not_yours()
+        if refused:
+            return self.render(self.make_form(), reasons=refused, status=403)
         reasons = transition_refusals(self.record, self.fsm_transition.name, request.user)  # type: ignore[arg-type]
         return self.render(self.make_form(), reasons=reasons, status=409 if reasons else 200)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = self.not_yours()
+        if refused:
+            return self.render(self.make_form(), reasons=refused, status=403)
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.render(form, status=400)

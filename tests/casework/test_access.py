@@ -212,9 +212,10 @@ def test_who_may_move_a_case_on(world, actor, status):
     [
         ("practitioner", 200),
         ("other_team_practitioner", 404),
+        # Families and providers may never edit a plan: told so before any record is looked up.
         ("family", 403),
-        ("other_family", 404),
-        ("provider", 404),
+        ("other_family", 403),
+        ("provider", 403),
     ],
 )
 def test_who_may_edit_a_plan(world, actor, status):

@@ -1,0 +1,168 @@
+"""Asking one route, as one actor, with one method, and saying what came back in one word."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.security.routes import Route
+from tests.security.world import World
+
+SIGN_IN_PAGES = ("/sign-in/", "/admin/login/")
+
+
+def outcome(response) -> str:
+    """ok (let in: any answer past the access check), auth, 403, 404 or 405; 5xx is a bug."""
+    code = response.status_code
+    if code >= 500:
+        return "5xx"
+    if code == 401 or (code == 302 and response["Location"].startswith(SIGN_IN_PAGES)):
+        return "auth"
+    if code in (403, 404, 405):
+        return str(code)
+    return "ok"
+
+
+def client_for(world: World, actor: str, route: Route) -> Client:
+    user = world.people[actor]
+    if route.is_api:
+        client = APIClient()
+        token = world.token(actor)
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def url_of(route: Route, kwargs: dict[str, Any]) -> str:
+    """The pattern with its parameters filled in (unnamed admin routes cannot be reversed)."""
+
+    def value(match: re.Match[str]) -> str:
+        return str(kwargs[match["name"]])
+
+    path = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", value, route.pattern)
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def respond(world: World, actor: str, route: Route, method: str, url: str):
+    """The answer; a write is rolled back, so that every actor finds the same world."""
+    client = client_for(world, actor, route)
+    with transaction.atomic():
+        if route.is_api:
+            response = getattr(client, method)(url, {}, format="json")
+        else:
+            response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response
+
+
+def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
+    return outcome(respond(world, actor, route, method, url))
+
+
+# Which of the world's records each route is asked about; the rest need no record.
+RECORD_OF = {
+    "casework:case": "case",
+    "casework:access-log": "case",
+    "casework:case-transition": "case",
+    "casework:assessment": "case",
+    "casework:plan-request": "case",
+    "casework:case-review": "case",
+    "budgets:new": "case",
+    "shortbreaks:package-new": "case",
+    "casework:plan-transition": "plan",
+    "casework:plan-sections": "plan",
+    "casework:plan-review": "plan",
+    "casework:plan-comment": "plan",
+    "casework:review": "review",
+    "budgets:budget": "budget",
+    "budgets:score": "budget",
+    "budgets:plan": "budget",
+    "budgets:entry": "budget",
+    "budgets:statement": "budget",
+    "budgets:transition": "budget",
+    "shortbreaks:package": "package",
+    "shortbreaks:package-transition": "package",
+    "shortbreaks:session-transition": "session",
+    "commissioning:plan": "commissioning_plan",
+    "commissioning:action-update": "action",
+    "commissioning:target": "measure",
+    "api:child-detail": "child",
+    "api:child-family-members": "child",
+    "api:referral-detail": "referral",
+    "api:case-detail": "case",
+    "api:case-apply-transition": "case",
+    "api:case-deadlines": "case",
+    "api:case-history": "case",
+    "api:case-transitions": "case",
+    "api:assessment-detail": "assessment",
+    "api:ehc-plan-detail": "plan",
+    "api:ehc-plan-apply-transition": "plan",
+    "api:ehc-plan-comments": "plan",
+    "api:ehc-plan-transitions": "plan",
+    "api:review-detail": "review",
+    "api:deadline-detail": "deadline",
+    "api:deadline-record-exception": "deadline",
+    "api:deadline-waive": "deadline",
+    "api:allocation-scheme-detail": "scheme",
+    "api:allocation-scheme-score": "scheme",
+    "api:allocation-scheme-versions": "scheme",
+    "api:budget-statement-csv": "budget",
+    "api:budget-statement-pdf": "budget",
+    "api:budget-detail": "budget",
+    "api:budget-apply-transition": "budget",
+    "api:budget-ledger": "budget",
+    "api:budget-score": "budget",
+    "api:budget-statement": "budget",
+    "api:budget-transitions": "budget",
+    "api:service-detail": "service",
+    "api:package-detail": "package",
+    "api:package-apply-transition": "package",
+    "api:package-transitions": "package",
+    "api:session-detail": "session",
+    "api:session-apply-transition": "session",
+    "api:session-transitions": "session",
+    "api:plan-detail": "commissioning_plan",
+    "api:target-detail": "target",
+    "api:action-detail": "action",
+    "api:action-progress": "action",
+    "api:notification-detail": "notification",
+    "api:notification-read": "notification",
+}
+
+# A step that the record's state allows, so that a permitted actor really gets through.
+STEP_OF = {
+    "case": "complete_assessment",
+    "plan": "agree_to_assess",
+    "budget": "suspend",
+    "package": "end",
+    "session": "deliver",
+}
+
+
+def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str, Any]:
+    """The route's parameters; `pk` replaces the record's own (a missing one, say)."""
+    record = RECORD_OF.get(route.key)
+    admin = world.people["admin"]
+    known = {
+        "name": STEP_OF.get(record or ""),
+        "period": "2026-27",
+        "day": world.records["session"].date.isoformat(),
+        "object_id": admin.pk if admin else 0,
+        "id": admin.pk if admin else 0,
+        "content_type_id": 1,
+        "app_label": "accounts",
+        "url": "nowhere/",
+    }
+    kwargs = {name: known[name] for name in route.params if name != "pk"}
+    if "pk" in route.params:
+        kwargs["pk"] = pk if pk is not None else world.records[record].pk
+    return kwargs

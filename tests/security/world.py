@@ -1,0 +1,170 @@
+"""A small council for the access tests: two teams, two families, two providers, everyone.
+
+Team A holds one child at every kind of record Pathway keeps (case, referral, assessment, EHC plan,
+review, deadline, budget with ledger, short-break package and session), built through the real
+services. Team B, the other family and the other provider have records of their own, so that
+"other" always means somebody else's real record, never an empty account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework.authtoken.models import Token
+
+import workflows
+from accounts.models import User
+from accounts.roles import Role
+from budgets.demo import default_scheme
+from casework import services as casework
+from commissioning.models import Action, Measure
+from commissioning.services import plan_load
+from shortbreaks import services as shortbreaks
+from shortbreaks.models import Provider, Service
+from tests.factories import ChildFactory, TeamFactory, UserFactory, active_budget, staff
+from workflows.models import Deadline, Notification
+
+D = dt.date
+TODAY = dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)  # a Tuesday
+
+# Who asks. "own" records are team A's, family A's and provider A's.
+ACTORS = (
+    "practitioner",
+    "manager",
+    "other_practitioner",
+    "other_manager",
+    "family",
+    "other_family",
+    "provider",
+    "other_provider",
+    "commissioner",
+    "admin",
+    "anonymous",
+)
+
+
+@dataclass
+class World:
+    people: dict[str, User | None]
+    records: dict[str, Any]
+
+    def token(self, actor: str) -> str | None:
+        user = self.people[actor]
+        return None if user is None else Token.objects.get_or_create(user=user)[0].key
+
+
+def _service(provider: Provider, name: str, *, by: User) -> Service:
+    return shortbreaks.service_save(
+        by=by,
+        provider=provider,
+        name=name,
+        type="day_activity",
+        access="targeted",
+        unit="session",
+        unit_cost="25.00",
+        capacity=12,
+        min_age=5,
+        max_age=18,
+    )
+
+
+def _family_with_child(team, name: str) -> tuple[User, Any]:
+    family = UserFactory(role=Role.FAMILY)
+    child = ChildFactory(team=team, date_of_birth=D(2016, 5, 1), given_name=name)
+    child.family_members.create(name=f"Parent of {name}", relationship="mother", user=family)
+    return family, child
+
+
+def _provider(name: str) -> tuple[User, Provider]:
+    user = UserFactory(role=Role.PROVIDER)
+    provider = Provider.objects.create(name=name, kind="voluntary")
+    provider.users.add(user)
+    return user, provider
+
+
+def build() -> World:
+    team, other_team = TeamFactory(name="Team A"), TeamFactory(name="Team B")
+    practitioner = staff(Role.PRACTITIONER, team)
+    manager = staff(Role.TEAM_MANAGER, team)
+    family, child = _family_with_child(team, "Amelia")
+    other_family, _ = _family_with_child(other_team, "Oscar")
+    provider_user, provider = _provider("Rochester Short Breaks")
+    other_provider_user, other_provider = _provider("Chatham Play")
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+    referral = casework.referral_receive(
+        by=practitioner,
+        child=child,
+        received_on=D(2026, 9, 1),
+        source="gp",
+        reason="Needs support at home",
+        consent_to_share=True,
+    )
+    case = workflows.transition(
+        referral.case, "accept_referral", by=practitioner, on=D(2026, 9, 2)
+    )
+    assessment = casework.assessment_start(by=practitioner, case=case, started_on=D(2026, 9, 2))
+    plan = casework.plan_request(
+        by=practitioner, child=child, requested_on=D(2026, 9, 3), requested_by="parent"
+    )
+    review = casework.review_create(by=practitioner, case=case, due_on=D(2027, 9, 1))
+    budget = active_budget(child, amount="500.00", practitioner=practitioner, manager=manager)
+    service = _service(provider, "Saturday Club", by=manager)
+    _service(other_provider, "Chatham Youth Club", by=manager)
+    package = shortbreaks.package_request(
+        by=practitioner,
+        child=child,
+        service=service,
+        units=20,
+        start_on=D(2026, 4, 1),
+        end_on=D(2027, 3, 31),
+        budget=budget,
+    )
+    package = workflows.transition(package, "approve", by=manager)
+    package = workflows.transition(package, "activate", by=practitioner)
+    (session,) = shortbreaks.sessions_book(
+        by=practitioner, package=package, dates=[TODAY.date()], units="1"
+    )
+    notification = Notification.objects.create(
+        recipient=practitioner, kind="test", subject="A reminder", body="Due soon"
+    )
+    commissioning_plan, _ = plan_load(slug="medway-2011")
+    measure = (
+        Measure.objects.filter(outcome__theme__plan=commissioning_plan).order_by("pk").first()
+    )
+    people: dict[str, User | None] = {
+        "practitioner": practitioner,
+        "manager": manager,
+        "other_practitioner": staff(Role.PRACTITIONER, other_team),
+        "other_manager": staff(Role.TEAM_MANAGER, other_team),
+        "family": family,
+        "other_family": other_family,
+        "provider": provider_user,
+        "other_provider": other_provider_user,
+        "commissioner": UserFactory(role=Role.COMMISSIONER),
+        "admin": admin,
+        "anonymous": None,
+    }
+    records = {
+        "child": child,
+        "case": case,
+        "referral": referral,
+        "assessment": assessment,
+        "plan": plan,
+        "review": review,
+        "deadline": Deadline.objects.filter(case_id=case.pk).order_by("pk").first(),
+        "scheme": default_scheme(),
+        "budget": budget,
+        "service": service,
+        "package": package,
+        "session": session,
+        "notification": notification,
+        "commissioning_plan": commissioning_plan,
+        "measure": measure,
+        "target": measure.targets.first(),
+        "action": Action.objects.filter(theme__plan=commissioning_plan).order_by("pk").first(),
+        "team": team,
+    }
+    return World(people, records)
