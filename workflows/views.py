@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -41,15 +42,35 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+# A database that cannot be reached (down, restarting, connection lost) is not a bug: it is
+# "unavailable, try again" (503), which clients and load balancers know to retry.
+UNREACHABLE = (OperationalError, InterfaceError)
+API_ERRORS = {
+    500: ("Something went wrong on our side. Nothing was changed.", "server_error"),
+    503: ("The service cannot reach its records just now: try again shortly.", "unavailable"),
+}
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: the failure may be the database, which the signed-in user needs.
-    page = loader.get_template("500.html").render(
-        {
-            "service_name": settings.PATHWAY_SERVICE_NAME,
-            "council_name": settings.PATHWAY_COUNCIL_NAME,
-        }
-    )
-    return HttpResponse(page, status=500)
+    """Django calls this inside the `except` of an unhandled error, wherever it was raised."""
+    status = 503 if isinstance(sys.exc_info()[1], UNREACHABLE) else 500
+    if request.path.startswith("/api/"):
+        detail, code = API_ERRORS[status]
+        response: HttpResponse = JsonResponse(
+            {"detail": detail, "code": code, "fields": {}}, status=status
+        )
+    else:
+        # No request context: the failure may be the database, which the signed-in user needs.
+        page = loader.get_template(f"{status}.html").render(
+            {
+                "service_name": settings.PATHWAY_SERVICE_NAME,
+                "council_name": settings.PATHWAY_COUNCIL_NAME,
+            }
+        )
+        response = HttpResponse(page, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
