@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import Any, cast
 
@@ -27,7 +28,7 @@ from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, Scheme
 from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
-from workflows.api import TransitionsMixin
+from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 
 
@@ -36,8 +37,10 @@ def acting_user(request: Request) -> User:
 
 
 class MoneyField(serializers.DecimalField):
-    """Money as a decimal string ("1234.50"); a JSON number is refused, since it may be a float."""
+    """Money as a decimal string ("1234.50"). A JSON number is refused, since it may have been a
+    float on its way here; so is anything a person would not write as an amount ("1e3")."""
 
+    AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
     default_error_messages = {
         **serializers.DecimalField.default_error_messages,
         "invalid": "Enter an amount of money, like 125.50.",
@@ -53,18 +56,20 @@ class MoneyField(serializers.DecimalField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
-        if isinstance(data, float):
+        if not isinstance(data, str):
             raise serializers.ValidationError('Send money as a string, like "125.50".')
+        if not self.AMOUNT.fullmatch(data.strip()):
+            self.fail("invalid")
         return cast(Decimal, super().to_internal_value(data))
 
 
-class DomainSerializer(serializers.ModelSerializer[SchemeDomain]):
+class DomainSerializer(ModelSerializer[SchemeDomain]):
     class Meta:
         model = SchemeDomain
         fields = ["key", "label", "max_score", "points_per_score", "position"]
 
 
-class SchemeSerializer(serializers.ModelSerializer[AllocationScheme]):
+class SchemeSerializer(ModelSerializer[AllocationScheme]):
     domains = DomainSerializer(many=True, read_only=True)
     price_per_point = MoneyField()
     floor = MoneyField()
@@ -145,7 +150,7 @@ class AllocationSchemeViewSet(viewsets.ReadOnlyModelViewSet[AllocationScheme]):
         return Response(SchemeSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
-class BudgetSerializer(serializers.ModelSerializer[PersonalBudget]):
+class BudgetSerializer(ModelSerializer[PersonalBudget]):
     child = serializers.PrimaryKeyRelatedField(queryset=PersonalBudget.objects.none())
     period = serializers.CharField(source="period_label", read_only=True)
     indicative_amount = MoneyField(read_only=True)
@@ -211,9 +216,9 @@ class BudgetScoreSerializer(serializers.Serializer[Any]):
     answers = serializers.DictField(child=serializers.IntegerField(min_value=0))
 
 
-class EntrySerializer(serializers.ModelSerializer[LedgerEntry]):
+class EntrySerializer(ModelSerializer[LedgerEntry]):
     amount = MoneyField()
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    reason = StrictCharField(write_only=True, required=False, allow_blank=True)
 
     class Meta:
         model = LedgerEntry

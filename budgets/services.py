@@ -129,18 +129,23 @@ def scheme_new_version(
     latest = (
         AllocationScheme.objects.filter(name=current.name).order_by("-version").first() or current
     )
-    new = AllocationScheme.objects.create(
-        name=current.name,
-        version=latest.version + 1,
-        price_per_point=money(price_per_point, "price_per_point")
+    values = {
+        "price_per_point": money(price_per_point, "price_per_point")
         if price_per_point is not None
         else current.price_per_point,
-        floor=money(floor, "floor", allow_zero=True) if floor is not None else current.floor,
-        ceiling=money(ceiling, "ceiling") if ceiling is not None else current.ceiling,
-        created_by=by,
-    )
-    if new.ceiling < new.floor:
+        "floor": money(floor, "floor", allow_zero=True) if floor is not None else current.floor,
+        "ceiling": money(ceiling, "ceiling") if ceiling is not None else current.ceiling,
+    }
+    # Checked before saving, against the values carried over too: the table's own constraint
+    # would otherwise be the one to refuse it, as a server error.
+    if values["ceiling"] < values["floor"]:
         raise InvalidParams({"ceiling": ["The ceiling cannot be below the floor."]})
+    keys = [domain["key"] for domain in domains or ()]
+    if len(keys) != len(set(keys)):
+        raise InvalidParams({"domains": ["Give each domain a different key."]})
+    new = AllocationScheme.objects.create(
+        name=current.name, version=latest.version + 1, created_by=by, **values
+    )
     if domains is None:
         domains = [
             dict(row)

@@ -29,8 +29,10 @@ from casework.models import (
     Review,
 )
 from casework.services import PLAN_EDITABLE_FIELDS
-from workflows.api import TransitionsMixin
-from workflows.models import Deadline, TransitionLog
+from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
+from workflows.errors import InvalidParams
+from workflows.filters import StrictFilterSet, WholeNumberFilter
+from workflows.models import Deadline, StatutoryException, TransitionLog
 from workflows.services import deadline_record_exception, deadline_waive
 
 
@@ -56,7 +58,7 @@ def record_child_id(record: Any) -> int:
     return int(record.child_id)
 
 
-class ChildSerializer(serializers.ModelSerializer[Child]):
+class ChildSerializer(ModelSerializer[Child]):
     age = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -85,7 +87,7 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
         return value
 
 
-class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
+class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
     class Meta:
         model = FamilyMember
         fields = [
@@ -101,7 +103,7 @@ class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
         read_only_fields = ["id", "child"]
 
 
-class ChildFilter(django_filters.FilterSet):
+class ChildFilter(StrictFilterSet):
     name = django_filters.CharFilter(field_name="family_name", lookup_expr="icontains")
 
     class Meta:
@@ -129,8 +131,11 @@ class ChildViewSet(
             by=acting_user(self.request), **serializer.validated_data
         )
 
-    @extend_schema(request=FamilyMemberSerializer, responses=FamilyMemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="family-members")
+    @extend_schema(methods=["get"], responses=FamilyMemberSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=FamilyMemberSerializer, responses={201: FamilyMemberSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="family-members", pagination_class=None)
     def family_members(self, request: Request, pk: str | None = None) -> Response:
         child = self.get_object()
         if request.method == "POST":
@@ -164,7 +169,7 @@ class ScopedRelationsMixin:
         return fields
 
 
-class ReferralSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Referral]):
+class ReferralSerializer(ScopedRelationsMixin, ModelSerializer[Referral]):
     scoped_relations = {"child": selectors.children_visible_to}
 
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none(), write_only=True)
@@ -211,7 +216,7 @@ class ReferralViewSet(
         )
 
 
-class CaseSerializer(serializers.ModelSerializer[Case]):
+class CaseSerializer(ModelSerializer[Case]):
     child_name = serializers.CharField(source="child.full_name", read_only=True)
 
     class Meta:
@@ -232,7 +237,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         read_only_fields = fields
 
 
-class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
+class HistorySerializer(ModelSerializer[TransitionLog]):
     subject_type = serializers.CharField(source="subject_type.model")
     actor = serializers.CharField(source="actor.get_full_name")
 
@@ -254,8 +259,11 @@ class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
         read_only_fields = fields
 
 
-class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
+class DeadlineSerializer(ModelSerializer[Deadline]):
     subject_type = serializers.CharField(source="subject_type.model", read_only=True)
+    exception = serializers.ChoiceField(
+        choices=StatutoryException.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Deadline
@@ -275,7 +283,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
         read_only_fields = fields
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(StrictFilterSet):
     class Meta:
         model = Case
         fields = ["status", "child", "team", "lead_professional"]
@@ -322,7 +330,7 @@ class CaseViewSet(
         return Response(DeadlineSerializer(rows, many=True).data)
 
 
-class AssessmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Assessment]):
+class AssessmentSerializer(ScopedRelationsMixin, ModelSerializer[Assessment]):
     scoped_relations = {"case": selectors.staff_cases_visible_to}
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
 
@@ -376,7 +384,7 @@ class AssessmentViewSet(
         )
 
 
-class EHCPlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer[EHCPlan]):
+class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
     scoped_relations = {"child": selectors.children_visible_to}
     fixed_after_create = ("child", "requested_on", "requested_by")
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
@@ -418,7 +426,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer[EHCPla
 
 
 class PlanCommentSerializer(serializers.Serializer[Any]):
-    comments = serializers.CharField(max_length=20_000)
+    comments = StrictCharField(max_length=20_000)
 
 
 class EHCPlanViewSet(
@@ -471,7 +479,7 @@ class EHCPlanViewSet(
         return Response(EHCPlanSerializer(updated, context={"request": request}).data)
 
 
-class ReviewSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Review]):
+class ReviewSerializer(ScopedRelationsMixin, ModelSerializer[Review]):
     scoped_relations = {"plan": selectors.plans_visible_to, "case": selectors.cases_visible_to}
     fixed_after_create = ("plan", "case")
     plan = serializers.PrimaryKeyRelatedField(
@@ -497,8 +505,8 @@ class ReviewSerializer(ScopedRelationsMixin, serializers.ModelSerializer[Review]
         read_only_fields = ["id", "decision_on"]
 
 
-class ReviewFilter(django_filters.FilterSet):
-    child = django_filters.NumberFilter(method="filter_child")
+class ReviewFilter(StrictFilterSet):
+    child = WholeNumberFilter(method="filter_child")
 
     class Meta:
         model = Review
@@ -530,9 +538,13 @@ class ReviewViewSet(
         )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Review]) -> None:
-        serializer.instance = services.review_create(
-            by=acting_user(self.request), **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        after_the_meeting = {name: data.pop(name, None) for name in ("report_sent_on", "outcome")}
+        given = [name for name, value in after_the_meeting.items() if value]
+        if given:
+            message = "Record this on the review once it is scheduled (PATCH)."
+            raise InvalidParams({name: [message] for name in given})
+        serializer.instance = services.review_create(by=acting_user(self.request), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Review]) -> None:
         serializer.instance = services.review_update(
@@ -542,8 +554,8 @@ class ReviewViewSet(
         )
 
 
-class DeadlineFilter(django_filters.FilterSet):
-    child = django_filters.NumberFilter(method="filter_child")
+class DeadlineFilter(StrictFilterSet):
+    child = WholeNumberFilter(method="filter_child")
 
     class Meta:
         model = Deadline

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -36,6 +36,7 @@ from commissioning.models import (
     Target,
     Theme,
 )
+from workflows.api import ModelSerializer, StrictCharField
 from workflows.errors import InvalidParams, NotPermitted
 
 
@@ -51,13 +52,13 @@ def require_reader(user: User) -> None:
 COMMISSIONER = (Role.COMMISSIONER,)
 
 
-class MeasureSerializer(serializers.ModelSerializer[Measure]):
+class MeasureSerializer(ModelSerializer[Measure]):
     class Meta:
         model = Measure
         fields = ["id", "position", "text", "metric"]
 
 
-class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
+class OutcomeSerializer(ModelSerializer[Outcome]):
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -65,13 +66,13 @@ class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
         fields = ["id", "position", "text", "measures"]
 
 
-class StepSerializer(serializers.ModelSerializer[ActionStep]):
+class StepSerializer(ModelSerializer[ActionStep]):
     class Meta:
         model = ActionStep
         fields = ["letter", "text", "due_text", "evidence"]
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class ActionSerializer(ModelSerializer[Action]):
     steps = StepSerializer(many=True, read_only=True)
     theme_title = serializers.CharField(source="theme.title", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -96,7 +97,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         read_only_fields = fields
 
 
-class ThemeSerializer(serializers.ModelSerializer[Theme]):
+class ThemeSerializer(ModelSerializer[Theme]):
     outcomes = OutcomeSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
 
@@ -105,7 +106,7 @@ class ThemeSerializer(serializers.ModelSerializer[Theme]):
         fields = ["id", "position", "title", "outcomes", "actions"]
 
 
-class PlanSerializer(serializers.ModelSerializer[ImplementationPlan]):
+class PlanSerializer(ModelSerializer[ImplementationPlan]):
     class Meta:
         model = ImplementationPlan
         fields = ["id", "slug", "title", "owner", "start_on", "end_on", "source"]
@@ -138,7 +139,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[ImplementationPlan]):
         return plans
 
 
-class TargetSerializer(serializers.ModelSerializer[Target]):
+class TargetSerializer(ModelSerializer[Target]):
     value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0))
     baseline = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
@@ -198,7 +199,7 @@ class TargetViewSet(
 
 class ProgressSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    note = serializers.CharField(max_length=5000)
+    note = StrictCharField(max_length=5000)
     on = serializers.DateField(required=False)
 
 
@@ -238,7 +239,7 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
 class FeedbackSerializer(serializers.Serializer[Any]):
     child = serializers.IntegerField()
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    comment = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class FeedbackView(APIView):
@@ -265,7 +266,19 @@ class FeedbackView(APIView):
 class MetricsView(APIView):
     """The metrics Pathway computes from its records, with their definitions (DESIGN §7)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses=inline_serializer(
+            "Metric",
+            {
+                "key": serializers.CharField(),
+                "label": serializers.CharField(),
+                "unit": serializers.CharField(),
+                "definition": serializers.CharField(),
+                "breakdowns": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        )
+    )
     def get(self, request: Request) -> Response:
         require_reader(acting_user(request))
         return Response(

@@ -42,6 +42,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "workflows.views.bad_request"
 handler403 = "workflows.views.permission_denied"
 handler404 = "workflows.views.page_not_found"
 handler500 = "workflows.views.server_error"

@@ -21,7 +21,7 @@ from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
-from workflows.api import TransitionsMixin
+from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 
 
@@ -32,7 +32,7 @@ def acting_user(request: Request) -> User:
 OFFER_EDITORS = (Role.TEAM_MANAGER, Role.COMMISSIONER)
 
 
-class ServiceSerializer(serializers.ModelSerializer[Service]):
+class ServiceSerializer(ModelSerializer[Service]):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     setting = serializers.CharField(read_only=True)
     unit_cost = MoneyField()
@@ -106,7 +106,7 @@ class ServiceViewSet(
         )
 
 
-class PackageSerializer(serializers.ModelSerializer[Package]):
+class PackageSerializer(ModelSerializer[Package]):
     child = serializers.PrimaryKeyRelatedField(queryset=Package.objects.none())
     budget = serializers.PrimaryKeyRelatedField(
         queryset=Package.objects.none(), required=False, allow_null=True
@@ -163,7 +163,7 @@ class PackageViewSet(
         )
 
 
-class SessionSerializer(serializers.ModelSerializer[Session]):
+class SessionSerializer(ModelSerializer[Session]):
     child = serializers.IntegerField(source="package.child_id", read_only=True)
     service = serializers.IntegerField(source="package.service_id", read_only=True)
     cost = MoneyField(read_only=True)

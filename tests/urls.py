@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from config.urls import handler403, handler404, handler500, urlpatterns
+from config.urls import handler400, handler403, handler404, handler500, urlpatterns
 from tests.engine.api import ErrandViewSet
 
 router = DefaultRouter()
@@ -9,4 +9,4 @@ router.register("errands", ErrandViewSet, basename="errand")
 
 urlpatterns = [*urlpatterns, path("api/test/", include(router.urls))]
 
-__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -28,6 +30,8 @@ from workflows.models import Notification
 from workflows.notifications import notification_mark_read, notifications_of
 from workflows.selectors import transition_options
 from workflows.services import transition
+
+AnyModel = TypeVar("AnyModel", bound=models.Model)
 
 WORKFLOW_STATUS = {
     TransitionNotAllowed: status.HTTP_409_CONFLICT,
@@ -50,13 +54,22 @@ def error_body(detail: str, code: str, fields: dict[str, Any] | None = None) -> 
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every API error as `{"detail", "code", "fields"}` (DESIGN §8)."""
+    """Every API error as `{"detail", "code", "fields"}` (DESIGN §8), in JSON even when the
+    request asked for a CSV, a spreadsheet or a PDF."""
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, WorkflowError):
         if isinstance(exc, InvalidParams):
             body = error_body(exc.detail, exc.code, exc.fields)
         else:
             body = error_body(exc.detail, exc.code) | {"reasons": exc.reasons} | exc.extra
         return Response(body, status=WORKFLOW_STATUS.get(type(exc), status.HTTP_409_CONFLICT))
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        # Issue #10: a body in the wrong format is bad input like any other, a 400.
+        detail = "Send the body as JSON, with the header Content-Type: application/json."
+        return Response(error_body(detail, "unsupported_media_type"), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -79,6 +92,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as text: DRF would store `{"name": 2939219418}` as "2939219418",
+    so a client sending the wrong field or a number where a name belongs would never know."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Enter this as text, in quotes.")
+        return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer[AnyModel]):
+    """The base of the API's model serializers: text fields take only text."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+
+
 class TransitionOptionSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -90,18 +123,10 @@ class TransitionOptionSerializer(serializers.Serializer[Any]):
 TRANSITION_REQUEST = inline_serializer(
     name="TransitionRequest",
     fields={
-        "note": serializers.CharField(required=False, allow_blank=True),
+        "note": StrictCharField(required=False, allow_blank=True),
         "on": serializers.DateField(
             required=False, help_text="The date it really happened; default today."
         ),
-    },
-)
-ERROR_RESPONSE = inline_serializer(
-    name="Error",
-    fields={
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "fields": serializers.DictField(child=serializers.ListField()),
     },
 )
 
@@ -123,14 +148,9 @@ class TransitionsMixin:
 
     @extend_schema(
         request=TRANSITION_REQUEST,
-        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses={
-            200: None,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-            409: ERROR_RESPONSE,
-        },
+        parameters=[
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[a-z_]+$")
+        ],
     )
     @action(
         detail=True,
@@ -160,7 +180,7 @@ class TransitionsMixin:
         return Response(serializer.data)
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
+class NotificationSerializer(ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at", "email_status"]

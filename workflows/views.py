@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import BadRequest, ImproperlyConfigured, RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,7 +38,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Our own refusals (`BadRequest`) say what to change; Django's other refusals (a forged
+    # host, too many fields) are worded for developers, so people get a plain sentence instead.
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        reason, code = f"The request is too large: send at most {limit} KB.", "too_large"
+    elif isinstance(exception, BadRequest):
+        reason, code = str(exception), "bad_request"
+    else:
+        reason, code = "The request could not be read.", "bad_request"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason, "code": code, "fields": {}}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # an address no API route matches
+        body = {"detail": "Not found.", "code": "not_found", "fields": {}}
+        return JsonResponse(body, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -1,0 +1,58 @@
+"""API filters that refuse what they cannot read.
+
+django-filter reads `?case_id=1e300` as a decimal and `?active=maybe` as "any", so a client's
+typo silently widens the answer. Here a whole-number filter wants a whole number and a yes/no
+filter wants true or false; anything else is a 400 naming the filter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters  # type: ignore[import-untyped]
+from django import forms
+from django.db import models
+from django_filters.rest_framework import (  # type: ignore[import-untyped]
+    DjangoFilterBackend,
+    FilterSet,
+)
+
+
+class TrueOrFalseField(forms.Field):
+    WORDS = {"true": True, "false": False, "1": True, "0": False}
+    default_error_messages = {"invalid": "Enter true or false."}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        try:
+            return self.WORDS[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueOrFalseField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class StrictFilterSet(FilterSet):
+    FILTER_DEFAULTS = {
+        **FilterSet.FILTER_DEFAULTS,
+        models.AutoField: {"filter_class": WholeNumberFilter},
+        models.BigAutoField: {"filter_class": WholeNumberFilter},
+        models.SmallIntegerField: {"filter_class": WholeNumberFilter},
+        models.IntegerField: {"filter_class": WholeNumberFilter},
+        models.PositiveIntegerField: {"filter_class": WholeNumberFilter},
+        models.PositiveSmallIntegerField: {"filter_class": WholeNumberFilter},
+        models.BooleanField: {"filter_class": TrueOrFalseFilter},
+    }
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """For views that list `filterset_fields` rather than declare a `StrictFilterSet`."""
+
+    filterset_base = StrictFilterSet
