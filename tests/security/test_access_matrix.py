@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.test import Client
 
 from tests.security.matrix import ask, client_for, outcome, params_for, respond, url_of
-from tests.security.routes import Route, product_routes
+from tests.security.routes import WRITE_METHODS, Route, product_routes
 from tests.security.world import ACTORS, TODAY, World, build
 
 TEAM = ("practitioner", "manager")
@@ -342,3 +344,28 @@ def test_a_write_is_refused_before_its_body_is_read(world):
 
 
 CHILD_LIST = next(route for route in ROUTES if route.key == "api:child-list")
+
+
+FORM_ROUTES = [
+    route for route in ROUTES if not route.is_api and set(route.methods) & set(WRITE_METHODS)
+]
+
+
+@pytest.mark.parametrize("route", FORM_ROUTES, ids=lambda route: route.key)
+def test_every_form_refuses_a_post_without_its_csrf_token(world, route):
+    """Asked by somebody the rule lets in, so the refusal can only be the missing token."""
+    url = url_of(route, params_for(world, route))
+    for method in (method for method in route.methods if method in WRITE_METHODS):
+        expected = rule_of(route).expect(method) or {}
+        # Signing out lets nobody "in", but a signed-in person's sign-out needs the token too.
+        let_in = (actor for actor, word in expected.items() if word in ("ok", "in"))
+        actor = next(let_in, "practitioner")
+        client = Client(enforce_csrf_checks=True)
+        if world.people[actor] is not None:
+            client.force_login(world.people[actor])
+        with time_machine.travel(TODAY, tick=False), transaction.atomic():
+            response = getattr(client, method)(url, {})
+            transaction.set_rollback(True)
+
+        assert response.status_code == 403, f"{method.upper()} {url} as {actor}"
+        assert b"CSRF verification failed" in response.content
