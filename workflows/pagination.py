@@ -29,11 +29,6 @@ class PagePagination(PageNumberPagination):
         except ValueError:
             size = 0
         if size < 1:
-            raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"Enter a whole number from 1 to {self.max_page_size}."
-                    ]
-                }
-            )
+            message = f"Enter a whole number from 1 to {self.max_page_size}."
+            raise ValidationError({self.page_size_query_param: [message]})
         return min(size, self.max_page_size)

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from budgets.demo import default_scheme
 from budgets.models import AllocationScheme, PersonalBudget
+from casework import services as casework
 from casework.models import Case, Child
 from tests.factories import ChildFactory
 from workflows.models import TransitionLog
@@ -46,12 +47,10 @@ def assert_clear_400(response, code: str) -> dict:
 
 @pytest.fixture
 def case(practitioner, team):
-    from casework import services as casework
-
-    child = ChildFactory(team=team)
+    """A case with its referral, as `accept_referral` needs."""
     return casework.referral_receive(
         by=practitioner,
-        child=child,
+        child=ChildFactory(team=team),
         received_on=D(2026, 9, 1),
         source="gp",
         reason="Needs support at home",
@@ -285,3 +284,36 @@ def test_a_name_sent_as_anything_but_text_is_a_400(practitioner, team, name):
 
     assert list(assert_clear_400(response, "invalid")["fields"]) == ["name"]
     assert not child.family_members.exists()
+
+
+def test_a_page_size_that_is_not_a_whole_number_is_a_400_and_a_large_one_is_capped(practitioner):
+    client = api(practitioner)
+
+    for asked in ("abc", "0", "-5", "1.5"):
+        response = client.get(f"/api/v1/children/?page_size={asked}")
+        assert list(assert_clear_400(response, "invalid")["fields"]) == ["page_size"]
+    ChildFactory.create_batch(3, team=practitioner.memberships.get().team)
+    capped = client.get("/api/v1/children/?page_size=1000&page=")
+    assert capped.status_code == 200
+    assert len(capped.json()["results"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("active=maybe", "active"), ("provider=1.5", "provider"), ("case_id=1e300", "case_id")],
+)
+def test_a_filter_that_cannot_be_read_is_a_400_not_the_whole_list(practitioner, query, field):
+    path = "/api/v1/deadlines/" if field == "case_id" else "/api/v1/shortbreaks/services/"
+
+    response = api(practitioner).get(f"{path}?{query}")
+
+    assert list(assert_clear_400(response, "invalid")["fields"]) == [field]
+
+
+def test_an_empty_filter_means_any(practitioner, team):
+    ChildFactory.create_batch(2, team=team)
+
+    response = api(practitioner).get("/api/v1/children/?primary_need=&name=")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
