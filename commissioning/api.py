@@ -373,7 +373,7 @@ def report_params(query: Any, user: User) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     plan = None
     plan_id = query.get("plan", "")
-    if not str(plan_id).isdigit():
+    if not str(plan_id).isdecimal():
         errors["plan"] = ["Give the plan's id, a whole number."]
     else:
         plan = selectors.plans_visible_to(user).filter(pk=int(plan_id)).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +24,7 @@ from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
+from workflows.filters import WholeNumberField
 
 
 def acting_user(request: Request) -> User:
@@ -86,11 +88,14 @@ class ServiceViewSet(
 
     def filter_queryset(self, queryset: QuerySet[Service]) -> QuerySet[Service]:
         queryset = super().filter_queryset(queryset)
-        age = self.request.query_params.get("age")
-        if age:
-            if not age.isdigit():
-                raise InvalidParams({"age": ["Give the age as a whole number."]})
-            queryset = queryset.filter(min_age__lte=int(age), max_age__gte=int(age))
+        try:
+            age = WholeNumberField(required=False, min_value=0, max_value=200).clean(
+                self.request.query_params.get("age")
+            )
+        except ValidationError:
+            raise InvalidParams({"age": ["Give the age as a whole number."]}) from None
+        if age is not None:
+            queryset = queryset.filter(min_age__lte=age, max_age__gte=age)
         return queryset
 
     def perform_create(self, serializer: serializers.BaseSerializer[Service]) -> None:
@@ -233,11 +238,12 @@ class SessionViewSet(
     def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
         params = self.request.query_params
         numbers = {}
+        an_id = WholeNumberField(required=False, min_value=1)
         for name in ("child", "service", "provider"):
-            value = params.get(name)
-            if value and not value.isdigit():
-                raise InvalidParams({name: ["Give an id number."]})
-            numbers[name] = int(value) if value else None
+            try:
+                numbers[name] = an_id.clean(params.get(name))
+            except ValidationError:
+                raise InvalidParams({name: ["Give an id number."]}) from None
         dates = {}
         for name in ("date_after", "date_before"):
             value = params.get(name)

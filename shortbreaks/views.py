@@ -364,7 +364,7 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
         for key, value in request.POST.items():
             if key.startswith("session-") and value in {"delivered", "no_show"}:
                 session_id = key.removeprefix("session-")
-                if session_id.isdigit() and int(session_id) in sessions:
+                if session_id.isdecimal() and int(session_id) in sessions:
                     outcomes[sessions[int(session_id)]] = value
         if not outcomes:
             return self.render_to_response(

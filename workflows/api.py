@@ -123,9 +123,11 @@ class TransitionOptionSerializer(serializers.Serializer[Any]):
 TRANSITION_REQUEST = inline_serializer(
     name="TransitionRequest",
     fields={
-        "note": StrictCharField(required=False, allow_blank=True),
+        "note": StrictCharField(required=False, allow_blank=True, allow_null=True),
         "on": serializers.DateField(
-            required=False, help_text="The date it really happened; default today."
+            required=False,
+            allow_null=True,
+            help_text="The date it really happened; absent or null means today.",
         ),
     },
 )

@@ -7,6 +7,7 @@ filter wants true or false; anything else is a 400 naming the filter.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters  # type: ignore[import-untyped]
@@ -35,8 +36,27 @@ class TrueOrFalseFilter(django_filters.BooleanFilter):
     field_class = TrueOrFalseField
 
 
+# The largest id either database stores (PostgreSQL's bigint, SQLite's INTEGER); a larger one
+# in a query would reach the database driver and fail there, a 500.
+BIGGEST_ID = 2**63 - 1
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only, and small enough to store: Django's own field reads "5.0" as 5."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -BIGGEST_ID)
+        kwargs.setdefault("max_value", BIGGEST_ID)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class WholeNumberFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 class StrictFilterSet(FilterSet):

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from budgets.demo import default_scheme
@@ -317,3 +318,36 @@ def test_an_empty_filter_means_any(practitioner, team):
 
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "shortbreaks/sessions/?child=1042661525001863823360",
+        "shortbreaks/sessions/?service=%C2%B2",
+        "shortbreaks/services/?age=%C2%B2",
+        "shortbreaks/services/?age=99999999999999999999999",
+        "deadlines/?child=5.0",
+        "deadlines/?case_id=99999999999999999999999",
+        "commissioning/reports/uptake/?plan=%C2%B2&period=2026-27",
+        "commissioning/reports/uptake/?plan=99999999999999999999999&period=2026-27",
+    ],
+)
+def test_an_id_or_number_no_database_could_hold_is_a_400(manager, query):
+    """Found by schemathesis: a 22-digit id reached SQLite's driver (a 500), and "²" passed
+    `str.isdigit()` and then failed `int()`."""
+    response = api(manager).get(f"/api/v1/{query}")
+
+    assert assert_clear_400(response, "invalid")["fields"]
+
+
+def test_a_null_note_and_date_mean_no_note_and_today_as_the_schema_says(practitioner, case):
+    response = api(practitioner).post(
+        f"/api/v1/cases/{case.pk}/transitions/accept_referral/",
+        {"note": None, "on": None},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    log = TransitionLog.objects.get(transition="accept_referral")
+    assert (log.note, log.effective_on) == ("", timezone.localdate())
