@@ -369,6 +369,10 @@ def generate(
         per_budget = max(2, entries_total // len(budgets))
         year_days = max((min(today, budgets[0].end_on) - year_start).days, 1)
 
+        # A release names the commitment it releases (a database rule): releases are written
+        # after the commitments, each against one of its budget's commitments not yet released.
+        planned_releases: list[tuple[Any, dt.date, Decimal]] = []
+
         def entries() -> Iterator[Any]:
             for budget in budgets:
                 yield LedgerEntry(
@@ -384,17 +388,49 @@ def generate(
                         ["payment", "commitment", "commitment_release", "recovery"],
                         [55, 35, 7, 3],
                     )[0]
-                    yield LedgerEntry(
-                        budget=budget,
-                        entry_on=year_start + dt.timedelta(days=index * year_days // per_budget),
-                        kind=kind,
-                        amount=Decimal(rng.randrange(500, 9_000)) / 100,
-                        description=f"Generated {kind}",
-                        category="direct_payment" if budget.direct_payment_amount else "other",
-                        created_by=author,
-                    )
+                    day = year_start + dt.timedelta(days=index * year_days // per_budget)
+                    amount = Decimal(rng.randrange(500, 9_000)) / 100
+                    if kind == "commitment_release":
+                        planned_releases.append((budget, day, amount))
+                        continue
+                    yield entry(budget, day, kind, amount)
 
-        progress.write("ledger entries", LedgerEntry, entries(), per_budget * len(budgets))
+        def entry(budget: Any, day: dt.date, kind: str, amount: Decimal, **more: Any) -> Any:
+            return LedgerEntry(
+                budget=budget,
+                entry_on=day,
+                kind=kind,
+                amount=amount,
+                description=f"Generated {kind}",
+                category="direct_payment" if budget.direct_payment_amount else "other",
+                created_by=author,
+                **more,
+            )
+
+        written = progress.write(
+            "ledger entries", LedgerEntry, entries(), per_budget * len(budgets)
+        )
+        unreleased: dict[int, list[Any]] = {}
+        for row in written:
+            if row.kind == "commitment":
+                unreleased.setdefault(row.budget_id, []).append(row)
+
+        def releases() -> Iterator[Any]:
+            for budget, day, amount in planned_releases:
+                open_ones = unreleased.get(budget.pk)
+                if not open_ones:
+                    yield entry(budget, day, "payment", amount)
+                    continue
+                commitment = open_ones.pop(0)
+                yield entry(
+                    budget,
+                    max(day, commitment.entry_on),
+                    "commitment_release",
+                    min(amount, commitment.amount),
+                    settles_id=commitment.pk,
+                )
+
+        progress.write("ledger entries", LedgerEntry, releases(), len(planned_releases))
 
         providers = progress.write(
             "providers",

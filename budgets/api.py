@@ -238,6 +238,13 @@ class EntrySerializer(ModelSerializer[LedgerEntry]):
         extra_kwargs = {"entry_on": {"required": False}, "description": {"required": False}}
 
 
+class RecoverySerializer(serializers.Serializer[Any]):
+    amount = MoneyField()
+    reason = StrictCharField()
+    entry_on = serializers.DateField(required=False)
+    description = StrictCharField(required=False, allow_blank=True, max_length=300)
+
+
 class StatementSerializer(serializers.Serializer[Any]):
     budget = serializers.IntegerField(source="budget.pk")
     child = serializers.CharField(source="budget.child.full_name")
@@ -249,8 +256,10 @@ class StatementSerializer(serializers.Serializer[Any]):
     available = MoneyField(source="balances.available")
     by_category = serializers.ListField(child=serializers.DictField())
     entries = EntrySerializer(many=True)
-    projected_spend = MoneyField()
-    projected_year_end = MoneyField()
+    # Balances never pass the ledger's £9,999,999,999.99 (`services.MAX_ALLOCATED`); a
+    # projection from a few days' spend can, so it has room for more digits.
+    projected_spend = MoneyField(max_digits=16)
+    projected_year_end = MoneyField(max_digits=16)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -278,6 +287,7 @@ class BudgetViewSet(
         "partial_update": STAFF_ROLES,
         "score": STAFF_ROLES,
         "ledger": STAFF_ROLES,
+        "recoveries": (Role.TEAM_MANAGER,),
     }
     queryset = PersonalBudget.objects.none()
     filterset_fields = ["child", "status", "case"]
@@ -330,6 +340,18 @@ class BudgetViewSet(
             return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(budget.entries.order_by("entry_on", "pk"))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
+
+    @extend_schema(request=RecoverySerializer, responses={201: EntrySerializer})
+    @action(detail=True, methods=["post"])
+    def recoveries(self, request: Request, pk: str | None = None) -> Response:
+        """A manager recovers unspent direct payment, with a reason."""
+        budget = self.get_object()
+        serializer = RecoverySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.recovery_post(
+            by=acting_user(request), budget=budget, **serializer.validated_data
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PERIOD], responses=StatementSerializer)
     @action(detail=True, methods=["get"], pagination_class=None)

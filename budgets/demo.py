@@ -135,11 +135,10 @@ def load() -> str:
 def _year_of_entries(budget, worker: User, manager: User) -> None:
     day = budget.start_on
     month = 0
-    while day <= clock.today():
-        services.entry_post(
+    while day <= min(clock.today(), budget.end_on):
+        services.invoice_pay(
             by=worker,
             budget=budget,
-            kind=EntryKind.PAYMENT,
             amount="85.00",
             entry_on=day,
             description="Saturday club, four sessions",

@@ -317,7 +317,9 @@ class SpendCategory(models.TextChoices):
 class LedgerEntry(models.Model):
     """One movement of money on a budget. Append-only: the database refuses UPDATE and DELETE.
 
-    A correction is a new entry. Balances are sums over entries, computed in SQL:
+    A correction is a new entry. The database also refuses an entry dated outside its budget's
+    dates and a payment or release that uses more of a commitment than is left of it (triggers of
+    migration 0003). Balances are sums over entries, computed in SQL:
     allocated = allocation + adjustment_up − adjustment_down; spent = payment − recovery;
     committed = commitment − commitment_release − payments that settle a commitment;
     available = allocated − spent − committed.
@@ -353,6 +355,14 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "ledger entries"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="commitment_release") | Q(settles__isnull=False),
+                name="release_names_its_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(settles__isnull=True) | Q(kind__in=["payment", "commitment_release"]),
+                name="only_payments_and_releases_settle",
+            ),
             models.UniqueConstraint(
                 fields=["budget", "instalment"],
                 condition=Q(instalment__isnull=False),

@@ -25,7 +25,8 @@ from budgets.models import (
 from casework.selectors import children_visible_to, is_staff_member
 from workflows import clock
 
-MONEY: Any = DecimalField(max_digits=14, decimal_places=2)
+# Room for sums of many entries, whatever their number: each entry has at most 12 digits.
+MONEY: Any = DecimalField(max_digits=20, decimal_places=2)
 
 # Spending categories and their names; short breaks adds one per service type from ready().
 CATEGORY_LABELS: dict[str, str] = dict(SpendCategory.choices)

@@ -51,13 +51,14 @@ PLAN_FIELDS = (
     "first_payment_on",
 )
 OPEN_FOR_PLANNING = {BudgetStatus.REQUESTED, BudgetStatus.INDICATIVE}
+# Entries a manager makes by hand, each with a reason that goes into the audit trail.
 MANAGER_KINDS = {EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_DOWN, EntryKind.RECOVERY}
-POSTABLE_KINDS = {
-    EntryKind.COMMITMENT,
-    EntryKind.COMMITMENT_RELEASE,
-    EntryKind.PAYMENT,
-    *MANAGER_KINDS,
-}
+# The only kinds the generic ledger endpoint takes: every other kind is posted by the service
+# that means it (approve, book, deliver, cancel, pay an instalment, pay an invoice, recover).
+POSTABLE_KINDS = {EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_DOWN}
+# The most a budget can hold: every balance then fits the ledger's money columns and the API's
+# money fields, so no statement has a figure too large to show.
+MAX_ALLOCATED = Decimal("9999999999.99")
 
 
 class BudgetExceeded(WorkflowError):
@@ -247,10 +248,14 @@ def _split_errors(budget: PersonalBudget) -> dict[str, list[str]]:
 
 
 def post_allocation(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
-    """On approval: the agreed amount becomes the budget's allocation (an effect of `approve`)."""
+    """On approval: the agreed amount becomes the budget's allocation (an effect of `approve`).
+
+    A budget approved after its end date still belongs to its own dates: the allocation is dated
+    its last day.
+    """
     LedgerEntry.objects.create(
         budget=budget,
-        entry_on=on,
+        entry_on=min(on, budget.end_on),
         kind=EntryKind.ALLOCATION,
         amount=budget.agreed_amount or ZERO,
         description=f"Personal budget for {budget.period_label} approved",
@@ -259,11 +264,15 @@ def post_allocation(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
 
 
 def release_commitments(budget: PersonalBudget, *, by: User, on: dt.date) -> None:
-    """On ending: money set aside for bookings that will not happen goes back (`end`)."""
+    """On ending: money set aside for bookings that will not happen goes back (`end`).
+
+    The releases are dated inside the budget's dates: its last day if it ended after them.
+    """
+    entry_on = max(first_entry_day(budget), min(on, budget.end_on))
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             budget=budget,
-            entry_on=on,
+            entry_on=entry_on,
             kind=EntryKind.COMMITMENT_RELEASE,
             amount=outstanding,
             description="Released when the budget ended",
@@ -287,21 +296,28 @@ def entry_post(
     amount: Any,
     entry_on: dt.date | None = None,
     description: str = "",
-    category: str = SpendCategory.OTHER,
-    settles: LedgerEntry | None = None,
-    source: models.Model | None = None,
-    instalment: int | None = None,
     reason: str = "",
+    settles: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    """Post one entry by hand (the API, the budget page), with the role rules of DESIGN §9."""
+    """A manager's adjustment of a budget, up or down, with a reason: the generic ledger endpoint.
+
+    Nothing else is posted by hand: a free choice of kind would let anyone release money that
+    was never set aside, or pay out what no booking or instalment accounts for.
+    """
     _require_staff(by)
     if kind not in POSTABLE_KINDS:
-        raise InvalidParams({"kind": ["Choose a kind of entry that can be posted by hand."]})
-    if kind in MANAGER_KINDS:
-        if not by.has_role(Role.TEAM_MANAGER):
-            raise NotPermitted("Only a team manager can adjust a budget or recover money.")
-        if not reason.strip():
-            raise InvalidParams({"reason": ["Enter the reason."]})
+        raise InvalidParams(
+            {
+                "kind": [
+                    "Only a manager's adjustment up or down can be posted here: bookings, "
+                    "deliveries, cancellations, direct payments and recoveries post their own "
+                    "entries."
+                ]
+            }
+        )
+    _require_manager_reason(by, reason, "Only a team manager can adjust a budget.")
+    if settles is not None:
+        raise InvalidParams({"settles": ["An adjustment does not use up a commitment."]})
     return ledger_post(
         by=by,
         budget=budget,
@@ -309,12 +325,75 @@ def entry_post(
         amount=amount,
         entry_on=entry_on,
         description=description,
-        category=category,
-        settles=settles,
-        source=source,
-        instalment=instalment,
         reason=reason,
     )
+
+
+@transaction.atomic
+def recovery_post(
+    *,
+    by: User,
+    budget: PersonalBudget,
+    amount: Any,
+    reason: str,
+    entry_on: dt.date | None = None,
+    description: str = "",
+) -> LedgerEntry:
+    """A manager recovers unspent direct payment from the family: at most what was paid out."""
+    _require_staff(by)
+    _require_manager_reason(by, reason, "Only a team manager can recover money.")
+    return ledger_post(
+        by=by,
+        budget=budget,
+        kind=EntryKind.RECOVERY,
+        amount=amount,
+        entry_on=entry_on,
+        description=description,
+        category=SpendCategory.DIRECT_PAYMENT,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def invoice_pay(
+    *,
+    by: User,
+    budget: PersonalBudget,
+    amount: Any,
+    description: str,
+    entry_on: dt.date | None = None,
+) -> LedgerEntry:
+    """Staff record an invoice the council paid from the budget for other support."""
+    _require_staff(by)
+    if not description.strip():
+        raise InvalidParams({"description": ["Say what the invoice was for."]})
+    return ledger_post(
+        by=by,
+        budget=budget,
+        kind=EntryKind.PAYMENT,
+        amount=amount,
+        entry_on=entry_on,
+        description=description,
+    )
+
+
+def _require_manager_reason(by: User, reason: str, refusal: str) -> None:
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted(refusal)
+    if not reason.strip():
+        raise InvalidParams({"reason": ["Enter the reason."]})
+
+
+def first_entry_day(budget: PersonalBudget) -> dt.date:
+    """The first day an entry may be dated: the start, or the approval if that came first.
+
+    A budget approved before it starts is in force from its approval: its allocation, and the
+    bookings made between approval and start, are dated on the day they were made. The database
+    trigger of migration 0003 says the same.
+    """
+    if budget.approved_on is not None and budget.approved_on < budget.start_on:
+        return budget.approved_on
+    return budget.start_on
 
 
 @transaction.atomic
@@ -332,10 +411,13 @@ def ledger_post(
     instalment: int | None = None,
     reason: str = "",
 ) -> LedgerEntry:
-    """Post one entry under the budget's lock; refused if it would make `available` negative.
+    """Post one entry under the budget's lock, refused if it breaks a rule of DESIGN §8.
 
-    Callers have already decided that `by` may cause this entry: a person posting by hand
-    (`entry_post`), or a step of a machine whose permission was checked (a delivered session).
+    Callers have already decided that `by` may cause this entry: a manager's adjustment or
+    recovery, or a step of a machine whose permission was checked (a delivered session). The
+    rules: dated inside the budget's dates and not after today; a release names the commitment
+    it releases; a payment or release never uses more of a commitment than is left of it;
+    `available` never goes below zero; the allocation never passes `MAX_ALLOCATED`.
     """
     value = money(amount, "amount")
     entry_on = entry_on or clock.today()
@@ -349,6 +431,18 @@ def ledger_post(
         raise TransitionNotAllowed(
             f"Money cannot be posted while the budget is {locked.get_status_display().lower()}."
         )
+    first_day = first_entry_day(locked)
+    if not first_day <= entry_on <= locked.end_on:
+        raise InvalidParams(
+            {
+                "entry_on": [
+                    f"The date must fall within the budget's dates, {first_day:%-d %B %Y} "
+                    f"to {locked.end_on:%-d %B %Y}."
+                ]
+            }
+        )
+    if kind == EntryKind.COMMITMENT_RELEASE and settles is None:
+        raise InvalidParams({"settles": ["Name the commitment that this releases."]})
     if settles is not None:
         _check_settles(locked, kind, value, settles)
     before = balances_of(locked)
@@ -362,6 +456,17 @@ def ledger_post(
     if kind == EntryKind.RECOVERY and value > before.direct_payments_paid - before.recovered:
         raise InvalidParams(
             {"amount": ["More than the direct payments made can not be recovered."]}
+        )
+    if kind in {EntryKind.ALLOCATION, EntryKind.ADJUSTMENT_UP} and (
+        before.allocated + value > MAX_ALLOCATED
+    ):
+        raise InvalidParams(
+            {
+                "amount": [
+                    f"A budget cannot hold more than £{MAX_ALLOCATED:,.2f}: it has "
+                    f"£{before.allocated:,.2f} already."
+                ]
+            }
         )
     if before.available + effect < 0:
         raise BudgetExceeded(
@@ -467,7 +572,7 @@ def direct_payments_pay_due(*, today: dt.date | None = None) -> int:
 
 
 def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
-    entry_post(
+    ledger_post(
         by=cast(User, budget.approved_by),
         budget=budget,
         kind=EntryKind.PAYMENT,

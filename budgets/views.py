@@ -225,13 +225,10 @@ class EntryForm(forms.Form):
         label="Kind of entry",
         widget=forms.RadioSelect,
         choices=[
-            (kind, EntryKind(kind).label)
-            for kind in (
-                EntryKind.PAYMENT,
-                EntryKind.ADJUSTMENT_UP,
-                EntryKind.ADJUSTMENT_DOWN,
-                EntryKind.RECOVERY,
-            )
+            (EntryKind.PAYMENT, "Invoice paid for other support"),
+            (EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_UP.label),
+            (EntryKind.ADJUSTMENT_DOWN, EntryKind.ADJUSTMENT_DOWN.label),
+            (EntryKind.RECOVERY, EntryKind.RECOVERY.label),
         ],
     )
     amount = money_field("Amount (£)")
@@ -247,6 +244,9 @@ class EntryForm(forms.Form):
 
 
 class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
+    """One form for the entries a person makes on the budget page, each through its own service:
+    an invoice paid, a manager's adjustment, a manager's recovery of direct payment."""
+
     form_class = EntryForm
     title = "Add an entry to the ledger"
     submit_label = "Add the entry"
@@ -257,7 +257,15 @@ class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
     def perform(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["amount"] = str(data["amount"])
-        services.entry_post(by=current_user(self.request), budget=self.budget(), **data)
+        kind = data.pop("kind")
+        by, budget = current_user(self.request), self.budget()
+        if kind == EntryKind.PAYMENT:
+            data.pop("reason")
+            services.invoice_pay(by=by, budget=budget, **data)
+        elif kind == EntryKind.RECOVERY:
+            services.recovery_post(by=by, budget=budget, **data)
+        else:
+            services.entry_post(by=by, budget=budget, kind=kind, **data)
         messages.success(self.request, "The entry has been added.")
         return redirect(self.back_url())
 

@@ -30,7 +30,7 @@ def test_parent_reads_and_downloads_the_statement(page, live_server):
         user=User.objects.get(email="parent@example.org"),
     )
     budget = active_budget(child, amount="1200.00", start_on=dt.date(2026, 4, 1))
-    services.entry_post(
+    services.ledger_post(
         by=staff(Role.PRACTITIONER, team),
         budget=budget,
         kind=EntryKind.PAYMENT,

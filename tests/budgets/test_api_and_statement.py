@@ -42,7 +42,7 @@ def family(team):
     child.family_members.create(name="Sarah", relationship="mother", user=parent)
     budget = active_budget(child, amount="1200.00")
     practitioner = staff(Role.PRACTITIONER, team)
-    services.entry_post(
+    services.ledger_post(
         by=practitioner,
         budget=budget,
         kind=EntryKind.PAYMENT,
@@ -50,7 +50,7 @@ def family(team):
         entry_on=D(2026, 5, 9),
         description="Saturday club",
     )
-    services.entry_post(
+    services.ledger_post(
         by=practitioner,
         budget=budget,
         kind=EntryKind.PAYMENT,
@@ -59,7 +59,7 @@ def family(team):
         description="Direct payment",
         category="direct_payment",
     )
-    services.entry_post(
+    services.ledger_post(
         by=practitioner,
         budget=budget,
         kind=EntryKind.COMMITMENT,
@@ -144,7 +144,7 @@ def test_statement_query_count_does_not_grow_with_entries(family):
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for day in range(1, 29):
-        services.entry_post(
+        services.ledger_post(
             by=family["practitioner"],
             budget=family["budget"],
             kind=EntryKind.PAYMENT,
@@ -201,10 +201,10 @@ def test_ledger_lists_and_posts_entries_with_role_rules(family, team):
         (12.5, "as a string"),
     ],
 )
-def test_bad_money_answers_400_naming_the_field(family, amount, message):
-    response = api(family["practitioner"]).post(
+def test_bad_money_answers_400_naming_the_field(family, team, amount, message):
+    response = api(staff(Role.TEAM_MANAGER, team)).post(
         f"/api/v1/budgets/{family['budget'].pk}/ledger/",
-        {"kind": "payment", "amount": amount},
+        {"kind": "adjustment_down", "amount": amount, "reason": "Review"},
         format="json",
     )
 
@@ -212,10 +212,10 @@ def test_bad_money_answers_400_naming_the_field(family, amount, message):
     assert message in response.json()["fields"]["amount"][0]
 
 
-def test_overdrawing_answers_409_budget_exceeded_with_the_available_amount(family):
-    response = api(family["practitioner"]).post(
+def test_overdrawing_answers_409_budget_exceeded_with_the_available_amount(family, team):
+    response = api(staff(Role.TEAM_MANAGER, team)).post(
         f"/api/v1/budgets/{family['budget'].pk}/ledger/",
-        {"kind": "payment", "amount": "900.00"},
+        {"kind": "adjustment_down", "amount": "900.00", "reason": "Review"},
         format="json",
     )
 

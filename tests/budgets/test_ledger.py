@@ -40,7 +40,14 @@ def child(team):
 
 
 def post(budget, by, kind, amount, **more):
-    return services.entry_post(by=by, budget=budget, kind=kind, amount=amount, **more)
+    """Each kind through the service that posts it: a manager's adjustment by hand, a recovery
+    through its own service, and the rest as the booking and payment services post them."""
+    if kind in services.POSTABLE_KINDS:
+        return services.entry_post(by=by, budget=budget, kind=kind, amount=amount, **more)
+    if kind == EntryKind.RECOVERY:
+        return services.recovery_post(by=by, budget=budget, amount=amount, **more)
+    more.pop("reason", None)
+    return services.ledger_post(by=by, budget=budget, kind=kind, amount=amount, **more)
 
 
 # The machine --------------------------------------------------------------------------------

@@ -132,15 +132,26 @@ def caseload(team):
     budget(children["F"], YEAR_START, D(2027, 3, 30))
     budget(children["G"], YEAR_START, D(2027, 3, 31), ended_on=D(2026, 12, 1))
     budget(children["H"], YEAR_START, D(2027, 3, 31))
-    for day, kind, amount in (
-        (D(2026, 4, 1), EntryKind.PAYMENT, "100.00"),
-        (D(2027, 3, 31), EntryKind.PAYMENT, "50.50"),
-        (D(2026, 10, 1), EntryKind.RECOVERY, "20.25"),
-        (D(2027, 4, 1), EntryKind.PAYMENT, "999.00"),
-        (D(2026, 5, 1), EntryKind.COMMITMENT, "75.00"),
+    # An entry is dated within its budget's dates: next year's payment is on next year's budget.
+    a_next_budget = PersonalBudget.objects.create(
+        child=children["A"],
+        team=team,
+        status="active",
+        period_start=D(2027, 4, 1),
+        start_on=D(2027, 4, 1),
+        end_on=D(2028, 3, 31),
+        approved_on=D(2027, 4, 1),
+        agreed_amount=Decimal("1000.00"),
+    )
+    for day, kind, amount, on_budget in (
+        (D(2026, 4, 1), EntryKind.PAYMENT, "100.00", a_budget),
+        (D(2027, 3, 31), EntryKind.PAYMENT, "50.50", a_budget),
+        (D(2026, 10, 1), EntryKind.RECOVERY, "20.25", a_budget),
+        (D(2027, 4, 1), EntryKind.PAYMENT, "999.00", a_next_budget),
+        (D(2026, 5, 1), EntryKind.COMMITMENT, "75.00", a_budget),
     ):
         LedgerEntry.objects.create(
-            budget=a_budget,
+            budget=on_budget,
             entry_on=day,
             kind=kind,
             amount=Decimal(amount),
