@@ -5,9 +5,27 @@ from django.http import HttpRequest
 from workflows.models import Deadline, DeliveryStatus, Notification, TransitionLog
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A record the admin may read but never add, change or delete, even as a superuser: the
+    statutory trail (deadlines, notifications sent, audit rows, reads, the ledger) is kept as
+    it happened. The change and delete views answer 403 to anything but a read."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Where an administrator sees e-mails that failed after every retry, and retries them."""
+class NotificationAdmin(ViewOnlyAdmin):
+    """Where an administrator sees e-mails that failed after every retry, and retries them.
+
+    Retrying is the one action: it queues the same e-mail again and changes nothing it says.
+    """
 
     list_display = ["subject", "recipient", "kind", "email_status", "attempts", "created_at"]
     list_filter = ["email_status", "kind"]
@@ -24,17 +42,14 @@ class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DeadlineAdmin(ViewOnlyAdmin):
     list_display = ["kind", "label", "due_on", "status", "closed_on"]
     list_filter = ["status", "kind"]
     readonly_fields = [field.name for field in Deadline._meta.fields]
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TransitionLogAdmin(ViewOnlyAdmin):
     list_display = ["transition", "subject_type", "subject_id", "actor", "at", "effective_on"]
     list_filter = ["transition", "subject_type"]
     readonly_fields = [field.name for field in TransitionLog._meta.fields]
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

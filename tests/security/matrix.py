@@ -120,6 +120,7 @@ RECORD_OF = {
     "api:budget-detail": "budget",
     "api:budget-apply-transition": "budget",
     "api:budget-ledger": "budget",
+    "api:budget-recoveries": "budget",
     "api:budget-score": "budget",
     "api:budget-statement": "budget",
     "api:budget-transitions": "budget",

@@ -180,6 +180,7 @@ RULES: dict[str, Rule] = {
         write=not_theirs(("manager",), refused=("practitioner", "family"))
     ),
     "api:budget-ledger": Rule(read=not_theirs(TEAM, refused=FAMILY), write=TEAM_WRITE),
+    "api:budget-recoveries": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:budget-score": Rule(write=TEAM_WRITE),
     "api:budget-statement": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:budget-statement-csv": Rule(read=not_theirs(TEAM, FAMILY)),
