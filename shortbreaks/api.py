@@ -187,7 +187,16 @@ class BookingSerializer(serializers.Serializer[Any]):
     date = serializers.DateField(required=False)
     dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=200)
     weekday = serializers.IntegerField(required=False, min_value=0, max_value=6)
-    every = serializers.IntegerField(required=False, min_value=1, default=1)
+    every = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=services.MAX_EVERY_WEEKS,
+        default=1,
+        error_messages={
+            "min_value": f"Repeat every 1 to {services.MAX_EVERY_WEEKS} weeks.",
+            "max_value": f"Repeat every 1 to {services.MAX_EVERY_WEEKS} weeks.",
+        },
+    )
     start_on = serializers.DateField(required=False)
     end_on = serializers.DateField(required=False)
 
@@ -202,10 +211,10 @@ class BookingSerializer(serializers.Serializer[Any]):
     def booking_dates(self) -> list[dt.date]:
         data = self.validated_data
         if data.get("weekday") is not None:
-            package = data["package"]
-            return services.weekly_dates(
-                start_on=data.get("start_on") or package.start_on,
-                end_on=data.get("end_on") or package.end_on,
+            return services.package_weekly_dates(
+                package=data["package"],
+                start_on=data.get("start_on"),
+                end_on=data.get("end_on"),
                 weekday=data["weekday"],
                 every=data["every"],
             )
