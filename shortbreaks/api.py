@@ -25,6 +25,7 @@ from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import WholeNumberField
+from workflows.idempotency import idempotent
 
 
 def acting_user(request: Request) -> User:
@@ -284,6 +285,7 @@ class SessionViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @idempotent
     @extend_schema(request=BookingSerializer, responses={201: SessionSerializer(many=True)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Book one session or many; if any cannot be booked, none is."""
