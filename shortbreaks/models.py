@@ -166,6 +166,8 @@ class Package(FSMModelMixin, models.Model):
 
     requested ─approve→ approved ─activate→ active ─end→ ended;  requested ─decline→ declined
     Funded from the child's personal budget, or from a commissioned block when `budget` is empty.
+    Approval needs the budget to cover this package and what its other approved packages have
+    still to book (or a manager's reason to go beyond it); ending cancels the sessions after it.
     """
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="packages")
