@@ -30,6 +30,7 @@ from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
+from workflows.idempotency import idempotent
 
 
 def acting_user(request: Request) -> User:
@@ -324,6 +325,7 @@ class BudgetViewSet(
         )
         return Response(BudgetSerializer(budget, context=self.get_serializer_context()).data)
 
+    @idempotent
     @extend_schema(methods=["get"], responses=EntrySerializer(many=True))
     @extend_schema(methods=["post"], request=EntrySerializer, responses={201: EntrySerializer})
     @action(detail=True, methods=["get", "post"])

@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         # Just after midnight in London: a deadline is missed once its due day has ended.
         "schedule": crontab(hour=0, minute=5),
     },
+    "purge-idempotency-keys": {
+        "task": "workflows.tasks.purge_idempotency_keys",
+        "schedule": 60 * 60,
+    },
     "pay-direct-payment-instalments": {
         "task": "budgets.tasks.pay_direct_payment_instalments",
         "schedule": crontab(hour=6, minute=0),

@@ -25,6 +25,7 @@ from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import WholeNumberField
+from workflows.idempotency import idempotent
 
 
 def acting_user(request: Request) -> User:
@@ -187,7 +188,16 @@ class BookingSerializer(serializers.Serializer[Any]):
     date = serializers.DateField(required=False)
     dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=200)
     weekday = serializers.IntegerField(required=False, min_value=0, max_value=6)
-    every = serializers.IntegerField(required=False, min_value=1, default=1)
+    every = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=services.MAX_EVERY_WEEKS,
+        default=1,
+        error_messages={
+            "min_value": f"Repeat every 1 to {services.MAX_EVERY_WEEKS} weeks.",
+            "max_value": f"Repeat every 1 to {services.MAX_EVERY_WEEKS} weeks.",
+        },
+    )
     start_on = serializers.DateField(required=False)
     end_on = serializers.DateField(required=False)
 
@@ -202,10 +212,10 @@ class BookingSerializer(serializers.Serializer[Any]):
     def booking_dates(self) -> list[dt.date]:
         data = self.validated_data
         if data.get("weekday") is not None:
-            package = data["package"]
-            return services.weekly_dates(
-                start_on=data.get("start_on") or package.start_on,
-                end_on=data.get("end_on") or package.end_on,
+            return services.package_weekly_dates(
+                package=data["package"],
+                start_on=data.get("start_on"),
+                end_on=data.get("end_on"),
                 weekday=data["weekday"],
                 every=data["every"],
             )
@@ -275,6 +285,7 @@ class SessionViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @idempotent
     @extend_schema(request=BookingSerializer, responses={201: SessionSerializer(many=True)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Book one session or many; if any cannot be booked, none is."""

@@ -45,6 +45,7 @@ def register() -> None:
     for name, effect in SESSION_EFFECTS.items():
         registry.extend(Session, name, "effects", effect)
     registry.extend(Session, "cancel", "notify", messages.cancelled)
+    registry.extend(Package, "end", "effects", services.package_end_cancel_sessions)
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")

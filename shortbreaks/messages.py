@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from casework.messages import to_family
+from shortbreaks.models import PackageStatus
 from workflows.notifications import Message
 
 
@@ -25,6 +26,8 @@ def booked(package: Any, dates: list[dt.date]) -> list[Message]:
 
 
 def cancelled(session: Any, *, by: Any, on: dt.date) -> list[Message]:
+    if session.package.status == PackageStatus.ENDED:
+        return []  # the package's ending tells the family once, for all its sessions
     name = session.package.child.given_name
     return to_family(
         session.package.child,
@@ -32,4 +35,20 @@ def cancelled(session: Any, *, by: Any, on: dt.date) -> list[Message]:
         f"Short break cancelled for {name}",
         f"{session.package.service.name} on {session.date:%A %-d %B %Y} has been cancelled "
         f"for {name}. Nothing will be charged to the personal budget.",
+    )
+
+
+def package_ended(package: Any, dates: list[dt.date]) -> list[Message]:
+    name = package.child.given_name
+    when = (
+        f"the session on {dates[0]:%A %-d %B %Y} has"
+        if len(dates) == 1
+        else f"the {len(dates)} sessions from {dates[0]:%-d %B %Y} to {dates[-1]:%-d %B %Y} have"
+    )
+    return to_family(
+        package.child,
+        "booking",
+        f"Short breaks ended for {name}",
+        f"{package.service.name} ({package.service.provider}) has ended for {name}, so {when} "
+        f"been cancelled. Nothing will be charged to the personal budget for them.",
     )

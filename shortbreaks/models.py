@@ -6,15 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.roles import Role
-from budgets.models import money_field
+from budgets.models import PENCE, PersonalBudget, money_field
 from budgets.selectors import balances_of
 from casework.deadlines import reason_field
+from shortbreaks.errors import BudgetOvercommitted
 from workflows import clock
 from workflows.rules import Permission, condition, requires_role
 
@@ -130,6 +132,33 @@ def budget_active(package: Package) -> bool:
 
 
 REASON = {"reason": reason_field()}
+OVERRIDE = {
+    "override_reason": forms.CharField(
+        label="Reason for approving beyond the budget (only if asked for)",
+        help_text=(
+            "Needed only when this package and what approved packages have still to book "
+            "together cost more than the personal budget has available."
+        ),
+        required=False,
+        widget=forms.Textarea,
+    )
+}
+
+
+def promised_to_other_packages(package: Package) -> Decimal:
+    """What the budget's other approved and active packages may still book: each one's cost less
+    what its sessions (all but the cancelled) have already taken as commitments or payments."""
+    rows = (
+        Package.objects.filter(
+            budget_id=package.budget_id,
+            status__in=[PackageStatus.APPROVED, PackageStatus.ACTIVE],
+        )
+        .exclude(pk=package.pk)
+        .annotate(used=Sum("sessions__units", filter=~Q(sessions__status=SessionStatus.CANCELLED)))
+        .values_list("unit_cost", "units", "used")
+    )
+    total = sum((unit_cost * (units - (used or 0)) for unit_cost, units, used in rows), Decimal(0))
+    return Decimal(total).quantize(PENCE)
 
 
 class Package(FSMModelMixin, models.Model):
@@ -137,6 +166,8 @@ class Package(FSMModelMixin, models.Model):
 
     requested ─approve→ approved ─activate→ active ─end→ ended;  requested ─decline→ declined
     Funded from the child's personal budget, or from a commissioned block when `budget` is empty.
+    Approval needs the budget to cover this package and what its other approved packages have
+    still to book (or a manager's reason to go beyond it); ending cancels the sessions after it.
     """
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="packages")
@@ -181,10 +212,28 @@ class Package(FSMModelMixin, models.Model):
         target=PackageStatus.APPROVED,
         permission=TEAM_MANAGER,
         conditions=[budget_active, budget_covers_package],
-        custom={"label": "Approve the package"},
+        custom={"label": "Approve the package", "params": OVERRIDE},
     )
-    def approve(self, *, by: Any, on: dt.date, note: str) -> None:
-        pass
+    def approve(self, *, by: Any, on: dt.date, note: str, override_reason: str) -> None:
+        if self.budget_id is None:
+            return
+        # Under the budget's lock, so that two managers approving two packages of one budget at
+        # once cannot both count on the same money.
+        budget = PersonalBudget.objects.select_for_update().get(pk=self.budget_id)
+        available = balances_of(budget).available
+        promised = promised_to_other_packages(self)
+        if promised + self.cost <= available:
+            return
+        if not override_reason.strip():
+            raise BudgetOvercommitted(
+                f"The personal budget does not have enough available for this package as well as "
+                f"what approved packages have still to book: £{available:,.2f} is available, "
+                f"£{promised:,.2f} is promised to approved packages and this one costs "
+                f"£{self.cost:,.2f}. To approve it anyway, give the reason for approving beyond "
+                f"the budget.",
+                extra={"available": str(available), "promised": str(promised)},
+            )
+        self.decision_reason = f"Approved beyond the budget: {override_reason.strip()}"
 
     @transition(
         field=status,
@@ -272,6 +321,13 @@ class Session(FSMModelMixin, models.Model):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(units__gt=0), name="session_units_positive"),
+            # A live session is one that is not cancelled (booked, delivered or did not attend):
+            # the same states that count against the package's units and the service's places.
+            models.UniqueConstraint(
+                fields=["package", "date"],
+                condition=~Q(status=SessionStatus.CANCELLED),
+                name="one_live_session_per_package_day",
+            ),
         ]
         indexes = [
             # A provider's day and week lists, and capacity checks: sessions by date.

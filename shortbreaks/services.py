@@ -10,8 +10,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 import workflows
 from accounts.models import User
@@ -20,6 +21,7 @@ from budgets.models import EntryKind, PersonalBudget
 from budgets.services import ledger_post, money
 from casework.models import Child
 from shortbreaks import messages
+from shortbreaks.errors import DuplicateBooking
 from shortbreaks.models import (
     Package,
     PackageStatus,
@@ -47,6 +49,10 @@ SERVICE_FIELDS = (
     "active",
 )
 MAX_SESSIONS_AT_ONCE = 200
+# A weekly booking covers at most a year and repeats at most once a year: enough for any real
+# plan, and a bound on the dates worked out before anything is checked.
+MAX_WEEKLY_SPAN = dt.timedelta(days=366)
+MAX_EVERY_WEEKS = 52
 
 
 def _require_staff(by: User) -> None:
@@ -143,7 +149,9 @@ def sessions_book(
     """Book sessions on the given dates: all of them, or, if any one cannot be booked, none.
 
     Each booking sets money aside on the child's budget under the budget's lock, so bookings made
-    at the same moment by different people can never overdraw it.
+    at the same moment by different people can never overdraw it. The package and the service are
+    locked first, so that the same booking made twice at once is one booking and a 409
+    `duplicate_booking`, and two children never take a service's last place on a day.
     """
     _require_staff(by)
     value = _units(units)
@@ -154,7 +162,7 @@ def sessions_book(
     if len(set(dates)) != len(dates):
         raise InvalidParams({"dates": ["A date is given twice."]})
     locked = (
-        Package.objects.select_for_update(of=("self",))
+        Package.objects.select_for_update(of=("self", "service"))
         .select_related("service", "child", "budget")
         .get(pk=package.pk)
     )
@@ -183,6 +191,9 @@ def sessions_book(
                     ]
                 }
             )
+    clashes = _booked_days(locked, dates)
+    if clashes:
+        raise _duplicate(locked, clashes)
     used = locked.sessions.exclude(status=SessionStatus.CANCELLED).aggregate(total=Sum("units"))[
         "total"
     ] or Decimal(0)
@@ -195,9 +206,18 @@ def sessions_book(
             f"{service.name} is full on {', '.join(f'{day:%-d %B %Y}' for day in full)}."
         )
     booked_on = min(on or clock.today(), clock.today())
-    sessions = []
-    for day in sorted(dates):
-        session = Session.objects.create(package=locked, date=day, units=value, booked_by=by)
+    try:
+        with transaction.atomic():
+            sessions = Session.objects.bulk_create(
+                Session(package=locked, date=day, units=value, booked_by=by)
+                for day in sorted(dates)
+            )
+    except IntegrityError:
+        # Only a writer that did not take the package's lock could get here; the database's
+        # constraint keeps the rule for it, and the answer is the same 409.
+        raise _duplicate(locked, _booked_days(locked, dates)) from None
+    for session in sessions:
+        day = session.date
         # A booking recorded after its day stood by that day, so that the day's delivery can be
         # recorded with its own date.
         record_created(session, by=by, on=min(booked_on, day))
@@ -213,9 +233,26 @@ def sessions_book(
                 description=f"{service.name}, {day:%-d %b %Y}",
             )
             session.save(update_fields=["commitment"])
-        sessions.append(session)
     notify(messages.booked(locked, sorted(dates)))
     return sessions
+
+
+def _booked_days(package: Package, dates: list[dt.date]) -> list[dt.date]:
+    """The dates on which the package already has a live (not cancelled) session."""
+    return sorted(
+        package.sessions.filter(date__in=dates)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("date", flat=True)
+    )
+
+
+def _duplicate(package: Package, days: list[dt.date]) -> DuplicateBooking:
+    listed = ", ".join(f"{day:%-d %B %Y}" for day in days)
+    return DuplicateBooking(
+        f"{package.service.name} is already booked for {package.child.given_name} on {listed}. "
+        "Nothing was booked: leave out the dates already booked, or cancel those sessions first.",
+        extra={"dates": ", ".join(day.isoformat() for day in days)},
+    )
 
 
 def _full_days(service: Service, dates: list[dt.date]) -> list[dt.date]:
@@ -234,20 +271,53 @@ def _full_days(service: Service, dates: list[dt.date]) -> list[dt.date]:
 def weekly_dates(
     *, start_on: dt.date, end_on: dt.date, weekday: int, every: int = 1
 ) -> list[dt.date]:
-    """Every `every` weeks on `weekday` (0 Monday … 6 Sunday) from `start_on` to `end_on`."""
+    """Every `every` weeks on `weekday` (0 Monday … 6 Sunday) from `start_on` to `end_on`.
+
+    Bounded (at most a year, every 1 to 52 weeks) so that no rule, however far it reaches, can
+    run past the last date a computer can hold.
+    """
     if not 0 <= weekday <= 6:
         raise InvalidParams(
             {"weekday": ["Choose a day of the week from 0 (Monday) to 6 (Sunday)."]}
         )
-    if every < 1:
-        raise InvalidParams({"every": ["Repeat at least every week."]})
-    first = start_on + dt.timedelta(days=(weekday - start_on.weekday()) % 7)
-    dates = []
-    day = first
-    while day <= end_on:
+    if isinstance(every, bool) or not 1 <= every <= MAX_EVERY_WEEKS:
+        raise InvalidParams(
+            {"every": [f"Repeat every 1 to {MAX_EVERY_WEEKS} weeks, as a whole number."]}
+        )
+    if end_on < start_on:
+        raise InvalidParams({"end_on": ["The weekly booking cannot end before it starts."]})
+    if end_on - start_on > MAX_WEEKLY_SPAN:
+        raise InvalidParams(
+            {"end_on": ["A weekly booking can cover at most a year: book the rest later."]}
+        )
+    step = dt.timedelta(weeks=every)
+    offset = (weekday - start_on.weekday()) % 7
+    if (end_on - start_on).days < offset:
+        return []
+    day = start_on + dt.timedelta(days=offset)
+    dates = [day]
+    while end_on - day >= step:
+        day += step
         dates.append(day)
-        day += dt.timedelta(weeks=every)
     return dates
+
+
+def package_weekly_dates(
+    *,
+    package: Package,
+    weekday: int,
+    every: int = 1,
+    start_on: dt.date | None = None,
+    end_on: dt.date | None = None,
+) -> list[dt.date]:
+    """The dates of a weekly booking on a package: from its start to its end unless narrower."""
+    start_on = start_on or package.start_on
+    end_on = end_on or package.end_on
+    if start_on < package.start_on:
+        raise InvalidParams({"start_on": [f"The package starts on {package.start_on:%-d %B %Y}."]})
+    if end_on > package.end_on:
+        raise InvalidParams({"end_on": [f"The package ends on {package.end_on:%-d %B %Y}."]})
+    return weekly_dates(start_on=start_on, end_on=end_on, weekday=weekday, every=every)
 
 
 # Effects of session steps on the ledger, run inside the step's transaction (see ready()).
@@ -257,11 +327,18 @@ def _settle(session: Session, *, by: User, on: dt.date, kind: str, words: str) -
     commitment, budget = session.commitment, session.package.budget
     if commitment is None or budget is None:
         return  # paid from a commissioned block, not a personal budget
+    amount = commitment.amount
+    if kind == EntryKind.COMMITMENT_RELEASE:
+        # Ending the budget has already released what it set aside; nothing is left to release.
+        used = commitment.settled_by.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        amount -= used
+        if amount <= 0:
+            return
     ledger_post(
         by=by,
         budget=budget,
         kind=kind,
-        amount=str(commitment.amount),
+        amount=str(amount),
         entry_on=on,
         settles=commitment,
         category=commitment.category,
@@ -283,6 +360,26 @@ def settle_no_show(session: Session, *, by: User, on: dt.date) -> None:
         _settle(session, by=by, on=on, kind=EntryKind.PAYMENT, words="did not attend (charged)")
     else:
         _settle(session, by=by, on=on, kind=EntryKind.COMMITMENT_RELEASE, words="did not attend")
+
+
+def package_end_cancel_sessions(package: Package, *, by: User, on: dt.date) -> None:
+    """An effect of ending a package: its sessions after the end are cancelled, each through the
+    session's own `cancel` step (an audit row and a release naming its commitment), in the end's
+    transaction. Sessions up to the end stay booked for the provider to record."""
+    sessions = list(
+        package.sessions.filter(status=SessionStatus.BOOKED, date__gt=on).order_by("date", "pk")
+    )
+    for session in sessions:
+        workflows.transition(
+            session,
+            "cancel",
+            by=by,
+            # Not before the day it was booked: a step is never dated before the record's last.
+            on=max(on, timezone.localdate(session.created_at)),
+            reason=f"The package ended: {package.decision_reason}",
+        )
+    if sessions:
+        notify(messages.package_ended(package, [session.date for session in sessions]))
 
 
 @transaction.atomic

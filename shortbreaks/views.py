@@ -247,9 +247,10 @@ class PackagePageView(StaffOnly, TemplateView):
             data = form.cleaned_data
             try:
                 if data["weekday"] is not None:
-                    dates = services.weekly_dates(
-                        start_on=data["start_on"] or package.start_on,
-                        end_on=data["end_on"] or package.end_on,
+                    dates = services.package_weekly_dates(
+                        package=package,
+                        start_on=data["start_on"],
+                        end_on=data["end_on"],
                         weekday=data["weekday"],
                     )
                 elif data["date"]:

@@ -26,6 +26,7 @@ from workflows.errors import (
     UnknownTransition,
     WorkflowError,
 )
+from workflows.idempotency import idempotent
 from workflows.models import Notification
 from workflows.notifications import notification_mark_read, notifications_of
 from workflows.selectors import transition_options
@@ -138,7 +139,8 @@ class TransitionsMixin:
 
     The record comes from the viewset's own `get_object()`, so a record the user may not see is a
     404 before any state is checked. The answer to a POST is the viewset's serializer of the
-    updated record. Extra body keys are the transition's parameters.
+    updated record. Extra body keys are the transition's parameters. A step may move money (a
+    session delivered, a budget approved), so the POST honours `Idempotency-Key`.
     """
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
@@ -148,6 +150,7 @@ class TransitionsMixin:
         options = transition_options(record, request.user)  # type: ignore[arg-type]
         return Response(TransitionOptionSerializer(options, many=True).data)
 
+    @idempotent
     @extend_schema(
         request=TRANSITION_REQUEST,
         parameters=[

@@ -195,3 +195,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.recipient_id} ({self.email_status})"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request sent with an `Idempotency-Key` header, kept 24 hours.
+
+    Written in the same transaction as what the request did, so a key exists exactly when its
+    request's changes do; (user, key) is unique, so a second request with the key waits for the
+    first to finish and is then given its answer.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, the path and the body."
+    )
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The JSON text as first sent, so that the answer given again is the same to the byte.
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_per_user")
+        ]
+        indexes = [
+            # The hourly purge of keys older than a day.
+            models.Index(fields=["created_at"], name="idempotency_key_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key {self.key} of {self.user_id}"

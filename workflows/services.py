@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
@@ -23,7 +24,13 @@ from accounts.roles import Role
 from workflows import clock
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
-from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
+from workflows.models import (
+    Deadline,
+    DeadlineStatus,
+    IdempotencyKey,
+    StatutoryException,
+    TransitionLog,
+)
 from workflows.notifications import notify
 from workflows.registry import DeadlineRule, Satisfied, registry
 from workflows.signals import transition_committed
@@ -346,3 +353,41 @@ def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
         .exclude(kind__in=not_ours)
         .update(status=DeadlineStatus.MISSED)
     )
+
+
+# Idempotency keys (DESIGN §8: repeated requests do no harm) ---------------------------------
+
+IDEMPOTENCY_KEYS_KEPT = dt.timedelta(hours=24)
+
+
+def idempotency_claim(*, by: User, key: str, fingerprint: str) -> IdempotencyKey | None:
+    """Claim `key` for a request of `by`'s; call it inside the request's own transaction.
+
+    None when the key is new (or older than a day, and so forgotten): the request goes ahead and
+    the claim commits or rolls back with it. Otherwise the stored request with its answer. On
+    PostgreSQL a request claiming a key that another is still using waits, at the unique index,
+    until that one has committed (then its answer is returned) or rolled back (then it goes ahead).
+    """
+    IdempotencyKey.objects.filter(
+        user=by, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_KEYS_KEPT
+    ).delete()
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(user=by, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        return IdempotencyKey.objects.get(user=by, key=key)
+    return None
+
+
+def idempotency_record(*, by: User, key: str, status: int, body: str) -> None:
+    """Keep the answer to the request that claimed `key`, in the same transaction."""
+    IdempotencyKey.objects.filter(user=by, key=key).update(
+        response_status=status, response_body=body
+    )
+
+
+def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget keys older than a day; safe to run any number of times."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEYS_KEPT
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

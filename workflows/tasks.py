@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from workflows.notifications import notifications_deliver, reminders_sweep
-from workflows.services import deadlines_mark_missed
+from workflows.services import deadlines_mark_missed, idempotency_keys_purge
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -33,3 +33,10 @@ def send_notifications() -> dict[str, int]:
     """Send the e-mail copies waiting in the outbox. Rows are locked with SKIP LOCKED, so two
     senders at once share the work instead of sending anything twice."""
     return notifications_deliver()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def purge_idempotency_keys() -> int:
+    """Hourly: forget Idempotency-Key answers older than 24 hours. One DELETE by age, so a second
+    run finds nothing; a key looked up after 24 hours is treated as forgotten even before this."""
+    return idempotency_keys_purge()
