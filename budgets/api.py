@@ -343,6 +343,7 @@ class BudgetViewSet(
         page = self.paginate_queryset(budget.entries.order_by("entry_on", "pk"))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 
+    @idempotent
     @extend_schema(request=RecoverySerializer, responses={201: EntrySerializer})
     @action(detail=True, methods=["post"])
     def recoveries(self, request: Request, pk: str | None = None) -> Response:
