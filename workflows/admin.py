@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from workflows.models import Deadline, DeliveryStatus, Notification, TransitionLog
+from workflows.models import (
+    BatchFailure,
+    Deadline,
+    DeliveryStatus,
+    Notification,
+    TransitionLog,
+)
 
 
 @admin.register(Notification)
@@ -35,6 +41,25 @@ class TransitionLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["transition", "subject_type", "subject_id", "actor", "at", "effective_on"]
     list_filter = ["transition", "subject_type"]
     readonly_fields = [field.name for field in TransitionLog._meta.fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(BatchFailure)
+class BatchFailureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The items scheduled work could not do; written by the tasks, only ever looked at here."""
+
+    list_display = ["failed_at", "task", "item", "team_id"]
+    list_filter = ["task"]
+    search_fields = ["item", "error"]
+    readonly_fields = [field.name for field in BatchFailure._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
