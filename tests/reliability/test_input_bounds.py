@@ -378,3 +378,12 @@ def test_a_statement_whose_balance_passes_ten_billion_pounds_is_shown(practition
     assert response.json()["allocated"] == "19999999998.00"
     for path in ("statement.csv", "statement.pdf"):
         assert client.get(f"/api/v1/budgets/{budget.pk}/{path}").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["date_after", "date_before"])
+def test_a_session_filter_date_outside_the_bounds_is_a_400(practitioner, name):
+    response = api(practitioner).get("/api/v1/shortbreaks/sessions/", {name: "0001-01-01"})
+
+    assert fields_of_400(response)[name] == [
+        "Enter a date between 1 January 1900 and 14 December 2031."
+    ]
