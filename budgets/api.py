@@ -28,7 +28,7 @@ from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, Scheme
 from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
-from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
+from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.idempotency import idempotent
 
@@ -55,6 +55,12 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | Decimal:
+        # What comes in is bounded by max_digits, but a total of many entries may pass it (a
+        # balance over £10bn) and must still be shown: DRF would raise on it, a 500.
+        amount = Decimal(value).quantize(Decimal("0.01"))
+        return f"{amount:f}" if self.coerce_to_string else amount
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str):
@@ -93,7 +99,7 @@ class SchemeSerializer(ModelSerializer[AllocationScheme]):
 
 class ScoreRequestSerializer(serializers.Serializer[Any]):
     answers = serializers.DictField(child=serializers.IntegerField(min_value=0))
-    start_on = serializers.DateField(required=False)
+    start_on = BoundedDateField(required=False)
 
 
 class NewVersionSerializer(serializers.Serializer[Any]):

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from workflows import bounds
+
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -29,7 +31,15 @@ def parse(text: str) -> dt.date:
     match = PERIOD_PATTERN.match(text or "")
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
         raise ValueError("Give the financial year like 2026-27.")
-    return dt.date(int(match[1]), 4, 1)
+    year = int(match[1])
+    if not bounds.year_in_bounds(year):
+        # Years 1 to 5 or 9999 would overflow the date arithmetic of reports and statements.
+        first, last = bounds.EARLIEST.year, bounds.latest().year
+        raise ValueError(
+            f"Give a financial year from {label(dt.date(first, 4, 1))} "
+            f"to {label(dt.date(last, 4, 1))}."
+        )
+    return dt.date(year, 4, 1)
 
 
 def pro_rata(annual: Decimal, start_on: dt.date, end_on: dt.date) -> Decimal:

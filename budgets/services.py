@@ -34,6 +34,7 @@ from budgets.models import (
 from budgets.selectors import balances_of, outstanding_commitments
 from casework.models import OPEN_CASE_STATES, Child
 from workflows import clock
+from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.registry import DeadlineRule
 from workflows.services import audit, deadlines_open, record_created
@@ -549,16 +550,20 @@ def direct_payments_pay_due(*, today: dt.date | None = None) -> int:
     Safe to run any number of times: an instalment is one entry (a unique constraint), so a
     second run finds it paid. The approving manager authorised the schedule, so the entries are
     posted in their name. The first payment opens the 3-month direct payment review.
+
+    Each budget is paid in a transaction of its own: one that fails is rolled back, reported to
+    its team's managers and tried again at the next run, and every other family is still paid.
     """
     today = today or clock.today()
-    paid = 0
     budgets = PersonalBudget.objects.filter(
         status=BudgetStatus.ACTIVE, direct_payment_amount__gt=0, first_payment_on__lte=today
     ).select_related("approved_by")
-    for budget in budgets:
+
+    def pay(budget: PersonalBudget) -> int:
         done = set(
             budget.entries.filter(instalment__isnull=False).values_list("instalment", flat=True)
         )
+        paid = 0
         for instalment in direct_payment_schedule(budget):
             if instalment.due_on > today or instalment.number in done:
                 continue
@@ -568,7 +573,15 @@ def direct_payments_pay_due(*, today: dt.date | None = None) -> int:
             except IntegrityError:
                 continue  # another run paid it meanwhile
             paid += 1
-    return paid
+        return paid
+
+    return each_in_own_transaction(
+        "Direct payment instalments",
+        budgets.order_by("pk"),
+        pay,
+        describe=lambda budget: f"the direct payment of budget {budget.pk}",
+        team_of=lambda budget: budget.team_id,
+    ).done
 
 
 def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:

@@ -36,7 +36,7 @@ from commissioning.models import (
     Target,
     Theme,
 )
-from workflows.api import ModelSerializer, StrictCharField
+from workflows.api import BoundedDateField, ModelSerializer, StrictCharField
 from workflows.errors import InvalidParams, NotPermitted
 
 
@@ -200,7 +200,7 @@ class TargetViewSet(
 class ProgressSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     note = StrictCharField(max_length=5000)
-    on = serializers.DateField(required=False)
+    on = BoundedDateField(required=False)
 
 
 class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):

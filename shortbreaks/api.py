@@ -22,6 +22,7 @@ from casework.api import AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
+from workflows import bounds
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import WholeNumberField
@@ -261,6 +262,9 @@ class SessionViewSet(
                 dates[name] = dt.date.fromisoformat(value) if value else None
             except ValueError:
                 raise InvalidParams({name: ["Enter a real date, like 2026-03-27."]}) from None
+            out_of_bounds = dates[name] and bounds.date_out_of_bounds(dates[name])
+            if out_of_bounds:
+                raise InvalidParams({name: [out_of_bounds]})
         status_ = params.get("status")
         if status_ and status_ not in SessionStatus.values:
             raise InvalidParams({"status": [f"Choose one of {', '.join(SessionStatus.values)}."]})

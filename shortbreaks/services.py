@@ -95,6 +95,9 @@ def service_save(*, by: User, service: Service | None = None, **fields: Any) -> 
     return target
 
 
+MAX_PACKAGE_UNITS = 10_000
+
+
 @transaction.atomic
 def package_request(
     *,
@@ -114,6 +117,9 @@ def package_request(
         raise InvalidParams({"end_on": ["The package cannot end before it starts."]})
     if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
         raise InvalidParams({"units": ["The number of units must be a whole number more than 0."]})
+    if units > MAX_PACKAGE_UNITS:
+        # A year of daily sessions is a few hundred units; more would overflow the package's cost.
+        raise InvalidParams({"units": [f"A package has at most {MAX_PACKAGE_UNITS:,} units."]})
     if not service.min_age <= child.age_on(start_on) <= service.max_age:
         raise InvalidParams(
             {"service": [f"{service.name} is for ages {service.min_age} to {service.max_age}."]}

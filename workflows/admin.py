@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from workflows.models import Deadline, DeliveryStatus, Notification, TransitionLog
+from workflows.models import (
+    BatchFailure,
+    Deadline,
+    DeliveryStatus,
+    Notification,
+    TransitionLog,
+)
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -53,3 +59,13 @@ class TransitionLogAdmin(ViewOnlyAdmin):
     list_display = ["transition", "subject_type", "subject_id", "actor", "at", "effective_on"]
     list_filter = ["transition", "subject_type"]
     readonly_fields = [field.name for field in TransitionLog._meta.fields]
+
+
+@admin.register(BatchFailure)
+class BatchFailureAdmin(ViewOnlyAdmin):
+    """The items scheduled work could not do; written by the tasks, only ever looked at here."""
+
+    list_display = ["failed_at", "task", "item", "team_id"]
+    list_filter = ["task"]
+    search_fields = ["item", "error"]
+    readonly_fields = [field.name for field in BatchFailure._meta.fields]

@@ -19,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.models import User
+from workflows.bounds import validate_date_in_bounds
 from workflows.errors import (
     InvalidParams,
     NotPermitted,
@@ -31,6 +32,7 @@ from workflows.models import Notification
 from workflows.notifications import notification_mark_read, notifications_of
 from workflows.selectors import transition_options
 from workflows.services import transition
+from workflows.text import forbidden_character, line_break_in
 
 AnyModel = TypeVar("AnyModel", bound=models.Model)
 
@@ -100,16 +102,43 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             raise serializers.ValidationError("Enter this as text, in quotes.")
+        # The JSON parser refuses these already; a multipart upload's fields come this way only.
+        problem = forbidden_character(data)
+        if problem:
+            raise serializers.ValidationError(problem)
         return super().to_internal_value(data)
 
 
+class SingleLineCharField(StrictCharField):
+    """Text for one line — a name, a title, a relationship: a CR or LF in a child's name broke
+    the statement download's header. Every model `CharField` is one line; `TextField`s (notes,
+    reasons, plans) keep their line breaks."""
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        problem = line_break_in(text)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return text
+
+
+class BoundedDateField(serializers.DateField):
+    """A date inside `workflows.bounds`: 1 January 1900 to five years after today."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_in_bounds)
+
+
 class ModelSerializer(serializers.ModelSerializer[AnyModel]):
-    """The base of the API's model serializers: text fields take only text."""
+    """The base of the API's model serializers: text fields take only text, names take one line,
+    dates are bounded."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: StrictCharField,
+        models.CharField: SingleLineCharField,
         models.TextField: StrictCharField,
+        models.DateField: BoundedDateField,
     }
 
 
@@ -125,13 +154,19 @@ TRANSITION_REQUEST = inline_serializer(
     name="TransitionRequest",
     fields={
         "note": StrictCharField(required=False, allow_blank=True, allow_null=True),
-        "on": serializers.DateField(
+        "on": BoundedDateField(
             required=False,
             allow_null=True,
             help_text="The date it really happened; absent or null means today.",
         ),
     },
 )
+
+
+# Who acts is the signed-in user, never a body's say: `{"by": …}` would otherwise clash with the
+# engine's own argument. (The record and the step's name are positional-only in the engine, so a
+# body naming them is refused as a parameter the step does not take.)
+RESERVED_PARAMS = frozenset({"by"})
 
 
 class TransitionsMixin:
@@ -170,6 +205,14 @@ class TransitionsMixin:
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
         params = dict(request.data)
+        reserved = sorted(RESERVED_PARAMS & params.keys())
+        if reserved:
+            raise InvalidParams(
+                {
+                    key: ["This is set by Pathway, not by the request: remove it."]
+                    for key in reserved
+                }
+            )
         note = params.pop("note", "") or ""
         if not isinstance(note, str):
             raise InvalidParams({"note": ["Enter the note as text."]})

@@ -228,3 +228,22 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency key {self.key} of {self.user_id}"
+
+
+class BatchFailure(models.Model):
+    """One item a batch task could not do: a budget whose instalment failed, a sweep statement
+    that raised. The task rolled back that item alone and went on with the others; this row is
+    what an administrator sees in the admin, and the team's managers were told."""
+
+    task = models.CharField(max_length=100)
+    item = models.CharField(max_length=200)
+    # An id, not a foreign key: a failure is kept even if its team is later renamed or merged.
+    team_id = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField()
+    failed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.item}"

@@ -40,6 +40,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from workflows import clock
+from workflows.batch import each_in_own_transaction
 from workflows.channels import email_channel
 from workflows.errors import NotPermitted
 from workflows.models import Deadline, DeadlineStatus, DeliveryStatus, Notification, Reminder
@@ -132,7 +133,28 @@ def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
 
 
 def reminders_sweep(*, today: dt.date | None = None) -> int:
-    """Write every reminder now due; returns how many were new. Safe to run at any time."""
+    """Write every reminder now due; returns how many were new. Safe to run at any time.
+
+    Each audience (deadline owners, escalations to managers) is one batch of statements in a
+    transaction of its own: one that fails is reported and the other is still written."""
+    return each_in_own_transaction(
+        "Reminder sweep",
+        reminder_batches(today=today),
+        reminders_write,
+        describe=lambda batch: batch.label,
+    ).done
+
+
+@dataclass(frozen=True)
+class ReminderBatch:
+    """Deadline rows annotated with `deadline_id`, `offset` and `recipient`: one reminder each."""
+
+    label: str
+    due: models.QuerySet[Deadline]
+    today: dt.date
+
+
+def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
     today = today or clock.today()
     offsets: list[int] = settings.PATHWAY_REMINDER_OFFSETS
     escalate_due_before = clock.add_working_days(
@@ -152,11 +174,6 @@ def reminders_sweep(*, today: dt.date | None = None) -> int:
         )
         in_window |= span
         which_offset.append(When(span, then=Value(offset)))
-    already = Reminder.objects.filter(
-        deadline=OuterRef("deadline_id"),
-        offset_days=OuterRef("offset"),
-        recipient=OuterRef("recipient"),
-    )
     to_owner = running.filter(in_window, owner__isnull=False).annotate(
         deadline_id=F("pk"),
         offset=Case(*which_offset, output_field=IntegerField()),
@@ -172,44 +189,40 @@ def reminders_sweep(*, today: dt.date | None = None) -> int:
         offset=Value(ESCALATION, output_field=IntegerField()),
         recipient=F("team__memberships__user_id"),
     )
-    return _write_reminders(to_owner, to_managers, already, today)
+    return [
+        ReminderBatch("reminders to the deadlines' owners", to_owner, today),
+        ReminderBatch("overdue deadlines escalated to team managers", to_managers, today),
+    ]
 
 
-def _write_reminders(
-    to_owner: models.QuerySet[Deadline],
-    to_managers: models.QuerySet[Deadline],
-    already: models.QuerySet[Reminder],
-    today: dt.date,
-) -> int:
-    """Write the due reminders and their notifications with two INSERT … SELECT statements, the
-    messages' words put together by the database: rows never travel to Python and back.
+def reminders_write(batch: ReminderBatch) -> int:
+    """Write the batch's reminders and their notifications with two INSERT … SELECT statements,
+    the messages' words put together by the database: rows never travel to Python and back.
 
     The notifications go first, while the reminders they belong to are still missing; each
     statement skips rows already written (unique reminder, unique dedupe key), so two sweeps
     at once write each reminder and its message once.
     """
+    already = Reminder.objects.filter(
+        deadline=OuterRef("deadline_id"),
+        offset_days=OuterRef("offset"),
+        recipient=OuterRef("recipient"),
+    )
     now = timezone.now()
-    message = _reminder_message_columns(today, now)
-    reminders = [
-        query.filter(~Exists(already))
-        .order_by()
-        .annotate(created=Value(now, output_field=DateTimeField()))
-        .values_list("deadline_id", "offset", "recipient", "created")
-        for query in (to_owner, to_managers)
-    ]
-    messages = [
-        query.filter(~Exists(already))
-        .order_by()
-        .annotate(**{f"new_{column}": value for column, value in message.items()})
-        .values_list(*(f"new_{column}" for column in message))
-        for query in (to_owner, to_managers)
-    ]
+    message = _reminder_message_columns(batch.today, now)
+    due = batch.due.filter(~Exists(already)).order_by()
+    reminders = due.annotate(created=Value(now, output_field=DateTimeField())).values_list(
+        "deadline_id", "offset", "recipient", "created"
+    )
+    messages = due.annotate(
+        **{f"new_{column}": value for column, value in message.items()}
+    ).values_list(*(f"new_{column}" for column in message))
     with transaction.atomic():
-        _insert_select(Notification, list(message), messages)
+        _insert_select(Notification, list(message), [messages])
         written = _insert_select(
             Reminder,
             ["deadline_id", "offset_days", "recipient_id", "created_at"],
-            reminders,
+            [reminders],
         )
         if written:
             transaction.on_commit(_nudge_sender, robust=True)
@@ -442,8 +455,18 @@ def notifications_deliver(*, batch: int = 100) -> dict[str, int]:
             .order_by("created_at", "pk")[:batch]
         )
         channel = email_channel()
-        for notification in pending:
+
+        def deliver(notification: Notification) -> int:
             done[_deliver_one(notification, channel, now)] += 1
+            return 1
+
+        # A row that cannot even be stamped is reported and left pending; the others are sent.
+        each_in_own_transaction(
+            "Sending notifications",
+            pending,
+            deliver,
+            describe=lambda notification: f"notification {notification.pk}",
+        )
     return done
 
 

@@ -21,7 +21,7 @@ from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
 from accounts.roles import Role
-from workflows import clock
+from workflows import bounds, clock
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import (
@@ -41,6 +41,7 @@ M = TypeVar("M", bound=models.Model)
 def transition(
     obj: M,
     name: str,
+    /,
     *,
     by: User,
     note: str = "",
@@ -139,6 +140,9 @@ def _as_date(on: object) -> dt.date:
         parsed: dt.date = forms.DateField().clean(on)
     except ValidationError:
         raise InvalidParams({"on": ["Enter a real date, like 2026-03-27."]}) from None
+    out_of_bounds = bounds.date_out_of_bounds(parsed)
+    if out_of_bounds:
+        raise InvalidParams({"on": [out_of_bounds]})
     return parsed
 
 
@@ -160,7 +164,7 @@ def _effective_date(obj: models.Model, on: object) -> dt.date:
 
 
 def _clean_params(
-    fsm_transition: FSMTransition, obj: models.Model, **arguments: Any
+    fsm_transition: FSMTransition, obj: models.Model, /, **arguments: Any
 ) -> dict[str, Any]:
     """Clean declared parameters with their form fields; refuse any the step does not take."""
     declared: dict[str, forms.Field] = fsm_transition.custom.get("params", {})
@@ -175,6 +179,11 @@ def _clean_params(
             cleaned[key] = form_field.clean(given.get(key))
         except ValidationError as error:
             errors[key] = list(error.messages)
+            continue
+        if isinstance(cleaned[key], dt.date):
+            out_of_bounds = bounds.date_out_of_bounds(cleaned[key])
+            if out_of_bounds:
+                errors[key] = [out_of_bounds]
     if errors:
         raise InvalidParams(errors)
     inspect.signature(fsm_transition.method).bind(obj, **arguments | cleaned)

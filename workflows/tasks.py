@@ -1,7 +1,12 @@
-"""Periodic and nudged work. Each task takes no state, calls one service, and is safe to repeat."""
+"""Periodic and nudged work. Each task takes no state, calls one service, and is safe to repeat.
+
+Every item a task handles is done in a transaction of its own (`workflows.batch`): one that fails
+is reported to its team's managers and in the admin, and the rest of the run goes on.
+"""
 
 from celery import shared_task
 
+from workflows.batch import each_in_own_transaction
 from workflows.notifications import notifications_deliver, reminders_sweep
 from workflows.services import deadlines_mark_missed, idempotency_keys_purge
 
@@ -12,8 +17,15 @@ def mark_missed_deadlines() -> int:
 
     One UPDATE guarded by status, so a retry or a second beat finds nothing more to do; a lost
     database connection is retried with backoff because tomorrow's run would be a day late.
+    Any other failure is reported to the administrators; the next run marks what this one did
+    not, since the statement covers every day already past.
     """
-    return deadlines_mark_missed()
+    return each_in_own_transaction(
+        "Mark missed deadlines",
+        [deadlines_mark_missed],
+        lambda mark: mark(),
+        describe=lambda _: "marking overdue deadlines missed",
+    ).done
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
@@ -21,7 +33,8 @@ def send_due_reminders() -> int:
     """Every 15 minutes: write the reminders now due, then send what waits in the outbox.
 
     The unique constraints make a second sweep write nothing. Sending here too means that a
-    nudge lost while the broker was down is made up within 15 minutes.
+    nudge lost while the broker was down is made up within 15 minutes. A batch of the sweep that
+    fails is reported and stops neither the other batch nor the sending.
     """
     written = reminders_sweep()
     notifications_deliver()

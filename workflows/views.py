@@ -19,6 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from workflows.checks import permission_reasons, transition_label, transition_refusals
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
+from workflows.forms import input_rules
 from workflows.models import Notification
 from workflows.notifications import notifications_mark_all_read, notifications_of
 from workflows.registry import registry
@@ -112,6 +113,7 @@ class TransitionForm(forms.Form):
         for name, field in params.items():
             self.fields[name] = copy.deepcopy(field)
         self.order_fields(["on", *params, "note"])
+        input_rules(self)
 
 
 class TransitionFormView(LoginRequiredMixin, TemplateView):
@@ -219,6 +221,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
 
     def back_url(self) -> str:
         return "/"
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form: forms.Form = super().get_form(form_class)
+        return input_rules(form)
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         try:

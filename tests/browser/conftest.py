@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import require_binary
+from tests.integration.conftest import patient
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -46,6 +47,8 @@ def browser(chromium_path: str) -> Iterator[object]:
 def page(browser) -> Iterator[object]:
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     opened = context.new_page()
-    opened.set_default_timeout(15_000)
+    # Each wait polls the page and returns as soon as it holds: a generous limit costs nothing and
+    # keeps a loaded machine from failing a step that is only slow.
+    opened.set_default_timeout(patient(60) * 1000)
     yield opened
     context.close()

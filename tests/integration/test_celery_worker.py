@@ -10,6 +10,7 @@ import time_machine
 
 import workflows
 from tests.engine.models import Errand
+from tests.integration.conftest import patient
 from workflows.models import Deadline
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -24,8 +25,12 @@ def test_worker_marks_overdue_deadlines_missed_and_a_second_run_changes_nothing(
     current = Errand.objects.create(title="Current", amount=Decimal("10.00"), team=team)
     workflows.transition(current, "submit", by=practitioner)
 
-    first = celery_worker.send_task("workflows.tasks.mark_missed_deadlines").get(timeout=60)
-    second = celery_worker.send_task("workflows.tasks.mark_missed_deadlines").get(timeout=60)
+    first = celery_worker.send_task("workflows.tasks.mark_missed_deadlines").get(
+        timeout=patient(180)
+    )
+    second = celery_worker.send_task("workflows.tasks.mark_missed_deadlines").get(
+        timeout=patient(180)
+    )
 
     assert (first, second) == (1, 0)
     assert Deadline.objects.get(subject_id=overdue.pk, kind="errand_decision").status == "missed"

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from casework.models import PlanStatus
 from config import celery_app
 from tests.factories import ChildFactory, PlanFactory, UserFactory, staff
-from tests.integration.conftest import wait_until
+from tests.integration.conftest import patient, wait_until
 from workflows import clock
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
 
@@ -59,7 +59,7 @@ def test_a_transition_leads_to_a_delivered_email(start_worker, app_publishes_to,
 
     wait_until(
         lambda: Notification.objects.filter(email_status=DeliveryStatus.SENT).exists(),
-        timeout=30,
+        timeout=120,
         what="the worker sending the e-mail",
     )
     [email] = sent_emails(email_dir)
@@ -82,11 +82,11 @@ def test_the_beat_schedule_entry_runs_the_sweep(celery_worker, email_dir, team, 
             label=f"Case {days}",
         )
 
-    written = celery_worker.send_task(entry["task"]).get(timeout=60)
+    written = celery_worker.send_task(entry["task"]).get(timeout=patient(180))
 
     assert written == 3
     assert sorted(Reminder.objects.values_list("offset_days", flat=True)) == [0, 3, 14]
-    wait_until(lambda: len(sent_emails(email_dir)) == 3, timeout=30, what="three reminders sent")
+    wait_until(lambda: len(sent_emails(email_dir)) == 3, timeout=120, what="three reminders sent")
 
 
 def test_two_workers_sweeping_at_once_write_no_duplicates(
@@ -107,15 +107,15 @@ def test_two_workers_sweeping_at_once_write_no_duplicates(
         )
 
     results = [celery_client.send_task("workflows.tasks.send_due_reminders") for _ in range(6)]
-    written = [result.get(timeout=60) for result in results]
+    written = [result.get(timeout=patient(180)) for result in results]
 
     assert sum(written) >= 40
     assert Reminder.objects.count() == 40
     assert Notification.objects.filter(kind="reminder").count() == 40
-    celery_client.send_task("workflows.tasks.send_notifications").get(timeout=60)
+    celery_client.send_task("workflows.tasks.send_notifications").get(timeout=patient(180))
     wait_until(
         lambda: not Notification.objects.filter(email_status="pending").exists(),
-        timeout=30,
+        timeout=120,
         what="every reminder sent",
     )
     assert len(sent_emails(email_dir)) == 40
@@ -140,14 +140,14 @@ def test_redis_down_during_200_transitions_loses_nothing_and_sends_nothing_twice
         backend=f"{redis_server.url}/1",
         set_as_current=False,
     )
-    wait_until(lambda: answers(client), timeout=90, what="the worker reconnecting")
-    client.send_task("workflows.tasks.send_due_reminders").get(timeout=120)
-    client.send_task("workflows.tasks.send_notifications").get(timeout=120)
+    wait_until(lambda: answers(client), timeout=180, what="the worker reconnecting")
+    client.send_task("workflows.tasks.send_due_reminders").get(timeout=patient(180))
+    client.send_task("workflows.tasks.send_notifications").get(timeout=patient(180))
     client.close()
 
     wait_until(
         lambda: Notification.objects.filter(email_status=DeliveryStatus.SENT).count() == 200,
-        timeout=60,
+        timeout=120,
         what="all 200 notifications sent",
     )
     emails = sent_emails(email_dir)
