@@ -12,8 +12,6 @@ import time_machine
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from budgets import services
-from budgets.models import EntryKind
 from budgets.periods import parse
 from casework import services as casework
 from casework.models import Case, CaseStatus, Child, FamilyMember
@@ -358,26 +356,6 @@ def test_a_step_dated_before_1900_on_its_form_is_a_field_error(client, practitio
 
 
 # Money ------------------------------------------------------------------------------------
-
-
-def test_a_statement_whose_balance_passes_ten_billion_pounds_is_shown(practitioner, team, manager):
-    budget = active_budget(ChildFactory(team=team), amount="9999999999.00", manager=manager)
-    services.entry_post(
-        by=manager,
-        budget=budget,
-        kind=EntryKind.ADJUSTMENT_UP,
-        amount="9999999999.00",
-        description="Tribunal order",
-        reason="Ordered by the tribunal",
-    )
-    client = api(practitioner)
-
-    response = client.get(f"/api/v1/budgets/{budget.pk}/statement/")
-
-    assert response.status_code == 200
-    assert response.json()["allocated"] == "19999999998.00"
-    for path in ("statement.csv", "statement.pdf"):
-        assert client.get(f"/api/v1/budgets/{budget.pk}/{path}").status_code == 200
 
 
 @pytest.mark.parametrize("name", ["date_after", "date_before"])
