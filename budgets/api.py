@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
-from casework.api import AccessLoggedRetrieveMixin
+from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
@@ -264,6 +264,7 @@ PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="Financial yea
 
 
 class BudgetViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -328,6 +329,7 @@ class BudgetViewSet(
                 by=acting_user(request), budget=budget, **serializer.validated_data
             )
             return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        nested_read(request, budget)
         page = self.paginate_queryset(budget.entries.order_by("entry_on", "pk"))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 

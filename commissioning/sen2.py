@@ -144,6 +144,7 @@ class Return:
     census: dt.date
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)  # whose records it carries, in order
 
     def add(self, module: str, **values: Any) -> int:
         rows = self.rows.setdefault(module, [])
@@ -238,6 +239,7 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
         child = plan.child
         if child.pk not in people:
             people[child.pk] = _person(sen2, header, child)
+            sen2.children.append(child.pk)
         _plan(
             sen2,
             plan,
