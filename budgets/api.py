@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
@@ -30,6 +29,7 @@ from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
+from workflows.exports import attach, csv_download
 
 
 def acting_user(request: Request) -> User:
@@ -367,12 +367,10 @@ def statement_filename(statement: selectors.Statement, extension: str) -> str:
     )
 
 
-def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def statement_rows(statement: selectors.Statement) -> Iterator[list[Any]]:
     balances = statement.balances
-    writer.writerow(["Budget statement", statement.budget.child.full_name, statement.period])
-    writer.writerow(["As of", statement.as_of.isoformat()])
+    yield ["Budget statement", statement.budget.child.full_name, statement.period]
+    yield ["As of", statement.as_of.isoformat()]
     for label, value in (
         ("Allocated", balances.allocated),
         ("Spent", balances.spent),
@@ -380,24 +378,21 @@ def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
         ("Available", balances.available),
         ("Projected left at year end", statement.projected_year_end),
     ):
-        writer.writerow([label, f"{value:.2f}"])
-    writer.writerow([])
-    writer.writerow(["Date", "What", "Kind", "Category", "Amount"])
+        yield [label, f"{value:.2f}"]
+    yield []
+    yield ["Date", "What", "Kind", "Category", "Amount"]
     for entry in statement.entries:
-        writer.writerow(
-            [
-                entry.entry_on.isoformat(),
-                entry.description,
-                entry.get_kind_display(),
-                selectors.CATEGORY_LABELS.get(entry.category, entry.category),
-                f"{entry.amount:.2f}",
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{statement_filename(statement, "csv")}"'
-    )
-    return response
+        yield [
+            entry.entry_on.isoformat(),
+            entry.description,
+            entry.get_kind_display(),
+            selectors.CATEGORY_LABELS.get(entry.category, entry.category),
+            f"{entry.amount:.2f}",
+        ]
+
+
+def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
+    return csv_download(statement_rows(statement), statement_filename(statement, "csv"))
 
 
 def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
@@ -408,10 +403,7 @@ def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
         {"statement": statement, "council_name": settings.PATHWAY_COUNCIL_NAME},
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{statement_filename(statement, "pdf")}"'
-    )
-    return response
+    return attach(response, statement_filename(statement, "pdf"))
 
 
 router = DefaultRouter()
