@@ -125,6 +125,19 @@ class ChildSerializer(ModelSerializer[Child]):
 
 
 class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
+    """A family member. A family login sees the other members' names and relationships only,
+    and its own contact details (DESIGN §9): someone's address or phone may be withheld from the
+    rest of the family for good reason."""
+
+    CONTACT_FIELDS = ("email", "phone", "address")
+
+    def to_representation(self, instance: FamilyMember) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        viewer = self.context.get("viewer")
+        if viewer is None or selectors.is_staff_member(viewer) or instance.user_id == viewer.pk:
+            return data
+        return {name: value for name, value in data.items() if name not in self.CONTACT_FIELDS}
+
     class Meta:
         model = FamilyMember
         fields = [
@@ -185,7 +198,8 @@ class ChildViewSet(
             return Response(FamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
         nested_read(request, child)
         members = child.family_members.all()
-        return Response(FamilyMemberSerializer(members, many=True).data)
+        viewer = {"viewer": acting_user(request)}
+        return Response(FamilyMemberSerializer(members, many=True, context=viewer).data)
 
 
 class ScopedRelationsMixin:
