@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_initial'),
+        ("casework", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='via',
-            field=models.CharField(choices=[('api', 'API'), ('page', 'Page'), ('export', 'Export')], max_length=10),
+            model_name="accesslog",
+            name="via",
+            field=models.CharField(
+                choices=[("api", "API"), ("page", "Page"), ("export", "Export")], max_length=10
+            ),
         ),
     ]
