@@ -115,7 +115,7 @@ def generate(
     from accounts.roles import Role
     from budgets.models import LedgerEntry, PersonalBudget
     from casework.models import Assessment, Case, Child, EHCPlan, Referral, Review
-    from commissioning.models import Feedback
+    from commissioning.models import Feedback, quarter_start
     from shortbreaks.models import Package, Provider, Service, Session
     from workflows import clock
     from workflows.models import Deadline
@@ -527,7 +527,8 @@ def generate(
                     child=children[n],
                     team_id=children[n].team_id,
                     given_by=parents[n],
-                    given_on=days_ago(0, 500),
+                    given_on=(given_on := days_ago(0, 500)),
+                    period_start=quarter_start(given_on),
                     rating=rng.choices([1, 2, 3, 4, 5], [5, 8, 17, 35, 35])[0],
                 )
                 for n in range(parent_count)

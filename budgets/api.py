@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
@@ -25,11 +24,12 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
-from casework.api import AccessLoggedRetrieveMixin
+from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
+from workflows.exports import attach, csv_download
 from workflows.idempotency import idempotent
 
 
@@ -280,6 +280,7 @@ PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="Financial yea
 
 
 class BudgetViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -346,6 +347,7 @@ class BudgetViewSet(
                 by=acting_user(request), budget=budget, **serializer.validated_data
             )
             return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        nested_read(request, budget)
         page = self.paginate_queryset(budget.entries.order_by("entry_on", "pk"))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 
@@ -396,12 +398,10 @@ def statement_filename(statement: selectors.Statement, extension: str) -> str:
     )
 
 
-def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def statement_rows(statement: selectors.Statement) -> Iterator[list[Any]]:
     balances = statement.balances
-    writer.writerow(["Budget statement", statement.budget.child.full_name, statement.period])
-    writer.writerow(["As of", statement.as_of.isoformat()])
+    yield ["Budget statement", statement.budget.child.full_name, statement.period]
+    yield ["As of", statement.as_of.isoformat()]
     for label, value in (
         ("Allocated", balances.allocated),
         ("Spent", balances.spent),
@@ -409,24 +409,21 @@ def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
         ("Available", balances.available),
         ("Projected left at year end", statement.projected_year_end),
     ):
-        writer.writerow([label, f"{value:.2f}"])
-    writer.writerow([])
-    writer.writerow(["Date", "What", "Kind", "Category", "Amount"])
+        yield [label, f"{value:.2f}"]
+    yield []
+    yield ["Date", "What", "Kind", "Category", "Amount"]
     for entry in statement.entries:
-        writer.writerow(
-            [
-                entry.entry_on.isoformat(),
-                entry.description,
-                entry.get_kind_display(),
-                selectors.CATEGORY_LABELS.get(entry.category, entry.category),
-                f"{entry.amount:.2f}",
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{statement_filename(statement, "csv")}"'
-    )
-    return response
+        yield [
+            entry.entry_on.isoformat(),
+            entry.description,
+            entry.get_kind_display(),
+            selectors.CATEGORY_LABELS.get(entry.category, entry.category),
+            f"{entry.amount:.2f}",
+        ]
+
+
+def statement_csv_response(statement: selectors.Statement) -> HttpResponse:
+    return csv_download(statement_rows(statement), statement_filename(statement, "csv"))
 
 
 def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
@@ -437,10 +434,7 @@ def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
         {"statement": statement, "council_name": settings.PATHWAY_COUNCIL_NAME},
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{statement_filename(statement, "pdf")}"'
-    )
-    return response
+    return attach(response, statement_filename(statement, "pdf"))
 
 
 router = DefaultRouter()

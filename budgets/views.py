@@ -18,7 +18,7 @@ from accounts.roles import Role
 from budgets import selectors, services
 from budgets.models import AllocationScheme, DirectPaymentFrequency, EntryKind, PersonalBudget
 from casework.selectors import cases_visible_to
-from casework.services import access_record
+from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.errors import InvalidParams
 from workflows.selectors import transition_options
@@ -275,9 +275,13 @@ class PanelQueueView(RoleRequiredMixin, TemplateView):
     roles = (Role.TEAM_MANAGER,)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            queue=selectors.approval_queue(current_user(self.request)), **kwargs
+        queue = list(selectors.approval_queue(current_user(self.request)))
+        access_record_many(
+            by=current_user(self.request),
+            reads=[(budget.child_id, "personalbudget", budget.pk) for budget in queue],
+            via="page",
         )
+        return super().get_context_data(queue=queue, **kwargs)
 
 
 class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):

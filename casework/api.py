@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, cast
 
 import django_filters
@@ -40,22 +40,59 @@ def acting_user(request: Request) -> User:
     return cast(User, request.user)
 
 
-class AccessLoggedRetrieveMixin:
+def record_child_id(record: Any) -> int:
+    if isinstance(record, Review):
+        return int((record.plan or record.case).child_id)
+    if isinstance(record, (Referral, Assessment)):
+        return int(record.case.child_id)
+    if isinstance(record, Deadline):
+        return cast(int, record.child_pk)  # annotated by selectors.with_child
+    return int(record.child_id)
+
+
+def read_of(record: Any) -> services.Read:
+    child_id = record.pk if isinstance(record, Child) else record_child_id(record)
+    return (child_id, type(record)._meta.model_name, record.pk)
+
+
+class AccessReads:
+    """What a response about these records shows, for the access log: one read per record."""
+
+    def access_reads(self, rows: Any) -> Iterable[services.Read]:
+        return (read_of(record) for record in rows)
+
+
+class AccessLoggedRetrieveMixin(AccessReads):
     """Writes the access log for every staff read of one child-level record."""
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()  # type: ignore[attr-defined]
-        child_id = record.pk if isinstance(record, Child) else record_child_id(record)
-        services.access_record(
-            by=acting_user(request), child_id=child_id, record=record, via="api"
+        services.access_record_many(
+            by=acting_user(request), reads=self.access_reads([record]), via="api"
         )
         return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
 
 
-def record_child_id(record: Any) -> int:
-    if isinstance(record, Review):
-        return record.child.pk
-    return int(record.child_id)
+class AccessLoggedListMixin(AccessReads):
+    """Writes the access log for every child-level record a staff member's list page shows, in
+    one INSERT: each record on the page, filtered or not, with its child (DESIGN §9)."""
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        if self.action == "list":  # type: ignore[attr-defined]
+            shown = queryset if page is None else page
+            services.access_record_many(
+                by=acting_user(self.request),  # type: ignore[attr-defined]
+                reads=self.access_reads(shown),
+                via="api",
+            )
+        return page
+
+
+def nested_read(request: Request, record: Any) -> None:
+    """A nested resource (a child's family members, a case's history, a budget's ledger) is a
+    read of the record it hangs from."""
+    services.access_record_many(by=acting_user(request), reads=[read_of(record)], via="api")
 
 
 class ChildSerializer(ModelSerializer[Child]):
@@ -88,6 +125,19 @@ class ChildSerializer(ModelSerializer[Child]):
 
 
 class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
+    """A family member. A family login sees the other members' names and relationships only,
+    and its own contact details (DESIGN §9): someone's address or phone may be withheld from the
+    rest of the family for good reason."""
+
+    CONTACT_FIELDS = ("email", "phone", "address")
+
+    def to_representation(self, instance: FamilyMember) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        viewer = self.context.get("viewer")
+        if viewer is None or selectors.is_staff_member(viewer) or instance.user_id == viewer.pk:
+            return data
+        return {name: value for name, value in data.items() if name not in self.CONTACT_FIELDS}
+
     class Meta:
         model = FamilyMember
         fields = [
@@ -112,6 +162,7 @@ class ChildFilter(StrictFilterSet):
 
 
 class ChildViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -145,8 +196,10 @@ class ChildViewSet(
                 by=acting_user(request), child=child, **serializer.validated_data
             )
             return Response(FamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        nested_read(request, child)
         members = child.family_members.all()
-        return Response(FamilyMemberSerializer(members, many=True).data)
+        viewer = {"viewer": acting_user(request)}
+        return Response(FamilyMemberSerializer(members, many=True, context=viewer).data)
 
 
 class ScopedRelationsMixin:
@@ -196,6 +249,8 @@ class ReferralSerializer(ScopedRelationsMixin, ModelSerializer[Referral]):
 
 
 class ReferralViewSet(
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -290,7 +345,10 @@ class CaseFilter(StrictFilterSet):
 
 
 class CaseViewSet(
-    AccessLoggedRetrieveMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet[Case]
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
+    TransitionsMixin,
+    viewsets.ReadOnlyModelViewSet[Case],
 ):
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
@@ -314,18 +372,27 @@ class CaseViewSet(
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(page)
 
+    def access_reads(self, rows: Any) -> Iterable[services.Read]:
+        """The list's rows are values (see list()); a retrieve's is the case itself."""
+        return (
+            read_of(row) if isinstance(row, Case) else (row["child"], "case", row["id"])
+            for row in rows
+        )
+
     @extend_schema(responses=HistorySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
         if not selectors.is_staff_member(acting_user(request)):
             raise PermissionDenied("The case history is for the council's staff.")
+        nested_read(request, case)
         return Response(HistorySerializer(selectors.case_history(case), many=True).data)
 
     @extend_schema(responses=DeadlineSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def deadlines(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
+        nested_read(request, case)
         rows = selectors.case_deadlines(case).select_related("subject_type")
         return Response(DeadlineSerializer(rows, many=True).data)
 
@@ -341,6 +408,8 @@ class AssessmentSerializer(ScopedRelationsMixin, ModelSerializer[Assessment]):
 
 
 class AssessmentViewSet(
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
@@ -355,7 +424,7 @@ class AssessmentViewSet(
 
     def get_queryset(self) -> QuerySet[Assessment]:
         cases = selectors.staff_cases_visible_to(acting_user(self.request))
-        return Assessment.objects.filter(case__in=cases).order_by("pk")
+        return Assessment.objects.filter(case__in=cases).select_related("case").order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Assessment]) -> None:
         data = serializer.validated_data
@@ -430,6 +499,7 @@ class PlanCommentSerializer(serializers.Serializer[Any]):
 
 
 class EHCPlanViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -517,6 +587,7 @@ class ReviewFilter(StrictFilterSet):
 
 
 class ReviewViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -574,14 +645,16 @@ EXCEPTION_REQUEST = inline_serializer(
 )
 
 
-class DeadlineViewSet(viewsets.ReadOnlyModelViewSet[Deadline]):
+class DeadlineViewSet(
+    AccessLoggedListMixin, AccessLoggedRetrieveMixin, viewsets.ReadOnlyModelViewSet[Deadline]
+):
     serializer_class = DeadlineSerializer
     write_roles = {"record_exception": STAFF_ROLES, "waive": (Role.TEAM_MANAGER,)}
     queryset = Deadline.objects.none()
     filterset_class = DeadlineFilter
 
     def get_queryset(self) -> QuerySet[Deadline]:
-        return (
+        return selectors.with_child(
             selectors.deadlines_visible_to(acting_user(self.request))
             .select_related("subject_type")
             .order_by("due_on", "pk")

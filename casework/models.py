@@ -793,7 +793,9 @@ class AccessLog(models.Model):
     record_type = models.CharField(max_length=40)
     record_id = models.PositiveBigIntegerField()
     at = models.DateTimeField(auto_now_add=True)
-    via = models.CharField(max_length=10, choices=[("api", "API"), ("page", "Page")])
+    via = models.CharField(
+        max_length=10, choices=[("api", "API"), ("page", "Page"), ("export", "Export")]
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

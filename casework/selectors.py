@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
@@ -80,6 +91,24 @@ def deadlines_visible_to(user: User, *, child_id: int | None = None) -> QuerySet
     )
 
 
+def with_child(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """Each deadline with its child's id as `child_pk`, for the access log, in the same query."""
+    subject = {
+        model: model.objects.filter(pk=OuterRef("subject_id")).values("child_id")[:1]
+        for model in (Case, EHCPlan)
+    }
+    return deadlines.annotate(
+        child_pk=DbCase(
+            *(
+                When(subject_type=ContentType.objects.get_for_model(model), then=Subquery(query))
+                for model, query in subject.items()
+            ),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def running(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
     return deadlines.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
 
@@ -128,6 +157,7 @@ def deadlines_at_risk(user: User, *, within_days: int = 14) -> QuerySet[Deadline
             lead_name=Subquery(lead.values("lead_professional__full_name")[:1]),
             child_name=Subquery(lead.values("child__given_name")[:1]),
             child_family_name=Subquery(lead.values("child__family_name")[:1]),
+            child_pk=Subquery(lead.values("child_id")[:1]),
         )
         .order_by("lead_name", "due_on", "pk")
     )

@@ -70,9 +70,15 @@ class CaseloadView(StaffOnly, ListView):  # type: ignore[type-arg]
         return selectors.caseload(current_user(self.request), status=status)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
+        context = super().get_context_data(
             statuses=CaseStatus.choices, status=self.request.GET.get("status", ""), **kwargs
         )
+        services.access_record_many(
+            by=current_user(self.request),
+            reads=[(case.child_id, "case", case.pk) for case in context["object_list"]],
+            via="page",
+        )
+        return context
 
 
 class TeamDashboardView(RoleRequiredMixin, TemplateView):
@@ -81,6 +87,11 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         at_risk = list(selectors.deadlines_at_risk(current_user(self.request)))
+        services.access_record_many(
+            by=current_user(self.request),
+            reads=[(deadline.child_pk, "deadline", deadline.pk) for deadline in at_risk],
+            via="page",
+        )
         return super().get_context_data(
             at_risk=at_risk,
             missed=[deadline for deadline in at_risk if deadline.status == "missed"],

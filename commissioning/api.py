@@ -38,6 +38,7 @@ from commissioning.models import (
 )
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField
 from workflows.errors import InvalidParams, NotPermitted
+from workflows.exports import attach
 
 
 def acting_user(request: Request) -> User:
@@ -404,10 +405,8 @@ def report_params(query: Any, user: User) -> dict[str, Any]:
 
 
 def download(body: str | bytes, content_type: str, report: Any, extension: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
     name = f"uptake-{report.plan.slug}-{report.period}-{report.granularity}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attach(HttpResponse(body, content_type=content_type), name)
 
 
 def _number(value: Any) -> Any:

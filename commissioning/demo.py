@@ -7,7 +7,7 @@ import datetime as dt
 
 from accounts.models import User
 from casework.models import FamilyMember
-from commissioning.models import Action, ActionStatus, Feedback, ProgressNote
+from commissioning.models import Action, ActionStatus, Feedback, ProgressNote, quarter_start
 from commissioning.services import plan_load
 from workflows import clock
 
@@ -39,12 +39,17 @@ def load() -> str:
             continue
         for months_ago, rating in FEEDBACK:
             # Dated in the past, so written directly: the service stamps feedback with today.
-            Feedback.objects.create(
+            # One per child per quarter: a later answer in the same quarter replaces an earlier.
+            given_on = clock.add_months(today, -months_ago)
+            _, created = Feedback.objects.update_or_create(
                 child=member.child,
-                team_id=member.child.team_id,
-                given_by=member.user,
-                given_on=clock.add_months(today, -months_ago),
-                rating=rating,
+                period_start=quarter_start(given_on),
+                defaults={
+                    "team_id": member.child.team_id,
+                    "given_by": member.user,
+                    "given_on": given_on,
+                    "rating": rating,
+                },
             )
-            given += 1
+            given += created
     return f"{plan.title}: progress on {len(PROGRESS)} actions, {given} answers of feedback"

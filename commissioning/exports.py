@@ -1,37 +1,17 @@
-"""The uptake report as CSV and XLSX, written from the same data as its JSON.
-
-Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a formula, so free text
-from the plan or a progress note could carry one (formula injection): such text is written as
-text, with a leading apostrophe in CSV and as an explicit string cell in XLSX. Numbers stay
-numbers.
-"""
+"""The uptake report as CSV and XLSX, written from the same data as its JSON, by the one export
+writer (`workflows.exports`), which writes text that looks like a formula as text."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from workflows.exports import XLSX_TYPE, csv_text, is_number_text, xlsx_bytes
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-NUMBER = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+__all__ = ["XLSX_TYPE", "sheets", "to_csv", "to_xlsx"]
 
 Sheet = tuple[str, list[str], list[list[Any]]]
-
-
-def as_text(value: Any) -> Any:
-    """A cell value as a spreadsheet will read it safely: text that looks like a formula is
-    marked as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
-        return "'" + value
-    return value
 
 
 def sheets(report: dict[str, Any]) -> list[Sheet]:
@@ -151,46 +131,19 @@ def _csv_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in _csv_rows(report):
-        writer.writerow(["" if value is None else as_text(value) for value in row])
-    return buffer.getvalue()
+    return csv_text(_csv_rows(report))
 
 
 def to_xlsx(report: dict[str, Any]) -> bytes:
-    book = Workbook()
-    about = book.active
-    about.title = "About"
-    for row in _about(report):
-        _append(about, row)
-    for title, header, rows in sheets(report):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            _append(sheet, row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _append(sheet: Any, row: list[Any]) -> None:
-    sheet.append([_xlsx_value(value) for value in row])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            # Set after assignment: openpyxl would otherwise store "=..." as a formula.
-            cell.data_type = "s"
-            cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
+    about: Sheet = ("About", [], _about(report))
+    return xlsx_bytes(
+        (title, header, [[_xlsx_value(value) for value in row] for row in rows])
+        for title, header, rows in [about, *sheets(report)]
+    )
 
 
 def _xlsx_value(value: Any) -> Any:
     """Numbers the report sends as decimal strings ("46.4") become numbers in the sheet."""
-    if isinstance(value, str) and _is_number(value):
+    if isinstance(value, str) and is_number_text(value):
         return Decimal(value) if "." in value else int(value)
     return value
-
-
-def _is_number(text: str) -> bool:
-    return bool(NUMBER.fullmatch(text))

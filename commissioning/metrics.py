@@ -88,6 +88,14 @@ class Bucket:
         """The day a snapshot is taken: the last day, or today for a period not yet over."""
         return min(self.end, today)
 
+    @property
+    def age_day(self) -> dt.date:
+        """The day ages are taken on: the last day of the financial year the period is in, for
+        its quarters and months alike, whichever report asks and whenever. So a child is in one
+        age band for the whole year, the bands of the months add up to the quarter's, and no two
+        reports show one period's band with different figures (DESIGN §7)."""
+        return periods.end_of(periods.start_of(self.start))
+
 
 def year_buckets(year_start: dt.date) -> list[Bucket]:
     """The financial year from `year_start`, its quarters and its months: one tree of periods."""
@@ -583,7 +591,6 @@ def evaluate(
     today: dt.date,
     teams: list[int] | None = None,
     breakdown: Breakdown | None = None,
-    reference_day: dt.date | None = None,
 ) -> Table:
     """The metric for every bucket, in one query (two with a breakdown)."""
     found = METRICS[key]
@@ -631,14 +638,60 @@ def evaluate(
         }
 
     table: Table = {TOTAL: figures(rows.aggregate(**aggregates))}
-    if breakdown is not None:
-        on = reference_day or max(bucket.end for bucket in buckets)
+    if breakdown == Breakdown.AGE_BAND:
+        none = Figures(
+            count=0,
+            denominator=0 if found.unit == Unit.PERCENT else None,
+            amount=Decimal(0) if source.counting == Counting.SUM else None,
+        )
+        table |= _by_age_band(rows, buckets, paths, aggregates, figures, none)
+    elif breakdown is not None:
         grouped = (
-            rows.annotate(_group=group_expression(source, breakdown, on, paths))
+            rows.annotate(_group=group_expression(source, breakdown, buckets[0].end, paths))
             .values("_group")
             .annotate(**aggregates)
-            .order_by("_group")
+            .order_by()
         )
-        for raw in grouped:
+        for raw in sorted(grouped, key=lambda raw: str(raw["_group"])):
             table[str(raw["_group"])] = figures(raw)
     return table
+
+
+def _by_age_band(
+    rows: QuerySet[Any],
+    buckets: list[Bucket],
+    paths: dict[str, str],
+    aggregates: dict[str, Any],
+    figures: Callable[[dict[str, Any]], dict[str, Figures]],
+    none: Figures,
+) -> Table:
+    """A child's band differs from one financial year to the next, so the rows are grouped by
+    their band in every year the buckets cover, at once (one query); each bucket then takes the
+    band of its own year. A child has one band per year, so the groups never share a child and
+    their figures add up exactly, distinct children included."""
+    days = sorted({bucket.age_day for bucket in buckets})
+    bands = {f"_band{index}": age_band_of(paths["dob"], day) for index, day in enumerate(days)}
+    column = {day: f"_band{index}" for index, day in enumerate(days)}
+    grouped = rows.annotate(**bands).values(*bands).annotate(**aggregates).order_by()
+    by_label = {bucket.label: bucket for bucket in buckets}
+    parts: dict[str, dict[str, list[Figures]]] = {}
+    for raw in grouped:
+        for label, found in figures(raw).items():
+            band = str(raw[column[by_label[label].age_day]])
+            parts.setdefault(band, {}).setdefault(label, []).append(found)
+    return {
+        band: {bucket.label: _sum(parts[band].get(bucket.label, []), none) for bucket in buckets}
+        for band in sorted(parts)
+    }
+
+
+def _sum(parts: list[Figures], none: Figures) -> Figures:
+    if not parts:
+        return none
+    denominators = [part.denominator for part in parts if part.denominator is not None]
+    amounts = [part.amount for part in parts if part.amount is not None]
+    return Figures(
+        count=sum(part.count for part in parts),
+        denominator=sum(denominators) if denominators else None,
+        amount=sum(amounts, Decimal(0)) if amounts else None,
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts.models import Team
 
@@ -220,8 +220,16 @@ class Comparator(models.Model):
         return f"{self.label}: {self.value} ({self.year})"
 
 
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of the financial quarter `day` is in (they start in April, July, October
+    and January, like the calendar's)."""
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 class Feedback(models.Model):
-    """A family's rating of the support they get, 1 (very poor) to 5 (very good)."""
+    """A family's rating of the support they get, 1 (very poor) to 5 (very good): one per child
+    per financial quarter, the period the satisfaction figure is reported by; a newer rating in
+    the quarter replaces it (commissioning.services.feedback_give keeps the old one's audit)."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="feedback")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="feedback")
@@ -229,6 +237,7 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback_given"
     )
     given_on = models.DateField()
+    period_start = models.DateField(help_text="The first day of the quarter it is given in.")
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -240,7 +249,13 @@ class Feedback(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["child", "period_start"], name="one_feedback_per_child_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(given_on__gte=F("period_start")), name="feedback_in_its_quarter"
+            ),
         ]
         indexes = [
             # family_satisfaction_pct: feedback by date.

@@ -219,7 +219,6 @@ def uptake_report(
                 today=today,
                 teams=scope.teams,
                 breakdown=breakdown if breakdown in METRICS[key].breakdowns else None,
-                reference_day=min(periods.end_of(year_start), today),
             ),
             buckets,
             suppressed=scope.suppressed,
@@ -296,16 +295,32 @@ def _suppressed(
 
 def _lines(table: Table, buckets: list[Bucket], *, additive: bool) -> list[list[tuple[str, str]]]:
     """The sums a reader could use: groups add up to the total in each period; and, for figures
-    that accumulate over time, months add up to quarters and quarters to years."""
+    that accumulate over time, months add up to quarters and quarters to years.
+
+    A group with nothing in a financial year is left out of that year's lines: its cells are
+    zeros, shown as such, and whether it is in the table at all depends on the other years the
+    report covers. Left in, it could take a partner's place and make two reports of the same
+    year suppress different cells (DESIGN §7)."""
     lines: list[list[tuple[str, str]]] = []
+    in_year = {
+        (group, periods.start_of(bucket.start))
+        for group, row in table.items()
+        for bucket in buckets
+        if _has_data(row[bucket.label])
+    }
     groups = [group for group in table if group != TOTAL]
     if groups:
         for bucket in buckets:
-            lines.append([*((g, bucket.label) for g in groups), (TOTAL, bucket.label)])
+            year_start = periods.start_of(bucket.start)
+            present = [g for g in groups if (g, year_start) in in_year]
+            if present:
+                lines.append([*((g, bucket.label) for g in present), (TOTAL, bucket.label)])
     if additive:
         years = [bucket for bucket in buckets if bucket.granularity == "year"]
         for group in table:
             for year in years:
+                if group != TOTAL and (group, year.start) not in in_year:
+                    continue
                 inside = [b for b in buckets if year.start <= b.start and b.end <= year.end]
                 quarters = [b for b in inside if b.granularity == "quarter"]
                 months = [b for b in inside if b.granularity == "month"]
@@ -323,6 +338,10 @@ def _lines(table: Table, buckets: list[Bucket], *, additive: bool) -> list[list[
                         ]
                     )
     return lines
+
+
+def _has_data(figures: Figures) -> bool:
+    return bool(figures.count or figures.denominator or figures.amount)
 
 
 def _measure_row(

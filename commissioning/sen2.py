@@ -6,7 +6,6 @@ or ceased in calendar year Y−1, and plans active on the census date in January
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from budgets.models import PersonalBudget
 from casework.models import Child, EHCPlan, PlanStatus, Review, ReviewOutcome
 from commissioning import sen2_codes as codes
 from commissioning.metrics import budget_active_on
+from workflows.exports import csv_text, looks_like_formula
 from workflows.models import Deadline, TransitionLog
 
 MODULES: dict[str, list[str]] = {
@@ -144,12 +144,30 @@ class Return:
     census: dt.date
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)  # whose records it carries, in order
 
     def add(self, module: str, **values: Any) -> int:
         rows = self.rows.setdefault(module, [])
         key = len(rows) + 1
         rows.append({MODULES[module][0]: key, **values})
         return key
+
+
+def _flag_formulas(sen2: Return, module: str, child_id: int) -> None:
+    """The return carries values exactly as recorded, so text that a spreadsheet would run as a
+    formula is not altered but reported, for the record to be corrected (DESIGN §8)."""
+    row = sen2.rows[module][-1]
+    for name, value in row.items():
+        if looks_like_formula(value):
+            sen2.problems.append(
+                Problem(
+                    module,
+                    row[MODULES[module][0]],
+                    child_id,
+                    name,
+                    "Starts like a spreadsheet formula: correct the record.",
+                )
+            )
 
 
 def _bit(value: bool) -> int:
@@ -238,6 +256,7 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
         child = plan.child
         if child.pk not in people:
             people[child.pk] = _person(sen2, header, child)
+            sen2.children.append(child.pk)
         _plan(
             sen2,
             plan,
@@ -267,6 +286,7 @@ def _person(sen2: Return, header: int, child: Child) -> int:
         uniquelearnernumber="",
         upnunknown="",
     )
+    _flag_formulas(sen2, "person", child.pk)
     if not upn:
         sen2.problems.append(
             Problem("person", key, child.pk, "upn", "No UPN, and no reason recorded for it.")
@@ -376,6 +396,7 @@ def _plan(
         senunitindicator=0,
         resourcedprovisionindicator=0,
     )
+    _flag_formulas(sen2, "plandetail", child.pk)
     if ceased_on is not None and ceased_on <= census:
         return
     review = _latest_review(plan, census)
@@ -402,6 +423,7 @@ def _plan(
         senunitindicator=0,
         resourcedprovisionindicator=0,
     )
+    _flag_formulas(sen2, "placementdetail", child.pk)
     if not plan.placement_name.strip():
         sen2.problems.append(
             Problem("placementdetail", placement, child.pk, "sensetting", "No placement named.")
@@ -419,19 +441,16 @@ def write(sen2: Return, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for module, columns in MODULES.items():
+        rows = [[row.get(column, "") for column in columns] for row in sen2.rows.get(module, [])]
         path = out / f"sen2_{module}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(sen2.rows.get(module, []))
+        path.write_text(csv_text([columns, *rows], escape=False), encoding="utf-8", newline="")
         written.append(path)
+    problems = [
+        [problem.module, problem.tableid, problem.child_id, problem.field, problem.message]
+        for problem in sen2.problems
+    ]
     path = out / "sen2_validation.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["module", "tableid", "child_id", "field", "problem"])
-        for problem in sen2.problems:
-            writer.writerow(
-                [problem.module, problem.tableid, problem.child_id, problem.field, problem.message]
-            )
+    header = ["module", "tableid", "child_id", "field", "problem"]
+    path.write_text(csv_text([header, *problems]), encoding="utf-8", newline="")
     written.append(path)
     return written

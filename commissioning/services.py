@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from accounts.roles import Role
@@ -30,6 +30,7 @@ from commissioning.models import (
     ProgressNote,
     Target,
     Theme,
+    quarter_start,
 )
 from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted
@@ -257,16 +258,42 @@ def action_update(
 
 
 def feedback_give(*, by: User, child: Child, rating: int, comment: str = "") -> Feedback:
-    """A family's rating of the support their child gets."""
+    """A family's rating of the support their child gets: one per child per quarter, so a
+    second rating in the quarter replaces the first, whose values go to the audit log."""
     if not by.has_role(Role.FAMILY) or not children_visible_to(by).filter(pk=child.pk).exists():
         raise NotPermitted("Only the child's family can give feedback on their support.")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise InvalidParams({"rating": ["Choose a rating from 1 to 5."]})
-    return Feedback.objects.create(
-        child=child,
-        team_id=child.team_id,
-        given_by=by,
-        given_on=clock.today(),
-        rating=rating,
-        comment=comment.strip(),
-    )
+    today = clock.today()
+    given = {
+        "team_id": child.team_id,
+        "given_by": by,
+        "given_on": today,
+        "rating": rating,
+        "comment": comment.strip(),
+    }
+    quarter = {"child": child, "period_start": quarter_start(today)}
+    with transaction.atomic():
+        previous = Feedback.objects.select_for_update().filter(**quarter).first()
+        if previous is None:
+            try:
+                with transaction.atomic():
+                    return Feedback.objects.create(**quarter, **given)
+            except IntegrityError:  # the family's other login rated at the same moment
+                previous = Feedback.objects.select_for_update().get(**quarter)
+        audit(
+            previous,
+            "replace_feedback",
+            by=by,
+            source=str(previous.rating),
+            target=str(rating),
+            params={
+                "given_on": previous.given_on.isoformat(),
+                "given_by": previous.given_by_id,
+                "comment": previous.comment,
+            },
+        )
+        for name, value in given.items():
+            setattr(previous, name, value)
+        previous.save()
+    return previous

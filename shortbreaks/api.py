@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -18,8 +19,9 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets.api import MoneyField
 from budgets.selectors import budgets_visible_to
-from casework.api import AccessLoggedRetrieveMixin
+from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
+from casework.services import Read
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows import bounds
@@ -149,6 +151,7 @@ class PackageSerializer(ModelSerializer[Package]):
 
 
 class PackageViewSet(
+    AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
@@ -228,6 +231,8 @@ class BookingSerializer(serializers.Serializer[Any]):
 
 
 class SessionViewSet(
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
     TransitionsMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -245,6 +250,9 @@ class SessionViewSet(
             .select_related("package")
             .order_by("date", "pk")
         )
+
+    def access_reads(self, rows: Any) -> Iterable[Read]:
+        return ((row.package.child_id, "session", row.pk) for row in rows)
 
     def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
         params = self.request.query_params

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from itertools import groupby
 from typing import Any, cast
@@ -24,6 +23,7 @@ from shortbreaks import selectors, services
 from shortbreaks.models import Access, Package, Service, ServiceType, Session
 from workflows import clock
 from workflows.errors import InvalidParams, WorkflowError
+from workflows.exports import csv_download
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
@@ -72,39 +72,34 @@ class ServicesStatementView(TemplateView):
 
 def services_statement_csv(request: HttpRequest) -> HttpResponse:
     _, services_ = _statement_services(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="short-breaks-services-statement.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "Type",
+        "Service",
+        "Provider",
+        "Setting",
+        "Access",
+        "Ages",
+        "Unit",
+        "Cost per unit",
+        "Places a day",
+        "Description",
+    ]
+    rows = (
         [
-            "Type",
-            "Service",
-            "Provider",
-            "Setting",
-            "Access",
-            "Ages",
-            "Unit",
-            "Cost per unit",
-            "Places a day",
-            "Description",
+            service.get_type_display(),
+            service.name,
+            service.provider.name,
+            service.setting.replace("_", "-"),
+            service.get_access_display(),
+            f"{service.min_age} to {service.max_age}",
+            service.unit,
+            f"{service.unit_cost:.2f}",
+            service.capacity,
+            service.description,
         ]
+        for service in services_
     )
-    for service in services_:
-        writer.writerow(
-            [
-                service.get_type_display(),
-                service.name,
-                service.provider.name,
-                service.setting.replace("_", "-"),
-                service.get_access_display(),
-                f"{service.min_age} to {service.max_age}",
-                service.unit,
-                f"{service.unit_cost:.2f}",
-                service.capacity,
-                service.description,
-            ]
-        )
-    return response
+    return csv_download([header, *rows], "short-breaks-services-statement.csv")
 
 
 class PackageRequestForm(forms.Form):

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.roles import Role
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
 from casework.models import Assessment, EHCPlan, Referral, Review
-from commissioning.models import Feedback
+from commissioning.models import Feedback, quarter_start
 from shortbreaks.models import Package, Provider, Service, Session
 from tests.factories import CaseFactory, ChildFactory, PlanFactory, UserFactory, staff
 from workflows.models import Deadline
@@ -183,16 +183,21 @@ def caseload(team):
     session(children["B"], residential, D(2026, 7, 2), "1", "cancelled", worker)
     session(children["C"], day_club, D(2026, 7, 3), "1", "booked", worker)
     session(children["D"], family_based, D(2026, 8, 1), "3", "delivered", worker)
-    # Feedback: 5, 4, 3, 1 in the year; a 5 the year before.
+    # Feedback: 5, 4, 3, 1 in the year; a 5 the year before (one per child per quarter).
     parent = UserFactory(role=Role.FAMILY)
-    for day, rating in (
-        (D(2026, 4, 2), 5),
-        (D(2026, 5, 2), 4),
-        (D(2026, 6, 2), 3),
-        (D(2027, 1, 2), 1),
-        (D(2026, 3, 2), 5),
+    for name, day, rating in (
+        ("A", D(2026, 4, 2), 5),
+        ("B", D(2026, 5, 2), 4),
+        ("C", D(2026, 6, 2), 3),
+        ("A", D(2027, 1, 2), 1),
+        ("A", D(2026, 3, 2), 5),
     ):
         Feedback.objects.create(
-            child=children["A"], team=team, given_by=parent, given_on=day, rating=rating
+            child=children[name],
+            team=team,
+            given_by=parent,
+            given_on=day,
+            period_start=quarter_start(day),
+            rating=rating,
         )
     return children

@@ -114,7 +114,6 @@ def test_breakdown_by_age_band_uses_age_at_the_end_of_the_period(caseload, team)
         BUCKETS,
         today=AFTER_THE_YEAR,
         breakdown=Breakdown.AGE_BAND,
-        reference_day=dt.date(2027, 3, 31),
     )
     assert table["0–4"]["2026-27"].count == 1
 

@@ -99,10 +99,14 @@ def test_a_rate_is_suppressed_with_its_counts(plan, commissioner, team):
     from commissioning.models import Feedback
 
     parent = UserFactory(role=Role.FAMILY)
-    child = ChildFactory(team=team)
     for rating in (5, 5, 5, 5, 5, 5, 5, 2):  # 7 of 8: the 7 is shown, but not the 1
-        Feedback.objects.create(
-            child=child, team=team, given_by=parent, given_on=D(2026, 5, 1), rating=rating
+        Feedback.objects.create(  # one per child per quarter: eight children
+            child=ChildFactory(team=team),
+            team=team,
+            given_by=parent,
+            given_on=D(2026, 5, 1),
+            period_start=D(2026, 4, 1),
+            rating=rating,
         )
 
     found = measure(report(commissioner, plan).json(), "family_satisfaction_pct")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import TeamMembership, User
 from accounts.roles import Role
+from casework.services import access_record_many
 from commissioning import sen2
 
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
         else:
             raise CommandError("Only a team manager or an administrator may export SEN2.")
         built = sen2.build(year, teams=teams)
+        access_record_many(
+            by=user, reads=[(child, "child", child) for child in built.children], via="export"
+        )
         for path in sen2.write(built, options["out"]):
             rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
             self.stdout.write(f"{path}: {rows} rows")
