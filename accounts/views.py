@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -84,6 +84,10 @@ def _next_page(request: HttpRequest) -> str:
     return target if safe else reverse("accounts:home")
 
 
+def _with_next(view_name: str, request: HttpRequest) -> HttpResponseRedirect:
+    return redirect(f"{reverse(view_name)}?{urlencode({'next': _next_page(request)})}")
+
+
 class SecondFactorView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
     """The code after the password: the second step of signing in."""
 
@@ -97,9 +101,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
             raise PermissionDenied(NOT_FOR_YOU)
         self.device = selectors.second_factor_device(user=request.user)  # type: ignore[arg-type]
         if self.device is None:
-            return redirect(
-                f"{reverse('accounts:second-factor-set-up')}?next={_next_page(request)}"
-            )
+            return _with_next("accounts:second-factor-set-up", request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -137,7 +139,7 @@ class SecondFactorSetUpView(LoginRequiredMixin, FormView):  # type: ignore[type-
             raise PermissionDenied(NOT_FOR_YOU)
         verified = request.session.get(second_factor.SESSION_KEY) == second_factor.VERIFIED
         if selectors.second_factor_device(user=user) is not None and not verified:
-            return redirect(f"{reverse('accounts:second-factor')}?next={_next_page(request)}")
+            return _with_next("accounts:second-factor", request)
         if SETUP_KEY not in request.session:
             request.session[SETUP_KEY] = random_hex(20)
         self.key = request.session[SETUP_KEY]
