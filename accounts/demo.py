@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamMembership, User, normalise_email
 from accounts.roles import Role
 
 DEMO_PASSWORD = "pathway-demo"  # noqa: S105 - documented demo login, refused in production
@@ -30,7 +30,7 @@ def load_demo_accounts() -> int:
     team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
     created = 0
     for email, full_name, role, in_team in DEMO_LOGINS:
-        user = User.objects.filter(email=email).first()
+        user = User.objects.filter(email=normalise_email(email)).first()
         if user is None:
             user = User.objects.create_user(
                 email,

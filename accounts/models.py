@@ -1,21 +1,43 @@
 from __future__ import annotations
 
-from typing import ClassVar
+import unicodedata
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.roles import ROLES_INCLUDED, Role
 
 
+def normalise_email(address: str) -> str:
+    """The one spelling of an e-mail address that Pathway stores, looks up and counts failed
+    sign-ins against: `Name@Example.ORG `, `NAME@example.org` and `name@example.org` are one
+    person. Compatibility-normalised too, so a full-width look-alike is the same address."""
+    return unicodedata.normalize("NFKC", address).strip().lower()
+
+
+class NormalisedEmailField(models.EmailField):  # type: ignore[type-arg]
+    """An address field that normalises before it validates, so that `createsuperuser` and
+    model validation accept ` Name@Example.org ` as the address it stands for."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return normalise_email(value) if isinstance(value, str) else value
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        return normalise_email(email or "")
+
     def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
-        if not email:
+        if not email or not normalise_email(email):
             raise ValueError("A user needs an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -26,7 +48,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -36,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     `accounts.roles`) and, for staff, the teams they belong to.
     """
 
-    email = models.EmailField("email address", unique=True)
+    email = NormalisedEmailField("email address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)  # type: ignore[misc]  # a field, as in Django's own
     is_staff = models.BooleanField(
@@ -52,9 +74,36 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            # Addresses are stored normalised (`save`); this holds even for a row written
+            # around the model, such as by a bulk update.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_in_any_case",
+                violation_error_message="A user with this email address already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        """Django calls this from `clean()`, so every model form (the admin's too) checks
+        uniqueness against the normalised address."""
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email or "")
+        # `set_password` keeps the new password here until the save; a rehash at sign-in does not.
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from knox.models import AuthToken
+
+            # A new password ends every API token: whoever had the old one must sign in again.
+            # Browser sessions end by Django's session hash, which the password is part of.
+            AuthToken.objects.filter(user=self).delete()
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

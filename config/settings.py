@@ -5,6 +5,7 @@ console. `DJANGO_ENV=production` removes every default that would be unsafe in p
 missing secret or address stops the service at start-up instead of running it insecurely.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,11 +42,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "workflows",
     "casework",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "workflows.middleware.RefuseControlCharactersMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -124,6 +128,24 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures are counted against the normalised address, however it was typed.
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+# "From one place" is the client's address. Behind PATHWAY_PROXY_COUNT proxies (production: one,
+# the TLS-terminating proxy) it is read from X-Forwarded-For, taking the entry the nearest proxy
+# appended, so a client cannot choose it; with 0 the header is ignored. Each proxy appends the
+# address it was reached from, so with N proxies the client is the Nth entry from the right, which
+# django-ipware's proxy count calls N - 1 proxies in the header.
+PATHWAY_PROXY_COUNT = env.int("PATHWAY_PROXY_COUNT", default=1 if PRODUCTION else 0)
+if PATHWAY_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = PATHWAY_PROXY_COUNT - 1
+    # A header with more entries than proxies (a client's own X-Forwarded-For, kept in front of
+    # the proxies' ones) is still read from the right; strict mode would fall back to the
+    # proxy's own address and put every client in one place.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -137,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
@@ -166,7 +190,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an API client without credentials is told 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -202,6 +226,20 @@ SPECTACULAR_SETTINGS = {
         "workflows.schema.document_errors",
     ],
 }
+
+# API tokens (django-rest-knox): stored hashed, one per sign-in, ended by signing out, by a new
+# password, or after this many hours.
+PATHWAY_TOKEN_TTL_HOURS = env.float("PATHWAY_TOKEN_TTL_HOURS", default=10.0)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=PATHWAY_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "USER_SERIALIZER": None,
+}
+# A second factor (a TOTP code from an authenticator app) for staff and administrators: required
+# in production, offered in the demo.
+PATHWAY_REQUIRE_SECOND_FACTOR = env.bool("PATHWAY_REQUIRE_SECOND_FACTOR", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import ObtainTokenView
+from accounts.api import LogoutAllView, LogoutView, ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
 from commissioning import api as commissioning_api
@@ -13,6 +13,8 @@ from workflows.views import NotificationsView, healthz
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     *casework_api.urls,
     *budgets_api.urls,
     *shortbreaks_api.urls,

@@ -84,6 +84,11 @@ def notify(messages: list[Message]) -> int:
     return len(messages)
 
 
+def notify_one(*, recipient: User, kind: str, subject: str, body: str, link: str = "") -> None:
+    """One message, for the apps below the engine (`accounts.outbox`)."""
+    notify([Message(recipient.pk, kind, subject, body, link)])
+
+
 NUDGE_THREAD = "pathway-nudge"
 
 

@@ -162,6 +162,8 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "content_type_id": 1,
         "app_label": "accounts",
         "url": "nowhere/",
+        "uidb64": "MQ",  # a password-reset link, not a valid one
+        "token": "set-password",
     }
     kwargs = {name: known[name] for name in route.params if name != "pk"}
     if "pk" in route.params:

@@ -88,6 +88,17 @@ RULES: dict[str, Rule] = {
     "accounts:sign-in": Rule(read=PUBLIC, write=PUBLIC),
     "accounts:sign-out": Rule(read=everyone("405"), write=everyone("auth")),  # back to sign-in
     "accounts:no-role": Rule(read=SIGNED_IN_ONLY),
+    "accounts:account": Rule(read=SIGNED_IN_ONLY),
+    "accounts:password-change": Rule(read=SIGNED_IN_ONLY, write=SIGNED_IN_ONLY),
+    "accounts:password-reset": Rule(read=PUBLIC, write=PUBLIC),  # same answer for any address
+    "accounts:password-reset-sent": Rule(read=PUBLIC),
+    "accounts:password-reset-confirm": Rule(read=PUBLIC, write=PUBLIC),  # the link is the key
+    "accounts:password-reset-complete": Rule(read=PUBLIC),
+    # Two-step verification: staff and administrators only
+    "accounts:second-factor": Rule(read=let(STAFF, ("admin",)), write=let(STAFF, ("admin",))),
+    "accounts:second-factor-set-up": Rule(
+        read=let(STAFF, ("admin",)), write=let(STAFF, ("admin",))
+    ),
     "notifications": Rule(read=SIGNED_IN_ONLY, write=SIGNED_IN_ONLY),  # each sees their own
     "healthz": Rule(read=PUBLIC),
     "shortbreaks:statement": Rule(read=PUBLIC),  # the council's published short-breaks offer
@@ -144,6 +155,8 @@ RULES: dict[str, Rule] = {
     "api:schema": Rule(read=PUBLIC),
     "api:api-docs": Rule(read=PUBLIC),
     "api:auth-token": Rule(write=PUBLIC),
+    "api:auth-logout": Rule(write=SIGNED_IN_ONLY),  # ends the caller's own token
+    "api:auth-logout-all": Rule(write=SIGNED_IN_ONLY),
     "api:child-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:child-detail": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:child-family-members": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE),
