@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts.middleware import start_idle_clock
+        from accounts.middleware import settle_second_factor_at_sign_in, start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="pathway-idle-clock")
+        user_logged_in.connect(
+            settle_second_factor_at_sign_in, dispatch_uid="pathway-second-factor-at-sign-in"
+        )

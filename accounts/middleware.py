@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from accounts import second_factor, selectors
+from accounts.models import User
 
 LAST_SEEN = "pathway_last_seen"
 # Record activity at most once a minute: a session write on every request would cost a query.
@@ -91,17 +93,28 @@ class SecondFactorMiddleware:
 
 def second_factor_owed(request: HttpRequest) -> bool:
     """Whether this signed-in session must still give a code; settles the session's state."""
-    state = request.session.get(second_factor.SESSION_KEY)
+    return _settle_second_factor(request.session, request.user)  # type: ignore[arg-type]
+
+
+def settle_second_factor_at_sign_in(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """Settle the state at sign-in, so that the first page after it asks the database nothing."""
+    if request is not None and hasattr(request, "session"):
+        _settle_second_factor(request.session, user)
+
+
+def _settle_second_factor(session: SessionBase, user: User) -> bool:
+    state = session.get(second_factor.SESSION_KEY)
     if state == second_factor.VERIFIED or state == second_factor.NOT_NEEDED:
         return False
     if state == second_factor.OPTIONAL and not settings.PATHWAY_REQUIRE_SECOND_FACTOR:
         return False
-    user = request.user
-    if not second_factor.applies_to(user):  # type: ignore[arg-type]
-        request.session[second_factor.SESSION_KEY] = second_factor.NOT_NEEDED
+    if not second_factor.applies_to(user):
+        session[second_factor.SESSION_KEY] = second_factor.NOT_NEEDED
         return False
-    has_device = selectors.second_factor_device(user=user) is not None  # type: ignore[arg-type]
-    if second_factor.needed_for(user, has_device=has_device):  # type: ignore[arg-type]
+    has_device = selectors.second_factor_device(user=user) is not None
+    if second_factor.needed_for(user, has_device=has_device):
         return True
-    request.session[second_factor.SESSION_KEY] = second_factor.OPTIONAL
+    session[second_factor.SESSION_KEY] = second_factor.OPTIONAL
     return False
