@@ -10,7 +10,6 @@ import time_machine
 
 import workflows
 from accounts.roles import Role
-from casework import models as casework_models
 from casework.models import (
     Assessment,
     Case,
@@ -21,6 +20,7 @@ from casework.models import (
     Review,
     ReviewOutcome,
 )
+from casework.models import case as casework_models
 from tests.factories import CaseFactory, ChildFactory, PlanFactory, staff
 from workflows.errors import NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline, TransitionLog

@@ -1,0 +1,95 @@
+"""Casework's models, one module per concept; every name is importable from here as before."""
+
+from casework.models.access import (
+    AccessLog,
+)
+from casework.models.case import (
+    OPEN_CASE_STATES,
+    PRACTITIONER,
+    REASON,
+    SUPPORT_ARRANGED_CHECKS,
+    TEAM_MANAGER,
+    Case,
+    aged_14_or_over,
+    aged_17_and_a_half_or_over,
+    assessed_eligible,
+    assessed_not_eligible,
+    closed_within_12_months,
+    consent_recorded,
+    no_other_open_case,
+    review_outcome_recorded,
+    review_scheduled,
+    support_arranged,
+)
+from casework.models.choices import (
+    AssessmentOutcome,
+    CaseStatus,
+    PhaseTransfer,
+    PlanStatus,
+    PrimaryNeed,
+    ReferralSource,
+    RequestedBy,
+    ReviewOutcome,
+)
+from casework.models.people import (
+    Child,
+    FamilyMember,
+    age_on,
+    validate_nhs_number,
+)
+from casework.models.plan import (
+    CLOSED_PLAN_STATES,
+    SECTIONS,
+    EHCPlan,
+    comment_period_over,
+    core_sections_written,
+    review_meeting_recorded,
+)
+from casework.models.referral import (
+    Assessment,
+    Referral,
+)
+from casework.models.review import (
+    Review,
+)
+
+__all__ = [
+    "CLOSED_PLAN_STATES",
+    "OPEN_CASE_STATES",
+    "PRACTITIONER",
+    "REASON",
+    "SECTIONS",
+    "SUPPORT_ARRANGED_CHECKS",
+    "TEAM_MANAGER",
+    "AccessLog",
+    "Assessment",
+    "AssessmentOutcome",
+    "Case",
+    "CaseStatus",
+    "Child",
+    "EHCPlan",
+    "FamilyMember",
+    "PhaseTransfer",
+    "PlanStatus",
+    "PrimaryNeed",
+    "Referral",
+    "ReferralSource",
+    "RequestedBy",
+    "Review",
+    "ReviewOutcome",
+    "age_on",
+    "aged_14_or_over",
+    "aged_17_and_a_half_or_over",
+    "assessed_eligible",
+    "assessed_not_eligible",
+    "closed_within_12_months",
+    "comment_period_over",
+    "consent_recorded",
+    "core_sections_written",
+    "no_other_open_case",
+    "review_meeting_recorded",
+    "review_outcome_recorded",
+    "review_scheduled",
+    "support_arranged",
+    "validate_nhs_number",
+]

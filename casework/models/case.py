@@ -1,0 +1,286 @@
+"""The case: a child's journey through the service, and its machine (DESIGN §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from accounts.roles import Role
+from casework import deadlines as due
+from casework.models.choices import AssessmentOutcome, CaseStatus, ReviewOutcome
+from casework.models.people import Child
+from workflows import clock
+from workflows.registry import DeadlineRule
+from workflows.rules import condition, requires_role
+
+PRACTITIONER = requires_role(Role.PRACTITIONER)
+TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
+
+
+OPEN_CASE_STATES = [state for state in CaseStatus.values if state != CaseStatus.CLOSED]
+
+# Whether support has been arranged (an approved budget, an active package). The budgets and
+# short-breaks apps, which sit above casework, append their checks here from their ready().
+SUPPORT_ARRANGED_CHECKS: list[Any] = []
+
+
+@condition("The referral has no recorded consent to share, and no manager has overridden it.")
+def consent_recorded(case: Case) -> bool:
+    referral = getattr(case, "referral", None)
+    return bool(case.consent_override_reason or (referral and referral.consent_to_share))
+
+
+@condition("The assessment has not been completed with the outcome “eligible”.")
+def assessed_eligible(case: Case) -> bool:
+    return case.assessments.filter(
+        completed_on__isnull=False, outcome=AssessmentOutcome.ELIGIBLE
+    ).exists()
+
+
+@condition("The assessment has not been completed with an outcome of no eligible need.")
+def assessed_not_eligible(case: Case) -> bool:
+    return (
+        case.assessments.filter(completed_on__isnull=False)
+        .exclude(outcome=AssessmentOutcome.ELIGIBLE)
+        .exclude(outcome="")
+        .exists()
+    )
+
+
+@condition("There is no approved personal budget or active short-break package yet.")
+def support_arranged(case: Case) -> bool:
+    return any(check(case) for check in SUPPORT_ARRANGED_CHECKS)
+
+
+@condition("No review has been scheduled: add a review first.")
+def review_scheduled(case: Case) -> bool:
+    return case.reviews.filter(decision_on__isnull=True).exists()
+
+
+@condition("The review has no outcome of maintain or amend recorded yet.")
+def review_outcome_recorded(case: Case) -> bool:
+    return case.reviews.filter(
+        decision_on__isnull=True, outcome__in=[ReviewOutcome.MAINTAIN, ReviewOutcome.AMEND]
+    ).exists()
+
+
+@condition("The young person is not yet 14.")
+def aged_14_or_over(case: Case) -> bool:
+    return case.child.age_on(clock.today()) >= 14
+
+
+@condition("The young person is not yet 17½.")
+def aged_17_and_a_half_or_over(case: Case) -> bool:
+    return clock.add_months(case.child.date_of_birth, 12 * 17 + 6) <= clock.today()
+
+
+@condition("The case was closed more than 12 months ago: record a new referral instead.")
+def closed_within_12_months(case: Case) -> bool:
+    return case.closed_on is not None and clock.add_months(case.closed_on, 12) >= clock.today()
+
+
+@condition("The child already has another open case.")
+def no_other_open_case(case: Case) -> bool:
+    return (
+        not Case.objects.filter(child_id=case.child_id, status__in=OPEN_CASE_STATES)
+        .exclude(pk=case.pk)
+        .exists()
+    )
+
+
+REASON = {"reason": due.reason_field()}
+
+
+class Case(FSMModelMixin, models.Model):
+    """One episode of support for one child.
+
+    referred ─accept_referral→ assessing ─complete_assessment→ planning ─start_support→ active
+    referred ─signpost→ closed;  assessing ─close_no_eligible_need→ closed
+    active ─begin_review→ reviewing ─complete_review→ active
+    active ─begin_transition→ preparing_for_adulthood ─transfer_to_adult_services→ closed
+    any open state ─close→ closed;  closed ─reopen (within 12 months)→ referred
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+    )
+    status = FSMField(default=CaseStatus.REFERRED, choices=CaseStatus.choices, protected=True)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.TextField(blank=True)
+    consent_override_reason = models.TextField(blank=True)
+    handover_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="one_open_case_per_child",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="case_team_status")]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} for {self.child}"
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.status != CaseStatus.CLOSED)
+
+    @transition(
+        field=status,
+        source=CaseStatus.REFERRED,
+        target=CaseStatus.ASSESSING,
+        permission=PRACTITIONER,
+        conditions=[consent_recorded],
+        custom={"label": "Accept the referral", "closes": ["referral_decision"]},
+    )
+    def accept_referral(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CaseStatus.REFERRED,
+        target=CaseStatus.CLOSED,
+        permission=PRACTITIONER,
+        custom={
+            "label": "Signpost to targeted services",
+            "params": REASON,
+            "closes": ["referral_decision", "assessment_complete"],
+        },
+    )
+    def signpost(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.closed_on = on
+        self.closure_reason = f"Signposted to targeted services: {reason}"
+
+    @transition(
+        field=status,
+        source=CaseStatus.ASSESSING,
+        target=CaseStatus.PLANNING,
+        permission=PRACTITIONER,
+        conditions=[assessed_eligible],
+        custom={"label": "Complete the assessment", "closes": ["assessment_complete"]},
+    )
+    def complete_assessment(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CaseStatus.ASSESSING,
+        target=CaseStatus.CLOSED,
+        permission=PRACTITIONER,
+        conditions=[assessed_not_eligible],
+        custom={"label": "Close: no eligible need", "closes": ["assessment_complete"]},
+    )
+    def close_no_eligible_need(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.closed_on = on
+        self.closure_reason = "No eligible need found by the assessment."
+
+    @transition(
+        field=status,
+        source=CaseStatus.PLANNING,
+        target=CaseStatus.ACTIVE,
+        permission=TEAM_MANAGER,
+        conditions=[support_arranged],
+        custom={
+            "label": "Start support",
+            "opens": [DeadlineRule("annual_review", due.annual_review)],
+        },
+    )
+    def start_support(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CaseStatus.ACTIVE,
+        target=CaseStatus.REVIEWING,
+        permission=PRACTITIONER,
+        conditions=[review_scheduled],
+        custom={"label": "Begin the review", "closes": ["annual_review"]},
+    )
+    def begin_review(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CaseStatus.REVIEWING,
+        target=CaseStatus.ACTIVE,
+        permission=PRACTITIONER,
+        conditions=[review_outcome_recorded],
+        custom={
+            "label": "Complete the review",
+            "opens": [DeadlineRule("annual_review", due.annual_review)],
+        },
+    )
+    def complete_review(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.reviews.filter(decision_on__isnull=True).update(decision_on=on)
+
+    @transition(
+        field=status,
+        source=CaseStatus.ACTIVE,
+        target=CaseStatus.PREPARING_FOR_ADULTHOOD,
+        permission=PRACTITIONER,
+        conditions=[aged_14_or_over],
+        custom={"label": "Begin preparing for adulthood"},
+    )
+    def begin_transition(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CaseStatus.PREPARING_FOR_ADULTHOOD,
+        target=CaseStatus.CLOSED,
+        permission=TEAM_MANAGER,
+        conditions=[aged_17_and_a_half_or_over],
+        custom={
+            "label": "Transfer to adult services",
+            "params": {"handover_on": due.date_field("Enter the handover date.")},
+            "closes": ["annual_review"],
+        },
+    )
+    def transfer_to_adult_services(
+        self, *, by: Any, on: dt.date, note: str, handover_on: dt.date
+    ) -> None:
+        self.handover_on = handover_on
+        self.closed_on = on
+        self.closure_reason = "Transferred to adult services."
+
+    @transition(
+        field=status,
+        source=OPEN_CASE_STATES,
+        target=CaseStatus.CLOSED,
+        permission=TEAM_MANAGER,
+        custom={
+            "label": "Close the case",
+            "params": REASON,
+            "closes": ["referral_decision", "assessment_complete", "annual_review"],
+        },
+    )
+    def close(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.closed_on = on
+        self.closure_reason = reason
+
+    @transition(
+        field=status,
+        source=CaseStatus.CLOSED,
+        target=CaseStatus.REFERRED,
+        permission=TEAM_MANAGER,
+        conditions=[closed_within_12_months, no_other_open_case],
+        custom={"label": "Reopen the case", "params": REASON},
+    )
+    def reopen(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.closed_on = None
+        self.closure_reason = ""

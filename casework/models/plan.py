@@ -1,0 +1,278 @@
+"""The EHC plan and its machine (DESIGN §4, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from casework import deadlines as due
+from casework.messages import plan_decision_letter
+from casework.models.case import PRACTITIONER, REASON, TEAM_MANAGER, Case
+from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy, ReviewOutcome
+from casework.models.people import Child
+from workflows import clock
+from workflows.registry import DeadlineRule, Satisfied
+from workflows.rules import condition
+
+CLOSED_PLAN_STATES = {PlanStatus.REFUSED, PlanStatus.NOT_ISSUED, PlanStatus.CEASED}
+
+
+SECTIONS = [
+    ("section_a", "A", "The views, interests and aspirations of the child and family"),
+    ("section_b", "B", "Special educational needs"),
+    ("section_c", "C", "Health needs related to the special educational needs"),
+    ("section_d", "D", "Social care needs"),
+    ("section_e", "E", "Outcomes"),
+    ("section_f", "F", "Special educational provision"),
+    ("section_g", "G", "Health provision"),
+    (
+        "section_h1",
+        "H1",
+        "Social care provision under the Chronically Sick and Disabled Persons Act",
+    ),
+    ("section_h2", "H2", "Other social care provision"),
+    ("section_i", "I", "Placement"),
+    ("section_j", "J", "Personal budget"),
+    ("section_k", "K", "Advice and information"),
+]
+
+
+@condition("Sections B (needs), E (outcomes) and F (provision) must be written first.")
+def core_sections_written(plan: EHCPlan) -> bool:
+    return all(getattr(plan, name).strip() for name in ("section_b", "section_e", "section_f"))
+
+
+@condition(
+    "The family's 15 days to comment on the draft have not ended and they have not commented."
+)
+def comment_period_over(plan: EHCPlan) -> bool:
+    if plan.family_comments_received_on is not None:
+        return True
+    return plan.draft_issued_on is not None and clock.today() > due.family_comments(
+        plan, plan.draft_issued_on
+    )
+
+
+@condition("No review meeting has been recorded: add the review first.")
+def review_meeting_recorded(plan: EHCPlan) -> bool:
+    return plan.reviews.filter(meeting_on__isnull=False, decision_on__isnull=True).exists()
+
+
+class EHCPlan(FSMModelMixin, models.Model):
+    """An Education, Health and Care plan, from the request for a needs assessment onwards.
+
+    requested ─agree_to_assess→ assessing ─issue_draft→ draft ─issue_final→ final
+    requested ─refuse_to_assess→ refused;  assessing ─decide_not_to_issue→ not_issued
+    final ─start_review→ under_review ─maintain→ final | ─amend→ draft | ─cease→ ceased
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    status = FSMField(default=PlanStatus.REQUESTED, choices=PlanStatus.choices, protected=True)
+    requested_on = models.DateField()
+    requested_by = models.CharField(max_length=20, choices=RequestedBy.choices)
+    assessment_decision_on = models.DateField(null=True, blank=True)
+    draft_issued_on = models.DateField(null=True, blank=True)
+    family_comments_received_on = models.DateField(null=True, blank=True)
+    family_comments = models.TextField(blank=True)
+    first_final_issued_on = models.DateField(null=True, blank=True)
+    last_final_issued_on = models.DateField(null=True, blank=True)
+    being_amended = models.BooleanField(default=False)
+    decision_reason = models.TextField(blank=True)
+    exception_reason = models.TextField(blank=True)
+    placement_name = models.CharField(max_length=200, blank=True)
+    phase_transfer_on = models.DateField(null=True, blank=True)
+    phase_transfer = models.CharField(max_length=10, choices=PhaseTransfer.choices, blank=True)
+    section_a = models.TextField(blank=True)
+    section_b = models.TextField(blank=True)
+    section_c = models.TextField(blank=True)
+    section_d = models.TextField(blank=True)
+    section_e = models.TextField(blank=True)
+    section_f = models.TextField(blank=True)
+    section_g = models.TextField(blank=True)
+    section_h1 = models.TextField(blank=True)
+    section_h2 = models.TextField(blank=True)
+    section_i = models.TextField(blank=True)
+    section_j = models.TextField(blank=True)
+    section_k = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = "EHC plan"
+
+    def __str__(self) -> str:
+        return f"EHC plan for {self.child} (requested {self.requested_on:%d %b %Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_PLAN_STATES
+
+    @transition(
+        field=status,
+        source=PlanStatus.REQUESTED,
+        target=PlanStatus.ASSESSING,
+        permission=TEAM_MANAGER,
+        custom={
+            "notify": [plan_decision_letter("agree_to_assess")],
+            "label": "Agree to assess",
+            "closes": ["decision_to_assess"],
+            "opens": [DeadlineRule("decision_not_to_issue", due.decision_not_to_issue)],
+        },
+    )
+    def agree_to_assess(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.assessment_decision_on = on
+
+    @transition(
+        field=status,
+        source=PlanStatus.REQUESTED,
+        target=PlanStatus.REFUSED,
+        permission=TEAM_MANAGER,
+        custom={
+            "notify": [plan_decision_letter("refuse_to_assess")],
+            "label": "Refuse to assess",
+            "params": REASON,
+            "closes": ["decision_to_assess", "final_plan"],
+        },
+    )
+    def refuse_to_assess(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.assessment_decision_on = on
+        self.decision_reason = reason
+
+    @transition(
+        field=status,
+        source=PlanStatus.ASSESSING,
+        target=PlanStatus.DRAFT,
+        permission=PRACTITIONER,
+        conditions=[core_sections_written],
+        custom={
+            "notify": [plan_decision_letter("issue_draft")],
+            "label": "Issue the draft plan",
+            "closes": [Satisfied("decision_not_to_issue")],
+            "opens": [DeadlineRule("family_comments", due.family_comments)],
+        },
+    )
+    def issue_draft(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.draft_issued_on = on
+        self.family_comments_received_on = None
+        self.family_comments = ""
+
+    @transition(
+        field=status,
+        source=PlanStatus.ASSESSING,
+        target=PlanStatus.NOT_ISSUED,
+        permission=TEAM_MANAGER,
+        custom={
+            "notify": [plan_decision_letter("decide_not_to_issue")],
+            "label": "Decide not to issue a plan",
+            "params": REASON,
+            "closes": ["decision_not_to_issue", "final_plan"],
+        },
+    )
+    def decide_not_to_issue(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.decision_reason = reason
+
+    @transition(
+        field=status,
+        source=PlanStatus.DRAFT,
+        target=PlanStatus.FINAL,
+        permission=TEAM_MANAGER,
+        conditions=[core_sections_written, comment_period_over],
+        custom={
+            "notify": [plan_decision_letter("issue_final")],
+            "label": "Issue the final plan",
+            "closes": [
+                "final_plan",
+                "amended_final",
+                "phase_transfer",
+                Satisfied("family_comments"),
+            ],
+            "opens": [
+                DeadlineRule("annual_review", due.annual_review),
+                DeadlineRule("phase_transfer", due.phase_transfer),
+            ],
+        },
+    )
+    def issue_final(self, *, by: Any, on: dt.date, note: str) -> None:
+        if self.first_final_issued_on is None:
+            self.first_final_issued_on = on
+        self.last_final_issued_on = on
+        self.being_amended = False
+
+    @transition(
+        field=status,
+        source=PlanStatus.FINAL,
+        target=PlanStatus.UNDER_REVIEW,
+        permission=PRACTITIONER,
+        conditions=[review_meeting_recorded],
+        custom={
+            "label": "Hold the review meeting",
+            "closes": ["annual_review"],
+            "opens": [
+                DeadlineRule("review_report", due.review_report),
+                DeadlineRule("review_decision", due.review_decision),
+            ],
+        },
+    )
+    def start_review(self, *, by: Any, on: dt.date, note: str) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.FINAL,
+        permission=TEAM_MANAGER,
+        custom={
+            "label": "Maintain the plan",
+            "closes": ["review_decision"],
+            "opens": [
+                DeadlineRule("annual_review", due.annual_review),
+                DeadlineRule("phase_transfer", due.phase_transfer),
+            ],
+        },
+    )
+    def maintain(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.reviews.filter(decision_on__isnull=True).update(
+            decision_on=on, outcome=ReviewOutcome.MAINTAIN
+        )
+
+    @transition(
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.DRAFT,
+        permission=TEAM_MANAGER,
+        custom={
+            "label": "Amend the plan",
+            "closes": ["review_decision"],
+            "opens": [DeadlineRule("amended_final", due.amended_final)],
+        },
+    )
+    def amend(self, *, by: Any, on: dt.date, note: str) -> None:
+        self.being_amended = True
+        self.draft_issued_on = on
+        self.family_comments_received_on = None
+        self.family_comments = ""
+        self.reviews.filter(decision_on__isnull=True).update(
+            decision_on=on, outcome=ReviewOutcome.AMEND
+        )
+
+    @transition(
+        field=status,
+        source=PlanStatus.UNDER_REVIEW,
+        target=PlanStatus.CEASED,
+        permission=TEAM_MANAGER,
+        custom={
+            "label": "Cease the plan",
+            "params": REASON,
+            "closes": ["review_decision", "review_report", "phase_transfer"],
+        },
+    )
+    def cease(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        self.decision_reason = reason
+        self.reviews.filter(decision_on__isnull=True).update(
+            decision_on=on, outcome=ReviewOutcome.CEASE
+        )
