@@ -31,7 +31,7 @@ from workflows.models import (
     StatutoryException,
     TransitionLog,
 )
-from workflows.notifications import notify
+from workflows.outbox import notify
 from workflows.registry import DeadlineRule, Satisfied, registry
 
 M = TypeVar("M", bound=models.Model)
