@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
+from workflows.delivery import notifications_deliver
 from workflows.models import Notification
 
 log = logging.getLogger(__name__)
@@ -60,26 +61,25 @@ def notify_one(*, recipient: User, kind: str, subject: str, body: str, link: str
 
 
 NUDGE_THREAD = "pathway-nudge"
+# Named, not imported: the task calls the engine, whose transitions write into this outbox.
+SEND_NOTIFICATIONS = "workflows.tasks.send_notifications"
 
 
 def _nudge_sender() -> None:
     """Ask a worker to send the outbox now. Never waits on the broker: publishing happens on a
     thread of its own, because a Redis that is down makes the client retry for seconds, and a
     lost nudge costs only a few minutes (the periodic sweep sends the row)."""
-    from workflows.tasks import send_notifications
-
-    if send_notifications.app.conf.task_always_eager:
-        send_notifications.apply_async(ignore_result=True)
+    if current_app.conf.task_always_eager:
+        # No worker to ask (the demo, the tests): send now, as the task would.
+        notifications_deliver()
         return
-    threading.Thread(
-        target=_publish, args=(send_notifications,), name=NUDGE_THREAD, daemon=True
-    ).start()
+    threading.Thread(target=_publish, name=NUDGE_THREAD, daemon=True).start()
 
 
-def _publish(task: Any) -> None:
+def _publish() -> None:
     try:
         # Nobody waits for a result: asking for one would also wait on the result backend.
-        task.apply_async(ignore_result=True)
+        current_app.send_task(SEND_NOTIFICATIONS, ignore_result=True)
     except Exception:
         log.warning("Could not nudge the sender; the next sweep will send.", exc_info=True)
 
