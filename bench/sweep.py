@@ -68,7 +68,7 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
     from accounts.models import Team, TeamMembership, User
     from workflows import clock
     from workflows.models import Deadline, Notification
-    from workflows.notifications import _offset_windows, reminders_sweep
+    from workflows.reminders import _offset_windows, reminders_sweep
 
     today = clock.today()
     team = Team.objects.create(name="Bench team")

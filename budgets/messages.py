@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from casework.messages import to_family
-from workflows.notifications import Message
+from workflows.outbox import Message
 
 
 def approved(budget: Any, *, by: Any, on: dt.date) -> list[Message]:

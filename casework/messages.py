@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from workflows.notifications import Message
+from workflows.outbox import Message
 
 MY_CHILD = "casework:my-child"
 

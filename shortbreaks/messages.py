@@ -7,7 +7,7 @@ from typing import Any
 
 from casework.messages import to_family
 from shortbreaks.models import PackageStatus
-from workflows.notifications import Message
+from workflows.outbox import Message
 
 
 def booked(package: Any, dates: list[dt.date]) -> list[Message]:

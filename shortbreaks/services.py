@@ -31,7 +31,7 @@ from shortbreaks.models import (
 )
 from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
-from workflows.notifications import notify
+from workflows.outbox import notify
 from workflows.services import record_created
 
 SERVICE_FIELDS = (

@@ -28,8 +28,8 @@ from workflows.errors import (
     WorkflowError,
 )
 from workflows.idempotency import idempotent
+from workflows.inbox import notification_mark_read, notifications_of
 from workflows.models import Notification
-from workflows.notifications import notification_mark_read, notifications_of
 from workflows.selectors import transition_options
 from workflows.services import transition
 from workflows.text import forbidden_character, line_break_in

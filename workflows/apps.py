@@ -7,7 +7,7 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import outbox
-        from workflows.notifications import notify_one
+        from workflows.outbox import notify_one
 
         # The accounts app's e-mails (password-reset links) go through this outbox too.
         outbox.register(notify_one)

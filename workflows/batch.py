@@ -71,7 +71,7 @@ def batch_failure_report(
             error=f"{type(error).__name__}: {error}"[:2000],
         )
         today = clock.today()
-        # Written straight into the outbox, not through `notifications.notify`: the outbox's own
+        # Written straight into the outbox, not through `outbox.notify`: the outbox's own
         # sweep and sender run through this module. The next periodic send delivers them.
         Notification.objects.bulk_create(
             [

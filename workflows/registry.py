@@ -10,7 +10,7 @@ when it is created. Each transition declares the rest in its django-fsm-2 `custo
         "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
         "effects": [post_allocation],             # run after the save, in the same transaction,
                                                   # as effect(record, by=user, on=effective_date)
-        "notify": [decision_letters],             # each returns notifications.Message rows for
+        "notify": [decision_letters],             # each returns outbox.Message rows for
                                                   # the outbox, written in the same transaction
         "closes": ["referral_decision"],          # open deadlines of these kinds are closed,
                                                   # or Satisfied("kind"): closed as met

@@ -1,8 +1,8 @@
 """The engine: every change of state in Pathway goes through `transition` (DESIGN §4).
 
 One transaction does it all — lock the row, check state, permission and conditions, clean the
-parameters, run the django-fsm-2 method, save, write the audit row, close and open deadlines, and
-queue the `transition_committed` event for after the commit. Any error rolls all of it back.
+parameters, run the django-fsm-2 method, save, write the audit row, close and open deadlines. Any
+error rolls all of it back.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from workflows.models import (
     StatutoryException,
     TransitionLog,
 )
-from workflows.notifications import notify
+from workflows.outbox import notify
 from workflows.registry import DeadlineRule, Satisfied, registry
-from workflows.signals import transition_committed
 
 M = TypeVar("M", bound=models.Model)
 
@@ -77,7 +76,7 @@ def transition(
         getattr(locked, name)(by=by, on=effective_on, note=note, **cleaned)
         locked.save()
         target = getattr(locked, machine.field_name)
-        log = TransitionLog.objects.create(
+        TransitionLog.objects.create(
             subject_type=ContentType.objects.get_for_model(locked),
             subject_id=locked.pk,
             case_id=machine.case_of(locked),
@@ -95,7 +94,6 @@ def transition(
             notify(messages(locked, by=by, on=effective_on))
         deadlines_close(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
         deadlines_open(locked, fsm_transition.custom.get("opens", ()), on=effective_on)
-        _queue_event(locked, log)
     return locked
 
 
@@ -109,7 +107,7 @@ def record_created(
     machine = registry.machine_for(type(obj))
     effective_on = _not_in_future(on or clock.today())
     with transaction.atomic():
-        log = TransitionLog.objects.create(
+        TransitionLog.objects.create(
             subject_type=ContentType.objects.get_for_model(obj),
             subject_id=obj.pk,
             case_id=machine.case_of(obj),
@@ -120,7 +118,6 @@ def record_created(
             note=note,
         )
         deadlines_open(obj, machine.opens_on_create, on=effective_on)
-        _queue_event(obj, log)
 
 
 def _not_in_future(on: dt.date) -> dt.date:
@@ -260,13 +257,6 @@ def deadlines_open(
             waiver_reason="Replaced by a newer deadline of the same kind.",
         )
         Deadline.objects.bulk_create(new)
-
-
-def _queue_event(obj: models.Model, log: TransitionLog) -> None:
-    # robust: a failing receiver (a broker that is down) is logged and never undoes the change.
-    transaction.on_commit(
-        lambda: transition_committed.send(sender=type(obj), instance=obj, log=log), robust=True
-    )
 
 
 def audit(

@@ -7,7 +7,8 @@ is reported to its team's managers and in the admin, and the rest of the run goe
 from celery import shared_task
 
 from workflows.batch import each_in_own_transaction
-from workflows.notifications import notifications_deliver, reminders_sweep
+from workflows.delivery import notifications_deliver
+from workflows.reminders import reminders_sweep
 from workflows.services import deadlines_mark_missed, idempotency_keys_purge
 
 

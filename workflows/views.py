@@ -20,8 +20,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from workflows.checks import permission_reasons, transition_label, transition_refusals
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.forms import input_rules
+from workflows.inbox import notifications_mark_all_read, notifications_of
 from workflows.models import Notification
-from workflows.notifications import notifications_mark_all_read, notifications_of
 from workflows.registry import registry
 from workflows.services import transition
 

@@ -20,7 +20,7 @@ from django.db import connection
 
 from config import celery_app
 from tests.conftest import require_binary
-from workflows.notifications import NUDGE_THREAD
+from workflows.outbox import NUDGE_THREAD
 
 ROOT = Path(__file__).resolve().parents[2]
 

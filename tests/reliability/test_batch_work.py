@@ -20,7 +20,7 @@ from budgets import services
 from budgets.models import EntryKind, LedgerEntry
 from casework import services as casework
 from tests.factories import ChildFactory, active_budget, staff
-from workflows import notifications
+from workflows import delivery, outbox, reminders
 from workflows.models import BatchFailure, Deadline, DeliveryStatus, Notification, Reminder
 
 D = dt.date
@@ -193,15 +193,15 @@ def overdue_and_upcoming(team, practitioner, manager):
 def test_a_sweep_batch_that_fails_is_reported_and_the_other_is_written(
     overdue_and_upcoming, practitioner, manager, admin_user
 ):
-    real_write = notifications.reminders_write
+    real_write = reminders.reminders_write
 
     def write(batch):
         if "owners" in batch.label:
             raise RuntimeError("statement refused")
         return real_write(batch)
 
-    with mock.patch("workflows.notifications.reminders_write", side_effect=write):
-        notifications.reminders_sweep()
+    with mock.patch("workflows.reminders.reminders_write", side_effect=write):
+        reminders.reminders_sweep()
 
     assert set(Reminder.objects.values_list("offset_days", "recipient")) == {(-1, manager.pk)}
     failure = BatchFailure.objects.get()
@@ -209,26 +209,26 @@ def test_a_sweep_batch_that_fails_is_reported_and_the_other_is_written(
     # A sweep over every team is reported to the administrators.
     assert Notification.objects.get(kind="batch_failure").recipient == admin_user
 
-    assert notifications.reminders_sweep() > 0  # the next sweep writes what was missed
+    assert reminders.reminders_sweep() > 0  # the next sweep writes what was missed
     assert Reminder.objects.filter(recipient=practitioner).exists()
 
 
 def test_a_notification_that_cannot_be_stamped_does_not_stop_the_others(team, practitioner):
-    notifications.notify(
+    outbox.notify(
         [
-            notifications.Message(recipient_id=practitioner.pk, kind="note", subject=s, body=s)
+            outbox.Message(recipient_id=practitioner.pk, kind="note", subject=s, body=s)
             for s in ("first", "broken", "last")
         ]
     )
-    real_deliver = notifications._deliver_one
+    real_deliver = delivery._deliver_one
 
     def deliver(notification, channel, now):
         if notification.subject == "broken":
             raise RuntimeError("row refused")
         return real_deliver(notification, channel, now)
 
-    with mock.patch("workflows.notifications._deliver_one", side_effect=deliver):
-        done = notifications.notifications_deliver()
+    with mock.patch("workflows.delivery._deliver_one", side_effect=deliver):
+        done = delivery.notifications_deliver()
 
     assert done["sent"] == 2
     assert set(

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 
 import workflows
 from accounts.roles import Role
@@ -17,7 +16,6 @@ from tests.factories import UserFactory
 from workflows import services
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
-from workflows.signals import transition_committed
 
 TODAY = dt.datetime(2026, 12, 18, 10, 0, tzinfo=dt.UTC)
 ALL_STATES = list(State.values)
@@ -303,44 +301,9 @@ def test_record_created_audits_and_opens_creation_deadlines(team, practitioner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_transition_sends_its_event_only_after_commit(team, practitioner):
-    received = []
-
-    def receiver(sender, instance, log, **kwargs):
-        received.append((sender, instance.status, log.transition))
-
-    transition_committed.connect(receiver, dispatch_uid="test-receiver")
-    try:
-        errand = errand_in(State.DRAFT, team)
-        with transaction.atomic():
-            workflows.transition(errand, "submit", by=practitioner)
-            assert received == []
-        assert received == [(Errand, "submitted", "submit")]
-    finally:
-        transition_committed.disconnect(dispatch_uid="test-receiver")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_failing_event_receiver_never_undoes_the_change(team, practitioner):
-    def broker_down(**kwargs):
-        raise ConnectionError("Redis is not answering")
-
-    transition_committed.connect(broker_down, dispatch_uid="broken-receiver")
-    try:
-        workflows.transition(errand_in(State.DRAFT, team), "submit", by=practitioner)
-    finally:
-        transition_committed.disconnect(dispatch_uid="broken-receiver")
-
-    assert Errand.objects.get().status == State.SUBMITTED
-    assert TransitionLog.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("failing_step", ["save", "audit", "deadline"])
 def test_a_failure_at_any_step_leaves_no_trace(failing_step, team, practitioner, monkeypatch):
     errand = errand_in(State.DRAFT, team)
-    received = []
-    transition_committed.connect(lambda **kw: received.append(kw), dispatch_uid="atomic-watch")
 
     def explode(*args, **kwargs):
         raise RuntimeError(f"{failing_step} failed")
@@ -351,17 +314,13 @@ def test_a_failure_at_any_step_leaves_no_trace(failing_step, team, practitioner,
         monkeypatch.setattr(TransitionLog.objects, "create", explode)
     else:
         monkeypatch.setattr(Deadline.objects, "bulk_create", explode)
-    try:
-        with pytest.raises(RuntimeError):
-            workflows.transition(errand, "submit", by=practitioner)
-    finally:
-        transition_committed.disconnect(dispatch_uid="atomic-watch")
+    with pytest.raises(RuntimeError):
+        workflows.transition(errand, "submit", by=practitioner)
 
     assert Errand.objects.get(pk=errand.pk).status == State.DRAFT
     assert Errand.objects.get(pk=errand.pk).submitted_by is None
     assert not TransitionLog.objects.exists()
     assert not Deadline.objects.exists()
-    assert received == []
 
 
 def test_waiving_a_council_policy_deadline_needs_a_manager_and_a_reason(

@@ -16,8 +16,9 @@ from accounts.roles import Role
 from casework import services as casework
 from casework.models import PlanStatus
 from tests.factories import ChildFactory, PlanFactory, UserFactory, staff
+from workflows.delivery import notifications_deliver
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
-from workflows.notifications import notifications_deliver, reminders_sweep
+from workflows.reminders import reminders_sweep
 
 D = dt.date
 MONDAY = dt.datetime(2026, 12, 14, 9, tzinfo=dt.UTC)
@@ -230,7 +231,7 @@ def test_a_broker_that_is_down_loses_the_nudge_but_not_the_notification(team, mo
     def broker_down() -> None:
         raise ConnectionError("Redis down")
 
-    monkeypatch.setattr("workflows.notifications._nudge_sender", broker_down)
+    monkeypatch.setattr("workflows.outbox._nudge_sender", broker_down)
 
     workflows.transition(plan, "agree_to_assess", by=manager)
 
@@ -247,7 +248,7 @@ def test_a_provider_error_is_recorded_retried_and_finally_failed(team, settings)
     broken = mock.Mock()
     broken.send.side_effect = OSError("SMTP refused")
 
-    with mock.patch("workflows.notifications.email_channel", return_value=broken):
+    with mock.patch("workflows.delivery.email_channel", return_value=broken):
         assert notifications_deliver() == {"sent": 0, "failed": 0, "retrying": 1, "in_app_only": 0}
         assert notifications_deliver()["retrying"] == 0  # waiting for its next attempt
         Notification.objects.update(next_attempt_at=None)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from workflows.notifications import reminders_sweep
+from workflows.reminders import reminders_sweep
 from workflows.services import deadlines_mark_missed
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from workflows.notifications import reminders_sweep
+from workflows.reminders import reminders_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,274 @@
+"""The reminder sweep (DESIGN §6).
+
+Deadlines are swept, not scheduled one by one: `reminders_sweep` finds every reminder now due in
+one query and writes it, with its notification, in bulk under unique constraints, so two sweeps
+at once, a retried task or a second beat never remind anyone twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, Left
+from django.utils import timezone
+
+from accounts.roles import Role
+from workflows import clock
+from workflows.batch import each_in_own_transaction
+from workflows.models import Deadline, DeadlineStatus, DeliveryStatus, Notification, Reminder
+from workflows.outbox import _nudge_sender, case_link
+from workflows.registry import registry
+from workflows.sql import _insert_select, _long_date
+
+ESCALATION = -1
+
+
+def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
+    """(offset, fewest days left, most days left) for each offset: a deadline 10 days away gets
+    the 14-day reminder, never the 14-day and the 3-day ones at once."""
+    ordered = sorted(set(offsets), reverse=True)
+    windows = []
+    for index, offset in enumerate(ordered):
+        nearer = ordered[index + 1] if index + 1 < len(ordered) else -1
+        windows.append((offset, nearer + 1, offset))
+    return windows
+
+
+def reminders_sweep(*, today: dt.date | None = None) -> int:
+    """Write every reminder now due; returns how many were new. Safe to run at any time.
+
+    Each audience (deadline owners, escalations to managers) is one batch of statements in a
+    transaction of its own: one that fails is reported and the other is still written."""
+    return each_in_own_transaction(
+        "Reminder sweep",
+        reminder_batches(today=today),
+        reminders_write,
+        describe=lambda batch: batch.label,
+    ).done
+
+
+@dataclass(frozen=True)
+class ReminderBatch:
+    """Deadline rows annotated with `deadline_id`, `offset` and `recipient`: one reminder each."""
+
+    label: str
+    due: models.QuerySet[Deadline]
+    today: dt.date
+
+
+def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
+    today = today or clock.today()
+    offsets: list[int] = settings.PATHWAY_REMINDER_OFFSETS
+    escalate_due_before = clock.add_working_days(
+        today, -settings.PATHWAY_ESCALATE_AFTER_WORKING_DAYS
+    )
+    running = Deadline.objects.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
+    not_ours = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
+    running = running.exclude(kind__in=not_ours)
+
+    windows = _offset_windows(offsets)
+    in_window = Q()
+    which_offset = []
+    for offset, fewest, most in windows:
+        span = Q(
+            due_on__gte=today + dt.timedelta(days=fewest),
+            due_on__lte=today + dt.timedelta(days=most),
+        )
+        in_window |= span
+        which_offset.append(When(span, then=Value(offset)))
+    to_owner = running.filter(in_window, owner__isnull=False).annotate(
+        deadline_id=F("pk"),
+        offset=Case(*which_offset, output_field=IntegerField()),
+        recipient=F("owner_id"),
+    )
+    # One row for each manager of the deadline's team.
+    to_managers = running.filter(
+        due_on__lte=escalate_due_before,
+        team__memberships__user__groups__name=Role.TEAM_MANAGER,
+        team__memberships__user__is_active=True,
+    ).annotate(
+        deadline_id=F("pk"),
+        offset=Value(ESCALATION, output_field=IntegerField()),
+        recipient=F("team__memberships__user_id"),
+    )
+    return [
+        ReminderBatch("reminders to the deadlines' owners", to_owner, today),
+        ReminderBatch("overdue deadlines escalated to team managers", to_managers, today),
+    ]
+
+
+def reminders_write(batch: ReminderBatch) -> int:
+    """Write the batch's reminders and their notifications with two INSERT … SELECT statements,
+    the messages' words put together by the database: rows never travel to Python and back.
+
+    The notifications go first, while the reminders they belong to are still missing; each
+    statement skips rows already written (unique reminder, unique dedupe key), so two sweeps
+    at once write each reminder and its message once.
+    """
+    already = Reminder.objects.filter(
+        deadline=OuterRef("deadline_id"),
+        offset_days=OuterRef("offset"),
+        recipient=OuterRef("recipient"),
+    )
+    now = timezone.now()
+    message = _reminder_message_columns(batch.today, now)
+    due = batch.due.filter(~Exists(already)).order_by()
+    reminders = due.annotate(created=Value(now, output_field=DateTimeField())).values_list(
+        "deadline_id", "offset", "recipient", "created"
+    )
+    messages = due.annotate(
+        **{f"new_{column}": value for column, value in message.items()}
+    ).values_list(*(f"new_{column}" for column in message))
+    with transaction.atomic():
+        _insert_select(Notification, list(message), [messages])
+        written = _insert_select(
+            Reminder,
+            ["deadline_id", "offset_days", "recipient_id", "created_at"],
+            [reminders],
+        )
+        if written:
+            transaction.on_commit(_nudge_sender, robust=True)
+    return written
+
+
+def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """The notification of a due reminder, column by column, as SQL expressions over the
+    deadline rows of the sweep (which carry `offset` and `recipient`)."""
+    what = Case(
+        *(
+            When(kind=kind.kind, then=Value(kind.label))
+            for kind in registry.deadline_kinds.values()
+        ),
+        default=F("kind"),
+        output_field=CharField(),
+    )
+    on = _long_date("due_on")
+    days_left = Case(
+        *(
+            When(due_on=today + dt.timedelta(days=days), then=Value(str(days)))
+            for days in range(max(settings.PATHWAY_REMINDER_OFFSETS, default=0) + 1)
+        ),
+        output_field=CharField(),
+    )
+    subject = Case(
+        When(
+            offset=ESCALATION,
+            then=Concat(
+                Value("Overdue: "),
+                what,
+                Value(" ("),
+                "label",
+                Value(")"),
+                output_field=CharField(),
+            ),
+        ),
+        When(
+            offset=0,
+            then=Concat(
+                Value("Due today: "),
+                what,
+                Value(" ("),
+                "label",
+                Value(")"),
+                output_field=CharField(),
+            ),
+        ),
+        default=Concat(
+            Value("Due in "),
+            days_left,
+            Value(" days: "),
+            what,
+            Value(" ("),
+            "label",
+            Value(")"),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+    body = Case(
+        When(
+            offset=ESCALATION,
+            then=Concat(
+                what,
+                Value(" for "),
+                "label",
+                Value(" was due on "),
+                on,
+                Value(
+                    " and has not been done. You are told as the team manager. Please check with "
+                    "the lead professional."
+                ),
+                output_field=CharField(),
+            ),
+        ),
+        When(
+            offset=0,
+            then=Concat(
+                what,
+                Value(" for "),
+                "label",
+                Value(" is due today, "),
+                on,
+                Value("."),
+                output_field=CharField(),
+            ),
+        ),
+        default=Concat(
+            what,
+            Value(" for "),
+            "label",
+            Value(" is due on "),
+            on,
+            Value("."),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+    prefix, suffix = case_link(CASE_ID_PLACEHOLDER).split(str(CASE_ID_PLACEHOLDER))
+    link = Case(
+        When(case_id__isnull=True, then=Value("")),
+        default=Concat(
+            Value(prefix), Cast("case_id", CharField()), Value(suffix), output_field=CharField()
+        ),
+        output_field=CharField(),
+    )
+    dedupe = Concat(
+        Value("reminder:"),
+        Cast("deadline_id", CharField()),
+        Value(":"),
+        Cast("offset", CharField()),
+        Value(":"),
+        Cast("recipient", CharField()),
+        output_field=CharField(),
+    )
+    return {
+        "recipient_id": F("recipient"),
+        "kind": Value("reminder", output_field=CharField()),
+        "subject": Left(subject, 200),
+        "body": body,
+        "link": link,
+        "dedupe_key": dedupe,
+        "created_at": Value(now, output_field=DateTimeField()),
+        "email_status": Value(DeliveryStatus.PENDING.value, output_field=CharField()),
+        "attempts": Value(0, output_field=IntegerField()),
+        "last_error": Value("", output_field=CharField()),
+    }
+
+
+CASE_ID_PLACEHOLDER = 987654321
