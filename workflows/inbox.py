@@ -14,10 +14,6 @@ def notifications_of(user: User) -> models.QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def notification_mark_read(*, by: User, notification: Notification) -> Notification:
     if notification.recipient_id != by.pk:
         raise NotPermitted("This notification is for someone else.")
