@@ -293,36 +293,39 @@ REVIEW_MACHINE_FIELDS = {"status", "decision_on"}
 def review_update(*, by: User, review: Review, **fields: Any) -> Review:
     """Record the meeting, the report sent, the recommended outcome or notes of a review."""
     _require_staff(by)
-    if review.status == ReviewStatus.DECIDED:
-        raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
     owned = REVIEW_MACHINE_FIELDS & set(fields)
     if owned:
         raise InvalidParams({name: ["This field cannot be changed here."] for name in owned})
+    # Read again under the lock, and write only the fields given: a decision taken on the plan
+    # meanwhile is neither missed nor overwritten.
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status == ReviewStatus.DECIDED:
+        raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
     for name in ("meeting_on", "report_sent_on"):
         _not_in_future(name, fields.get(name))
     if (
         fields.get("report_sent_on")
-        and review.meeting_on
-        and fields["report_sent_on"] < review.meeting_on
+        and locked.meeting_on
+        and fields["report_sent_on"] < locked.meeting_on
     ):
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
     changes_meeting = "meeting_on" in fields
     meeting_on = fields.pop("meeting_on", None)
-    held = review.status == ReviewStatus.HELD
+    held = locked.status == ReviewStatus.HELD
     if changes_meeting and held and meeting_on is not None:
-        review.meeting_on = meeting_on  # a corrected date: the review stays held
+        fields["meeting_on"] = meeting_on  # a corrected date: the review stays held
     for name, value in fields.items():
-        setattr(review, name, value)
-    review.save()
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields) or None)
     if changes_meeting and not held and meeting_on is not None:
-        review = _hold_meeting(review, by=by, meeting_on=meeting_on)
+        locked = _hold_meeting(locked, by=by, meeting_on=meeting_on)
     if changes_meeting and held and meeting_on is None:
-        review = transition(review, "clear_meeting", by=by)
-    if fields.get("report_sent_on") and review.plan is not None:
+        locked = transition(locked, "clear_meeting", by=by)
+    if fields.get("report_sent_on") and locked.plan is not None:
         deadlines_close(
-            review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
+            locked.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
         )
-    return review
+    return locked
 
 
 @transaction.atomic
