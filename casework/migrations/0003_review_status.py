@@ -30,5 +30,5 @@ class Migration(migrations.Migration):
                 protected=True,
             ),
         ),
-        migrations.RunPython(status_from_dates, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(status_from_dates, migrations.RunPython.noop),
     ]
