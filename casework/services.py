@@ -335,6 +335,7 @@ def review_decide(*, by: User, review: Review, outcome: str, decision_on: dt.dat
     The plan's maintain, amend and cease and the case's complete_review reach it as their
     effect (`ReviewDecidedBy`), in their own transaction; the review is then closed.
     """
+    _not_in_future("decision_on", decision_on)
     return transition(review, "decide", by=by, outcome=outcome, decision_on=decision_on)
 
 

@@ -168,6 +168,18 @@ def test_a_family_member_cannot_decide_a_review(final_plan, practitioner):
     assert Review.objects.get(pk=review.pk).status == ReviewStatus.HELD
 
 
+def test_a_review_cannot_be_decided_on_a_day_still_to_come(final_plan, practitioner, manager):
+    review = services.review_create(by=practitioner, plan=final_plan, meeting_on=D(2027, 8, 20))
+
+    with pytest.raises(InvalidParams) as refused:
+        services.review_decide(
+            by=manager, review=review, outcome=ReviewOutcome.MAINTAIN, decision_on=D(2027, 9, 2)
+        )
+
+    assert "decision_on" in refused.value.fields
+    assert Review.objects.get(pk=review.pk).status == ReviewStatus.HELD
+
+
 # One writer of the outcome; the plan's and the case's steps do not write the review ---------
 
 
