@@ -284,8 +284,7 @@ def _hold_meeting(review: Review, *, by: User, meeting_on: dt.date) -> Review:
     return review
 
 
-# Set by the review's machine: the meeting through `hold_meeting`, the decision through
-# `review_decide`.
+# Set only by the review's machine: its state, and the day of the decision (`review_decide`).
 REVIEW_MACHINE_FIELDS = {"status", "decision_on"}
 
 
