@@ -114,7 +114,7 @@ def generate(
     from accounts.models import Team, TeamMembership, User
     from accounts.roles import Role
     from budgets.models import LedgerEntry, PersonalBudget
-    from casework.models import Assessment, Case, Child, EHCPlan, Referral, Review
+    from casework.models import Assessment, Case, Child, EHCPlan, Referral, Review, ReviewStatus
     from commissioning.models import Feedback, quarter_start
     from shortbreaks.models import Package, Provider, Service, Session
     from workflows import clock
@@ -276,12 +276,15 @@ def generate(
             due = plan.first_final_issued_on + dt.timedelta(days=365)
             held = due - dt.timedelta(days=rng.randint(-20, 30)) if due < today else None
             decided = held + dt.timedelta(days=rng.randint(5, 40)) if held else None
+            decision_on = decided if decided and decided < today else None
+            waiting = ReviewStatus.HELD if held else ReviewStatus.SCHEDULED
             return Review(
                 plan=plan,
+                status=ReviewStatus.DECIDED if decision_on else waiting,
                 due_on=due,
                 meeting_on=held,
-                decision_on=decided if decided and decided < today else None,
-                outcome="maintain" if decided and decided < today else "",
+                decision_on=decision_on,
+                outcome="maintain" if decision_on else "",
             )
 
         progress.write("reviews", Review, (review_for(p) for p in reviewed), len(reviewed))

@@ -282,7 +282,7 @@ def _plan_journey(spec: DemoChild, child: Child, worker: User, manager: User) ->
             services.review_create(by=worker, plan=plan, meeting_on=_ago(day))
             plan.refresh_from_db()
         elif step in {"cease", "amend"}:
-            review = plan.reviews.get(decision_on__isnull=True)
+            review = plan.reviews.current().get()
             services.review_update(
                 by=worker,
                 review=review,

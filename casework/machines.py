@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from casework import deadlines as due
-from casework.models import Case, EHCPlan
+from casework.models import Case, EHCPlan, Review, ReviewOutcome
+from casework.services import ReviewDecidedBy
 from workflows.registry import DeadlineRule, Machine, registry
 
 
@@ -36,3 +37,11 @@ def register_machines() -> None:
             verbose_name="EHC plan",
         )
     )
+    # A review's steps stay out of the case history, which shows the case's and the plan's: the
+    # meeting and the decision are there as the steps they begin and end.
+    registry.register(Machine(model=Review, field_name="status", verbose_name="review"))
+    # The decision on the plan or the case decides its review, in the step's own transaction.
+    registry.extend(EHCPlan, "maintain", "effects", ReviewDecidedBy(ReviewOutcome.MAINTAIN))
+    registry.extend(EHCPlan, "amend", "effects", ReviewDecidedBy(ReviewOutcome.AMEND))
+    registry.extend(EHCPlan, "cease", "effects", ReviewDecidedBy(ReviewOutcome.CEASE))
+    registry.extend(Case, "complete_review", "effects", ReviewDecidedBy())

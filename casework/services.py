@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -27,6 +28,8 @@ from casework.models import (
     PlanStatus,
     Referral,
     Review,
+    ReviewOutcome,
+    ReviewStatus,
 )
 from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
@@ -262,49 +265,94 @@ def review_create(
         raise InvalidParams({"plan": ["Choose either a plan or a case to review."]})
     _not_in_future("meeting_on", meeting_on)
     subject = plan or case
-    if subject is not None and subject.reviews.filter(decision_on__isnull=True).exists():
+    if subject is not None and subject.reviews.current().exists():
         raise InvalidParams({"plan" if plan else "case": ["A review is already under way."]})
-    review = Review.objects.create(
-        plan=plan, case=case, due_on=due_on, meeting_on=meeting_on, notes=notes
-    )
+    review = Review.objects.create(plan=plan, case=case, due_on=due_on, notes=notes)
+    record_created(review, by=by)
     if meeting_on is not None:
-        _begin_review(review, by=by)
+        review = _hold_meeting(review, by=by, meeting_on=meeting_on)
     return review
 
 
-def _begin_review(review: Review, *, by: User) -> None:
+def _hold_meeting(review: Review, *, by: User, meeting_on: dt.date) -> Review:
     """The meeting has been held: the plan or case moves into review, effective that day."""
+    review = transition(review, "hold_meeting", by=by, meeting_on=meeting_on)
     if review.plan is not None and review.plan.status == PlanStatus.FINAL:
-        transition(review.plan, "start_review", by=by, on=review.meeting_on)
+        transition(review.plan, "start_review", by=by, on=meeting_on)
     if review.case is not None and review.case.status == CaseStatus.ACTIVE:
-        transition(review.case, "begin_review", by=by, on=review.meeting_on)
+        transition(review.case, "begin_review", by=by, on=meeting_on)
+    return review
+
+
+# Set only by the review's machine: its state, and the day of the decision (`review_decide`).
+REVIEW_MACHINE_FIELDS = {"status", "decision_on"}
 
 
 @transaction.atomic
 def review_update(*, by: User, review: Review, **fields: Any) -> Review:
-    """Record the meeting, the report sent, the outcome or notes of a review."""
+    """Record the meeting, the report sent, the recommended outcome or notes of a review."""
     _require_staff(by)
-    if review.decision_on is not None:
+    owned = REVIEW_MACHINE_FIELDS & set(fields)
+    if owned:
+        raise InvalidParams({name: ["This field cannot be changed here."] for name in owned})
+    # Read again under the lock, and write only the fields given: a decision taken on the plan
+    # meanwhile is neither missed nor overwritten.
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status == ReviewStatus.DECIDED:
         raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
     for name in ("meeting_on", "report_sent_on"):
         _not_in_future(name, fields.get(name))
     if (
         fields.get("report_sent_on")
-        and review.meeting_on
-        and fields["report_sent_on"] < review.meeting_on
+        and locked.meeting_on
+        and fields["report_sent_on"] < locked.meeting_on
     ):
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
-    meeting_newly_held = review.meeting_on is None and fields.get("meeting_on") is not None
+    changes_meeting = "meeting_on" in fields
+    meeting_on = fields.pop("meeting_on", None)
+    held = locked.status == ReviewStatus.HELD
+    if changes_meeting and held and meeting_on is not None:
+        fields["meeting_on"] = meeting_on  # a corrected date: the review stays held
     for name, value in fields.items():
-        setattr(review, name, value)
-    review.save()
-    if meeting_newly_held:
-        _begin_review(review, by=by)
-    if fields.get("report_sent_on") and review.plan is not None:
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields) or None)
+    if changes_meeting and not held and meeting_on is not None:
+        locked = _hold_meeting(locked, by=by, meeting_on=meeting_on)
+    if changes_meeting and held and meeting_on is None:
+        locked = transition(locked, "clear_meeting", by=by)
+    if fields.get("report_sent_on") and locked.plan is not None:
         deadlines_close(
-            review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
+            locked.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
         )
-    return review
+    return locked
+
+
+@transaction.atomic
+def review_decide(*, by: User, review: Review, outcome: str, decision_on: dt.date) -> Review:
+    """Decide a review: the one writer of the outcome decided and of the day of the decision.
+
+    The plan's maintain, amend and cease and the case's complete_review reach it as their
+    effect (`ReviewDecidedBy`), in their own transaction; the review is then closed.
+    """
+    _not_in_future("decision_on", decision_on)
+    return transition(review, "decide", by=by, outcome=outcome, decision_on=decision_on)
+
+
+@dataclass(frozen=True)
+class ReviewDecidedBy:
+    """The effect of a step on a plan or a case that decides its current review, on the step's
+    effective date: with `outcome`, or with the outcome recorded at the meeting when None."""
+
+    outcome: ReviewOutcome | None = None
+
+    def __call__(self, subject: EHCPlan | Case, *, by: User, on: dt.date) -> None:
+        for review in subject.reviews.current():
+            review_decide(
+                by=by,
+                review=review,
+                outcome=review.outcome if self.outcome is None else self.outcome,
+                decision_on=on,
+            )
 
 
 # Rows per INSERT: a page is one; an export of a whole return is a few, well inside every

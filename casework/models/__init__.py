@@ -30,6 +30,7 @@ from casework.models.choices import (
     ReferralSource,
     RequestedBy,
     ReviewOutcome,
+    ReviewStatus,
 )
 from casework.models.people import (
     Child,
@@ -77,6 +78,7 @@ __all__ = [
     "RequestedBy",
     "Review",
     "ReviewOutcome",
+    "ReviewStatus",
     "age_on",
     "aged_14_or_over",
     "aged_17_and_a_half_or_over",

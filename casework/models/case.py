@@ -59,14 +59,16 @@ def support_arranged(case: Case) -> bool:
 
 @condition("No review has been scheduled: add a review first.")
 def review_scheduled(case: Case) -> bool:
-    return case.reviews.filter(decision_on__isnull=True).exists()
+    return case.reviews.current().exists()
 
 
 @condition("The review has no outcome of maintain or amend recorded yet.")
 def review_outcome_recorded(case: Case) -> bool:
-    return case.reviews.filter(
-        decision_on__isnull=True, outcome__in=[ReviewOutcome.MAINTAIN, ReviewOutcome.AMEND]
-    ).exists()
+    return (
+        case.reviews.current()
+        .filter(outcome__in=[ReviewOutcome.MAINTAIN, ReviewOutcome.AMEND])
+        .exists()
+    )
 
 
 @condition("The young person is not yet 14.")
@@ -101,7 +103,8 @@ class Case(FSMModelMixin, models.Model):
 
     referred ─accept_referral→ assessing ─complete_assessment→ planning ─start_support→ active
     referred ─signpost→ closed;  assessing ─close_no_eligible_need→ closed
-    active ─begin_review→ reviewing ─complete_review→ active
+    active ─begin_review→ reviewing ─complete_review→ active (deciding the current review with
+    the outcome recorded at its meeting: `casework.services.review_decide`)
     active ─begin_transition→ preparing_for_adulthood ─transfer_to_adult_services→ closed
     any open state ─close→ closed;  closed ─reopen (within 12 months)→ referred
     """
@@ -226,7 +229,7 @@ class Case(FSMModelMixin, models.Model):
         },
     )
     def complete_review(self, *, by: Any, on: dt.date, note: str) -> None:
-        self.reviews.filter(decision_on__isnull=True).update(decision_on=on)
+        pass
 
     @transition(
         field=status,

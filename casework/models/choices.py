@@ -79,3 +79,11 @@ class ReviewOutcome(models.TextChoices):
     MAINTAIN = "maintain", "Maintain the plan"
     AMEND = "amend", "Amend the plan"
     CEASE = "cease", "Cease the plan"
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a review is: waiting for its meeting, held and waiting for the decision, decided."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Meeting held"
+    DECIDED = "decided", "Decided"

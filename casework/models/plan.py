@@ -11,7 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from casework import deadlines as due
 from casework.messages import plan_decision_letter
 from casework.models.case import PRACTITIONER, REASON, TEAM_MANAGER, Case
-from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy, ReviewOutcome
+from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy
 from casework.models.people import Child
 from workflows import clock
 from workflows.registry import DeadlineRule, Satisfied
@@ -58,7 +58,7 @@ def comment_period_over(plan: EHCPlan) -> bool:
 
 @condition("No review meeting has been recorded: add the review first.")
 def review_meeting_recorded(plan: EHCPlan) -> bool:
-    return plan.reviews.filter(meeting_on__isnull=False, decision_on__isnull=True).exists()
+    return plan.reviews.held().exists()
 
 
 class EHCPlan(FSMModelMixin, models.Model):
@@ -67,6 +67,9 @@ class EHCPlan(FSMModelMixin, models.Model):
     requested ─agree_to_assess→ assessing ─issue_draft→ draft ─issue_final→ final
     requested ─refuse_to_assess→ refused;  assessing ─decide_not_to_issue→ not_issued
     final ─start_review→ under_review ─maintain→ final | ─amend→ draft | ─cease→ ceased
+
+    maintain, amend and cease decide the plan's current review with their outcome, as their
+    effect (`casework.services.review_decide`, wired in `casework.machines`).
     """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
@@ -236,9 +239,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         },
     )
     def maintain(self, *, by: Any, on: dt.date, note: str) -> None:
-        self.reviews.filter(decision_on__isnull=True).update(
-            decision_on=on, outcome=ReviewOutcome.MAINTAIN
-        )
+        pass
 
     @transition(
         field=status,
@@ -256,9 +257,6 @@ class EHCPlan(FSMModelMixin, models.Model):
         self.draft_issued_on = on
         self.family_comments_received_on = None
         self.family_comments = ""
-        self.reviews.filter(decision_on__isnull=True).update(
-            decision_on=on, outcome=ReviewOutcome.AMEND
-        )
 
     @transition(
         field=status,
@@ -273,6 +271,3 @@ class EHCPlan(FSMModelMixin, models.Model):
     )
     def cease(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.decision_reason = reason
-        self.reviews.filter(decision_on__isnull=True).update(
-            decision_on=on, outcome=ReviewOutcome.CEASE
-        )

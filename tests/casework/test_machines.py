@@ -19,6 +19,7 @@ from casework.models import (
     Referral,
     Review,
     ReviewOutcome,
+    ReviewStatus,
 )
 from casework.models import case as casework_models
 from tests.factories import CaseFactory, ChildFactory, PlanFactory, staff
@@ -106,7 +107,12 @@ def case_ready_for_anything(team, status: str, name: str = "") -> Case:
     Assessment.objects.create(
         case=case, started_on=D(2027, 1, 5), completed_on=D(2027, 2, 1), outcome=outcome
     )
-    Review.objects.create(case=case, meeting_on=D(2027, 3, 1), outcome=ReviewOutcome.MAINTAIN)
+    Review.objects.create(
+        case=case,
+        meeting_on=D(2027, 3, 1),
+        outcome=ReviewOutcome.MAINTAIN,
+        status=ReviewStatus.HELD,
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -117,7 +123,7 @@ def plan_ready_for_anything(team, status: str, name: str = "") -> EHCPlan:
         status=status,
         draft_issued_on=D(2027, 2, 1),
     )
-    Review.objects.create(plan=plan, meeting_on=D(2027, 3, 1))
+    Review.objects.create(plan=plan, meeting_on=D(2027, 3, 1), status=ReviewStatus.HELD)
     return plan
 
 

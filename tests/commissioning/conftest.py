@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from accounts.roles import Role
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
-from casework.models import Assessment, EHCPlan, Referral, Review
+from casework.models import Assessment, EHCPlan, Referral, Review, ReviewStatus
 from commissioning.models import Feedback, quarter_start
 from shortbreaks.models import Package, Provider, Service, Session
 from tests.factories import CaseFactory, ChildFactory, PlanFactory, UserFactory, staff
@@ -120,10 +120,18 @@ def caseload(team):
     )
     # Reviews.
     Review.objects.create(
-        plan=amended, due_on=D(2026, 6, 5), meeting_on=D(2026, 6, 1), decision_on=D(2026, 6, 29)
+        plan=amended,
+        due_on=D(2026, 6, 5),
+        meeting_on=D(2026, 6, 1),
+        decision_on=D(2026, 6, 29),
+        status=ReviewStatus.DECIDED,
     )
     Review.objects.create(
-        plan=amended, due_on=D(2026, 6, 20), meeting_on=D(2026, 7, 1), decision_on=D(2026, 8, 1)
+        plan=amended,
+        due_on=D(2026, 6, 20),
+        meeting_on=D(2026, 7, 1),
+        decision_on=D(2026, 8, 1),
+        status=ReviewStatus.DECIDED,
     )
     Review.objects.create(plan=amended, due_on=D(2026, 9, 1))
     # Budgets: A active on the last day with a direct payment; F ends the day before; G ended in

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
-from casework.models import EHCPlan, Review
+from casework.models import EHCPlan, Review, ReviewStatus
 from commissioning.sen2 import MODULES, census_date
 from tests.commissioning.conftest import budget
 from tests.factories import ChildFactory, PlanFactory, UserFactory
@@ -88,6 +88,7 @@ def returned(tmp_path, team, admin):
         meeting_on=D(2025, 11, 20),
         decision_on=D(2025, 12, 1),
         outcome="maintain",
+        status=ReviewStatus.DECIDED,
     )
     budget(ava, D(2025, 4, 1), D(2026, 3, 31), direct="50.00")
     PlanFactory(
