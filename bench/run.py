@@ -141,7 +141,7 @@ def raw_report(buckets: list[Any], today: dt.date) -> None:
 def measure_report(database: str, baseline_queries: int) -> list[dict[str, Any]]:
     from accounts.models import User
     from budgets import periods
-    from commissioning.metrics import year_buckets
+    from commissioning.metrics.evaluator import year_buckets
     from commissioning.models import ImplementationPlan
     from commissioning.selectors import uptake_report
     from workflows import clock

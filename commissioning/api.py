@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.selectors import children_visible_to
 from commissioning import exports, selectors, services
-from commissioning.metrics import METRICS, Breakdown
+from commissioning.metrics.catalogue import METRICS, Breakdown
 from commissioning.models import (
     Action,
     ActionStatus,

@@ -20,7 +20,7 @@ from budgets import periods
 from casework.selectors import children_visible_to
 from commissioning import charts, selectors, services
 from commissioning.api import report_data, report_params
-from commissioning.metrics import BREAKDOWN_LABELS, Breakdown
+from commissioning.metrics.catalogue import BREAKDOWN_LABELS, Breakdown
 from commissioning.models import Action, ActionStatus, Direction, ImplementationPlan, Measure
 from workflows import clock
 from workflows.errors import InvalidParams
