@@ -19,9 +19,9 @@ from accounts.roles import Role
 from budgets import periods
 from casework.selectors import children_visible_to
 from commissioning import charts, selectors, services
-from commissioning.api import report_data, report_params
 from commissioning.metrics.catalogue import BREAKDOWN_LABELS, Breakdown
 from commissioning.models import Action, ActionStatus, Direction, ImplementationPlan, Measure
+from commissioning.reports import report_data, report_params
 from workflows import clock
 from workflows.errors import InvalidParams
 from workflows.views import ServiceFormView
