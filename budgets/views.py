@@ -16,7 +16,8 @@ from django.views.generic import TemplateView
 from accounts.models import User
 from accounts.roles import Role
 from budgets import selectors, services
-from budgets.models import AllocationScheme, DirectPaymentFrequency, EntryKind, PersonalBudget
+from budgets.forms import BudgetRequestForm, EntryForm, PlanForm
+from budgets.models import AllocationScheme, EntryKind, PersonalBudget
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
@@ -31,23 +32,6 @@ def current_user(request: HttpRequest) -> User:
 
 def budget_url(budget: PersonalBudget) -> str:
     return reverse("budgets:budget", args=[budget.pk])
-
-
-def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the amount.",
-            "invalid": "Enter an amount of money, like 125.50.",
-            "max_decimal_places": "Give the amount in pounds and pence: at most 2 decimal places.",
-        },
-    )
 
 
 class BudgetMixin:
@@ -99,15 +83,6 @@ class BudgetTransitionView(StaffOnly, TransitionFormView):
 
     def get_success_url(self, record: models.Model) -> str:
         return budget_url(cast(PersonalBudget, record))
-
-
-class BudgetRequestForm(forms.Form):
-    start_on = forms.DateField(
-        label="Date the budget starts",
-        widget=forms.DateInput,
-        help_text="Budgets run to 31 March; a budget starting later in the year is pro rata.",
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
 
 
 class BudgetRequestView(StaffOnly, ServiceFormView):
@@ -174,30 +149,6 @@ class ScoreView(StaffOnly, BudgetMixin, ServiceFormView):
         return redirect(self.back_url())
 
 
-class PlanForm(forms.Form):
-    support_plan = forms.CharField(
-        label="Support plan: what the budget will pay for", widget=forms.Textarea
-    )
-    agreed_amount = money_field("Agreed amount for the budget's dates (£)")
-    direct_payment_amount = money_field("Paid as a direct payment (£)")
-    notional_amount = money_field("Managed by the council (£)")
-    third_party_amount = money_field("Through a third-party arrangement (£)")
-    social_care_amount = money_field("Funded by social care (£)")
-    education_amount = money_field("Funded by education (SEN) (£)")
-    health_amount = money_field("Funded by health (£)")
-    direct_payment_frequency = forms.ChoiceField(
-        label="Direct payments are paid",
-        choices=DirectPaymentFrequency.choices,
-        widget=forms.RadioSelect,
-    )
-    first_payment_on = forms.DateField(
-        label="Date of the first direct payment",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-
-
 class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
     form_class = PlanForm
     title = "Support plan and agreed amount"
@@ -218,29 +169,6 @@ class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
         services.budget_plan(by=current_user(self.request), budget=self.budget(), **values)
         messages.success(self.request, "The budget has been saved.")
         return redirect(self.back_url())
-
-
-class EntryForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of entry",
-        widget=forms.RadioSelect,
-        choices=[
-            (EntryKind.PAYMENT, "Invoice paid for other support"),
-            (EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_UP.label),
-            (EntryKind.ADJUSTMENT_DOWN, EntryKind.ADJUSTMENT_DOWN.label),
-            (EntryKind.RECOVERY, EntryKind.RECOVERY.label),
-        ],
-    )
-    amount = money_field("Amount (£)")
-    entry_on = forms.DateField(
-        label="Date", widget=forms.DateInput, error_messages={"invalid": "Enter a real date."}
-    )
-    description = forms.CharField(label="What it is for", max_length=300)
-    reason = forms.CharField(
-        label="Reason (needed for adjustments and recoveries)",
-        required=False,
-        widget=forms.Textarea,
-    )
 
 
 class EntryView(StaffOnly, BudgetMixin, ServiceFormView):

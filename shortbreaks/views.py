@@ -20,7 +20,8 @@ from casework.selectors import cases_visible_to
 from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
-from shortbreaks.models import Access, Package, Service, ServiceType, Session
+from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
+from shortbreaks.models import Package, ServiceType, Session
 from workflows import clock
 from workflows.errors import InvalidParams, WorkflowError
 from workflows.exports import csv_download
@@ -34,15 +35,6 @@ def current_user(request: HttpRequest) -> User:
 
 def package_url(package: Package) -> str:
     return reverse("shortbreaks:package", args=[package.pk])
-
-
-class StatementFilter(forms.Form):
-    age = forms.IntegerField(
-        label="Age of the child or young person", required=False, min_value=0, max_value=25
-    )
-    access = forms.ChoiceField(
-        label="How to get it", required=False, choices=[("", "Any"), *Access.choices]
-    )
 
 
 def _statement_services(request: HttpRequest) -> tuple[StatementFilter, Any]:
@@ -102,35 +94,6 @@ def services_statement_csv(request: HttpRequest) -> HttpResponse:
     return csv_download([header, *rows], "short-breaks-services-statement.csv")
 
 
-class PackageRequestForm(forms.Form):
-    service = forms.ModelChoiceField(
-        label="Service",
-        queryset=Service.objects.filter(active=True).select_related("provider"),
-        error_messages={"required": "Choose the service."},
-    )
-    units = forms.IntegerField(
-        label="Units agreed for the period",
-        min_value=1,
-        error_messages={"required": "Enter the number of units."},
-    )
-    start_on = forms.DateField(
-        label="Starts",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
-    end_on = forms.DateField(
-        label="Ends",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
-    budget = forms.ModelChoiceField(
-        label="Paid from",
-        queryset=Package.objects.none(),
-        required=False,
-        empty_label="A commissioned block contract (not the personal budget)",
-    )
-
-
 class PackageRequestView(StaffOnly, ServiceFormView):
     form_class = PackageRequestForm
     title = "Ask for a short-break package"
@@ -159,50 +122,6 @@ class PackageRequestView(StaffOnly, ServiceFormView):
         )
         messages.success(self.request, "The package has been asked for: a manager will decide.")
         return redirect(package_url(package))
-
-
-class BookingForm(forms.Form):
-    date = forms.DateField(
-        label="One date",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    weekday = forms.TypedChoiceField(
-        label="Or every week on",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[
-            ("", "Not weekly"),
-            *[
-                (index, day)
-                for index, day in enumerate(
-                    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-                )
-            ],
-        ],
-    )
-    start_on = forms.DateField(
-        label="Weekly from",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    end_on = forms.DateField(
-        label="Weekly until",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    units = forms.DecimalField(
-        label="Units each time",
-        min_value=0,
-        max_digits=6,
-        decimal_places=2,
-        initial=1,
-        error_messages={"required": "Enter the number of units."},
-    )
 
 
 class PackagePageView(StaffOnly, TemplateView):
