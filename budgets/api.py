@@ -27,14 +27,11 @@ from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, Scheme
 from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
+from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.exports import attach, csv_download
 from workflows.idempotency import idempotent
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class MoneyField(serializers.DecimalField):

@@ -17,7 +17,7 @@ from django.db import IntegrityError, models, transaction
 
 import workflows
 from accounts.models import User
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import Role
 from budgets import periods, ras
 from budgets.models import (
     ZERO,
@@ -34,6 +34,7 @@ from budgets.models import (
 from budgets.selectors import balances_of, outstanding_commitments
 from casework.models import OPEN_CASE_STATES, Child
 from workflows import clock
+from workflows.acting import require_staff
 from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.registry import DeadlineRule
@@ -66,11 +67,6 @@ class BudgetExceeded(WorkflowError):
     """The entry would take the budget's available amount below zero (409)."""
 
     code = "budget_exceeded"
-
-
-def _require_staff(by: User) -> None:
-    if not any(by.has_role(role) for role in STAFF_ROLES):
-        raise NotPermitted("Only a practitioner or a team manager can do this.")
 
 
 MONEY_TEXT = re.compile(r"^-?\d+(\.\d{1,2})?$")
@@ -167,7 +163,7 @@ def scheme_new_version(
 @transaction.atomic
 def budget_request(*, by: User, child: Child, start_on: dt.date) -> PersonalBudget:
     """Start a personal budget for the rest of the financial year that `start_on` falls in."""
-    _require_staff(by)
+    require_staff(by)
     period_start = periods.start_of(start_on)
     budget = PersonalBudget.objects.create(
         child=child,
@@ -191,7 +187,7 @@ def budget_score(
     on: dt.date | None = None,
 ) -> PersonalBudget:
     """Score the child with a scheme version; the budget keeps that version and the answers."""
-    _require_staff(by)
+    require_staff(by)
     locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
     if locked.status not in OPEN_FOR_PLANNING:
         raise TransitionNotAllowed("The budget can be scored only before it is submitted.")
@@ -208,7 +204,7 @@ def budget_score(
 @transaction.atomic
 def budget_plan(*, by: User, budget: PersonalBudget, **fields: Any) -> PersonalBudget:
     """Record the support plan, the agreed amount and its delivery and funding splits."""
-    _require_staff(by)
+    require_staff(by)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise InvalidParams({name: ["This field cannot be changed here."] for name in unknown})
@@ -305,7 +301,7 @@ def entry_post(
     Nothing else is posted by hand: a free choice of kind would let anyone release money that
     was never set aside, or pay out what no booking or instalment accounts for.
     """
-    _require_staff(by)
+    require_staff(by)
     if kind not in POSTABLE_KINDS:
         raise InvalidParams(
             {
@@ -341,7 +337,7 @@ def recovery_post(
     description: str = "",
 ) -> LedgerEntry:
     """A manager recovers unspent direct payment from the family: at most what was paid out."""
-    _require_staff(by)
+    require_staff(by)
     _require_manager_reason(by, reason, "Only a team manager can recover money.")
     return ledger_post(
         by=by,
@@ -365,7 +361,7 @@ def invoice_pay(
     entry_on: dt.date | None = None,
 ) -> LedgerEntry:
     """Staff record an invoice the council paid from the budget for other support."""
-    _require_staff(by)
+    require_staff(by)
     if not description.strip():
         raise InvalidParams({"description": ["Say what the invoice was for."]})
     return ledger_post(

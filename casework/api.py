@@ -29,15 +29,12 @@ from casework.models import (
     Review,
 )
 from casework.services import PLAN_EDITABLE_FIELDS
+from workflows.acting import acting_user
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import StrictFilterSet, WholeNumberFilter
 from workflows.models import Deadline, StatutoryException, TransitionLog
 from workflows.services import deadline_record_exception, deadline_waive
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def record_child_id(record: Any) -> int:

@@ -29,16 +29,12 @@ from casework.models import (
     Review,
 )
 from workflows import clock
+from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.services import audit, deadlines_close, record_created, transition
 
 SECTION_FIELDS = [name for name, _, _ in SECTIONS]
 PLAN_EDITABLE_FIELDS = [*SECTION_FIELDS, "placement_name", "phase_transfer_on", "phase_transfer"]
-
-
-def _require_staff(by: User) -> None:
-    if not any(by.has_role(role) for role in STAFF_ROLES):
-        raise NotPermitted("Only a practitioner or a team manager can do this.")
 
 
 def _team_of(by: User) -> Team:
@@ -54,7 +50,7 @@ def _not_in_future(field: str, day: dt.date | None) -> None:
 
 
 def child_create(*, by: User, **fields: Any) -> Child:
-    _require_staff(by)
+    require_staff(by)
     date_of_birth = fields["date_of_birth"]
     _not_in_future("date_of_birth", date_of_birth)
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
@@ -65,7 +61,7 @@ def child_create(*, by: User, **fields: Any) -> Child:
 
 
 def family_member_add(*, by: User, child: Child, **fields: Any) -> FamilyMember:
-    _require_staff(by)
+    require_staff(by)
     return FamilyMember.objects.create(child=child, **fields)
 
 
@@ -82,7 +78,7 @@ def referral_receive(
     consent_recorded_on: dt.date | None = None,
 ) -> Referral:
     """Record a referral: it opens a new case in the practitioner's team, state `referred`."""
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("received_on", received_on)
     if Case.objects.filter(child=child, status__in=OPEN_CASE_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an open case."]})
@@ -134,7 +130,7 @@ def case_override_consent(*, by: User, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def assessment_start(*, by: User, case: Case, started_on: dt.date) -> Assessment:
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("started_on", started_on)
     if case.status != CaseStatus.ASSESSING:
         raise TransitionNotAllowed(
@@ -152,7 +148,7 @@ def assessment_record(
     outcome: str,
     summary_of_needs: str,
 ) -> Assessment:
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("completed_on", completed_on)
     if completed_on is not None and completed_on < assessment.started_on:
         raise InvalidParams({"completed_on": ["The assessment cannot end before it started."]})
@@ -193,7 +189,7 @@ def assessment_save(
 @transaction.atomic
 def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by: str) -> EHCPlan:
     """Record a request for an EHC needs assessment: it starts the 6- and 20-week clocks."""
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("requested_on", requested_on)
     if EHCPlan.objects.filter(child=child).exclude(status__in=CLOSED_PLAN_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an EHC plan or request."]})
@@ -210,7 +206,7 @@ def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by:
 @transaction.atomic
 def plan_update(*, by: User, plan: EHCPlan, **fields: Any) -> EHCPlan:
     """Edit the plan's sections, placement and phase transfer while the plan is open."""
-    _require_staff(by)
+    require_staff(by)
     unknown = set(fields) - set(PLAN_EDITABLE_FIELDS)
     if unknown:
         raise InvalidParams({name: ["This field cannot be changed here."] for name in unknown})
@@ -257,7 +253,7 @@ def review_create(
     notes: str = "",
 ) -> Review:
     """Schedule a review of a plan or a case; with a meeting date, the review begins then."""
-    _require_staff(by)
+    require_staff(by)
     if (plan is None) == (case is None):
         raise InvalidParams({"plan": ["Choose either a plan or a case to review."]})
     _not_in_future("meeting_on", meeting_on)
@@ -283,7 +279,7 @@ def _begin_review(review: Review, *, by: User) -> None:
 @transaction.atomic
 def review_update(*, by: User, review: Review, **fields: Any) -> Review:
     """Record the meeting, the report sent, the outcome or notes of a review."""
-    _require_staff(by)
+    require_staff(by)
     if review.decision_on is not None:
         raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
     for name in ("meeting_on", "report_sent_on"):

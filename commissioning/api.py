@@ -37,13 +37,10 @@ from commissioning.models import (
     Theme,
 )
 from commissioning.reports import report_data, report_params
+from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField
 from workflows.errors import NotPermitted
 from workflows.exports import attach
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def require_reader(user: User) -> None:

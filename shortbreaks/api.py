@@ -25,15 +25,11 @@ from casework.services import Read
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows import bounds
+from workflows.acting import acting_user
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import WholeNumberField
 from workflows.idempotency import idempotent
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
-
 
 OFFER_EDITORS = (Role.TEAM_MANAGER, Role.COMMISSIONER)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import workflows
 from accounts.models import User
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import Role
 from budgets.models import EntryKind, PersonalBudget
 from budgets.services import ledger_post, money
 from casework.models import Child
@@ -30,6 +30,7 @@ from shortbreaks.models import (
     SessionStatus,
 )
 from workflows import clock
+from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.notifications import notify
 from workflows.services import record_created
@@ -53,11 +54,6 @@ MAX_SESSIONS_AT_ONCE = 200
 # plan, and a bound on the dates worked out before anything is checked.
 MAX_WEEKLY_SPAN = dt.timedelta(days=366)
 MAX_EVERY_WEEKS = 52
-
-
-def _require_staff(by: User) -> None:
-    if not any(by.has_role(role) for role in STAFF_ROLES):
-        raise NotPermitted("Only a practitioner or a team manager can do this.")
 
 
 def _require_offer_editor(by: User) -> None:
@@ -110,7 +106,7 @@ def package_request(
     budget: PersonalBudget | None = None,
 ) -> Package:
     """Ask for a package of one service for a child, paid from their budget or a block contract."""
-    _require_staff(by)
+    require_staff(by)
     if not service.active:
         raise InvalidParams({"service": ["This service is no longer offered."]})
     if end_on < start_on:
@@ -159,7 +155,7 @@ def sessions_book(
     locked first, so that the same booking made twice at once is one booking and a 409
     `duplicate_booking`, and two children never take a service's last place on a day.
     """
-    _require_staff(by)
+    require_staff(by)
     value = _units(units)
     if not dates:
         raise InvalidParams({"dates": ["Choose at least one date."]})
