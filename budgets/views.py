@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from accounts.models import User
 from accounts.roles import Role
 from budgets import selectors, services
 from budgets.forms import BudgetRequestForm, EntryForm, PlanForm
@@ -21,13 +20,10 @@ from budgets.models import AllocationScheme, EntryKind, PersonalBudget
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
+from workflows.acting import acting_user
 from workflows.errors import InvalidParams
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
-
-
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def budget_url(budget: PersonalBudget) -> str:
@@ -41,7 +37,7 @@ class BudgetMixin:
     def budget(self) -> PersonalBudget:
         if not hasattr(self, "_budget"):
             self._budget = get_object_or_404(
-                selectors.budgets_visible_to(current_user(self.request)).select_related(
+                selectors.budgets_visible_to(acting_user(self.request)).select_related(
                     "child", "case", "scheme"
                 ),
                 pk=self.kwargs["pk"],
@@ -59,7 +55,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             working = services.scheme_score(
                 scheme=budget.scheme, answers=budget.answers, start_on=budget.start_on
             )
-        user = current_user(self.request)
+        user = acting_user(self.request)
         access_record(by=user, child_id=budget.child_id, record=budget, via="page")
         return super().get_context_data(
             budget=budget,
@@ -78,7 +74,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
 class BudgetTransitionView(StaffOnly, TransitionFormView):
     def get_record(self) -> PersonalBudget:
         return get_object_or_404(
-            selectors.budgets_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.budgets_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self, record: models.Model) -> str:
@@ -91,9 +87,7 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
     submit_label = "Start the budget"
 
     def case(self) -> Any:
-        return get_object_or_404(
-            cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(cases_visible_to(acting_user(self.request)), pk=self.kwargs["pk"])
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         self.case()  # another team's case, or none, is a 404 before any form is shown
@@ -104,7 +98,7 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         budget = services.budget_request(
-            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+            by=acting_user(self.request), child=self.case().child, **form.cleaned_data
         )
         return redirect(budget_url(budget))
 
@@ -140,7 +134,7 @@ class ScoreView(StaffOnly, BudgetMixin, ServiceFormView):
         if scheme is None:
             raise InvalidParams({}, "There is no resource allocation scheme yet: ask a manager.")
         services.budget_score(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             budget=self.budget(),
             scheme=scheme,
             answers=form.cleaned_data,
@@ -166,7 +160,7 @@ class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
             key: str(value) if key.endswith("_amount") else value
             for key, value in form.cleaned_data.items()
         }
-        services.budget_plan(by=current_user(self.request), budget=self.budget(), **values)
+        services.budget_plan(by=acting_user(self.request), budget=self.budget(), **values)
         messages.success(self.request, "The budget has been saved.")
         return redirect(self.back_url())
 
@@ -186,7 +180,7 @@ class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
         data = dict(form.cleaned_data)
         data["amount"] = str(data["amount"])
         kind = data.pop("kind")
-        by, budget = current_user(self.request), self.budget()
+        by, budget = acting_user(self.request), self.budget()
         if kind == EntryKind.PAYMENT:
             data.pop("reason")
             services.invoice_pay(by=by, budget=budget, **data)
@@ -203,9 +197,9 @@ class PanelQueueView(RoleRequiredMixin, TemplateView):
     roles = (Role.TEAM_MANAGER,)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        queue = list(selectors.approval_queue(current_user(self.request)))
+        queue = list(selectors.approval_queue(acting_user(self.request)))
         access_record_many(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             reads=[(budget.child_id, "personalbudget", budget.pk) for budget in queue],
             via="page",
         )
@@ -221,6 +215,6 @@ class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):
         budget = self.budget()
         # Staff reads are logged; a family reading its own statement is not (see access_record).
         access_record(
-            by=current_user(self.request), child_id=budget.child_id, record=budget, via="page"
+            by=acting_user(self.request), child_id=budget.child_id, record=budget, via="page"
         )
         return super().get_context_data(statement=selectors.statement(budget), **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -24,24 +24,21 @@ from commissioning.metrics.catalogue import BREAKDOWN_LABELS, Breakdown
 from commissioning.models import Action, Direction, ImplementationPlan, Measure
 from commissioning.reports import report_data, report_params
 from workflows import clock
+from workflows.acting import acting_user
 from workflows.errors import InvalidParams
 from workflows.views import ServiceFormView
 
 
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 class PlanReaderMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not selectors.can_read_plans(current_user(request)):
+        if request.user.is_authenticated and not selectors.can_read_plans(acting_user(request)):
             raise PermissionDenied("The plan and its reports are for commissioners and staff.")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
 class CommissionerMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not selectors.can_edit_plans(current_user(request)):
+        if request.user.is_authenticated and not selectors.can_edit_plans(acting_user(request)):
             raise PermissionDenied("Only commissioners can change the plan.")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
@@ -56,7 +53,7 @@ class ReportView(PlanReaderMixin, TemplateView):
     template_name = "commissioning/report.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = current_user(request)
+        user = acting_user(request)
         plan = default_plan(user)
         if plan is None:
             return self.render_to_response({"plan": None})
@@ -148,7 +145,7 @@ class PlanView(PlanReaderMixin, TemplateView):
     template_name = "commissioning/plan.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = current_user(self.request)
+        user = acting_user(self.request)
         plan = get_object_or_404(selectors.plans_visible_to(user), pk=self.kwargs["pk"])
         period = periods.label(periods.start_of(clock.today()))
         themes = plan.themes.prefetch_related("outcomes__measures__targets").order_by("position")
@@ -168,7 +165,7 @@ class ActionUpdateView(CommissionerMixin, ServiceFormView):
 
     def action(self) -> Action:
         return get_object_or_404(
-            selectors.actions_visible_to(current_user(self.request)).select_related("theme"),
+            selectors.actions_visible_to(acting_user(self.request)).select_related("theme"),
             pk=self.kwargs["pk"],
         )
 
@@ -190,7 +187,7 @@ class ActionUpdateView(CommissionerMixin, ServiceFormView):
     def perform(self, form: forms.Form) -> HttpResponse:
         action = self.action()
         services.action_update(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             action=action,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
@@ -207,7 +204,7 @@ class TargetView(CommissionerMixin, ServiceFormView):
     def measure(self) -> Measure:
         return get_object_or_404(
             Measure.objects.filter(
-                outcome__theme__plan__in=selectors.plans_visible_to(current_user(self.request))
+                outcome__theme__plan__in=selectors.plans_visible_to(acting_user(self.request))
             ).select_related("outcome__theme"),
             pk=self.kwargs["pk"],
             metric__gt="",
@@ -241,7 +238,7 @@ class TargetView(CommissionerMixin, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         services.target_set(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             measure=self.measure(),
             period=self.period(),
             value=form.cleaned_data["value"],
@@ -258,12 +255,12 @@ class FeedbackView(ServiceFormView):
     submit_label = "Send feedback"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not current_user(request).has_role(Role.FAMILY):
+        if request.user.is_authenticated and not acting_user(request).has_role(Role.FAMILY):
             raise PermissionDenied("Feedback is for families.")
         return super().dispatch(request, *args, **kwargs)
 
     def children(self) -> list[tuple[int, str]]:
-        visible = children_visible_to(current_user(self.request)).order_by("given_name")
+        visible = children_visible_to(acting_user(self.request)).order_by("given_name")
         return [(child.pk, child.full_name) for child in visible]
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -282,10 +279,10 @@ class FeedbackView(ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         child = get_object_or_404(
-            children_visible_to(current_user(self.request)), pk=form.cleaned_data["child"]
+            children_visible_to(acting_user(self.request)), pk=form.cleaned_data["child"]
         )
         services.feedback_give(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             child=child,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],
