@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -52,6 +52,24 @@ PLAN_FIELDS = (
     "direct_payment_frequency",
     "first_payment_on",
 )
+
+
+class BudgetPlanChanges(TypedDict, total=False):
+    """What `budget_plan` records (PLAN_FIELDS): only the fields given change. An amount is text
+    like "125.50" or a Decimal, never a float."""
+
+    support_plan: str
+    agreed_amount: Decimal | str
+    direct_payment_amount: Decimal | str
+    notional_amount: Decimal | str
+    third_party_amount: Decimal | str
+    social_care_amount: Decimal | str
+    education_amount: Decimal | str
+    health_amount: Decimal | str
+    direct_payment_frequency: str
+    first_payment_on: dt.date | None
+
+
 OPEN_FOR_PLANNING = {BudgetStatus.REQUESTED, BudgetStatus.INDICATIVE}
 # Entries a manager makes by hand, each with a reason that goes into the audit trail.
 MANAGER_KINDS = {EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_DOWN, EntryKind.RECOVERY}
@@ -202,7 +220,9 @@ def budget_score(
 
 
 @transaction.atomic
-def budget_plan(*, by: User, budget: PersonalBudget, **fields: Any) -> PersonalBudget:
+def budget_plan(
+    *, by: User, budget: PersonalBudget, **fields: Unpack[BudgetPlanChanges]
+) -> PersonalBudget:
     """Record the support plan, the agreed amount and its delivery and funding splits."""
     require_staff(by)
     unknown = set(fields) - set(PLAN_FIELDS)

@@ -156,10 +156,13 @@ class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
         return budget_url(self.budget())
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        values = {
-            key: str(value) if key.endswith("_amount") else value
-            for key, value in form.cleaned_data.items()
-        }
+        values = cast(
+            services.BudgetPlanChanges,
+            {
+                key: str(value) if key.endswith("_amount") else value
+                for key, value in form.cleaned_data.items()
+            },
+        )
         services.budget_plan(by=acting_user(self.request), budget=self.budget(), **values)
         messages.success(self.request, "The budget has been saved.")
         return redirect(self.back_url())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -37,6 +37,57 @@ SECTION_FIELDS = [name for name, _, _ in SECTIONS]
 PLAN_EDITABLE_FIELDS = [*SECTION_FIELDS, "placement_name", "phase_transfer_on", "phase_transfer"]
 
 
+class NewChild(TypedDict):
+    """The child of a referral for a child not yet known to the service."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    primary_need: str
+    nhs_number: NotRequired[str]
+
+
+class ReferralDetails(TypedDict):
+    """What `referral_receive` takes besides the child, for `referral_with_new_child`."""
+
+    received_on: dt.date
+    source: str
+    reason: str
+    consent_to_share: bool
+    consent_given_by: NotRequired[str]
+    consent_recorded_on: NotRequired[dt.date | None]
+
+
+class PlanChanges(TypedDict, total=False):
+    """What `plan_update` may change (PLAN_EDITABLE_FIELDS): only the fields given change."""
+
+    section_a: str
+    section_b: str
+    section_c: str
+    section_d: str
+    section_e: str
+    section_f: str
+    section_g: str
+    section_h1: str
+    section_h2: str
+    section_i: str
+    section_j: str
+    section_k: str
+    placement_name: str
+    phase_transfer_on: dt.date | None
+    phase_transfer: str
+
+
+class ReviewChanges(TypedDict, total=False):
+    """What `review_update` may change: only the fields given change."""
+
+    due_on: dt.date | None
+    meeting_on: dt.date | None
+    report_sent_on: dt.date | None
+    outcome: str
+    notes: str
+
+
 def _team_of(by: User) -> Team:
     team = by.teams.order_by("pk").first()
     if team is None:
@@ -49,20 +100,64 @@ def _not_in_future(field: str, day: dt.date | None) -> None:
         raise InvalidParams({field: ["The date cannot be in the future."]})
 
 
-def child_create(*, by: User, **fields: Any) -> Child:
+def child_create(
+    *,
+    by: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    primary_need: str,
+    nhs_number: str = "",
+    upn: str = "",
+    gender: str = "",
+    ethnicity: str = "",
+    disabilities: list[str] | None = None,
+    postcode: str = "",
+    ward: str = "",
+) -> Child:
     require_staff(by)
-    date_of_birth = fields["date_of_birth"]
     _not_in_future("date_of_birth", date_of_birth)
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
         raise InvalidParams(
             {"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]}
         )
-    return Child.objects.create(team=_team_of(by), **fields)
+    return Child.objects.create(
+        team=_team_of(by),
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        primary_need=primary_need,
+        nhs_number=nhs_number,
+        upn=upn,
+        gender=gender,
+        ethnicity=ethnicity,
+        disabilities=disabilities or [],
+        postcode=postcode,
+        ward=ward,
+    )
 
 
-def family_member_add(*, by: User, child: Child, **fields: Any) -> FamilyMember:
+def family_member_add(
+    *,
+    by: User,
+    child: Child,
+    name: str,
+    relationship: str,
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    has_parental_responsibility: bool = False,
+) -> FamilyMember:
     require_staff(by)
-    return FamilyMember.objects.create(child=child, **fields)
+    return FamilyMember.objects.create(
+        child=child,
+        name=name,
+        relationship=relationship,
+        email=email,
+        phone=phone,
+        address=address,
+        has_parental_responsibility=has_parental_responsibility,
+    )
 
 
 @transaction.atomic
@@ -107,7 +202,9 @@ def referral_receive(
 
 
 @transaction.atomic
-def referral_with_new_child(*, by: User, child: dict[str, Any], **referral: Any) -> Referral:
+def referral_with_new_child(
+    *, by: User, child: NewChild, **referral: Unpack[ReferralDetails]
+) -> Referral:
     """A referral for a child not yet known to the service: both records, or neither."""
     return referral_receive(by=by, child=child_create(by=by, **child), **referral)
 
@@ -204,7 +301,7 @@ def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by:
 
 
 @transaction.atomic
-def plan_update(*, by: User, plan: EHCPlan, **fields: Any) -> EHCPlan:
+def plan_update(*, by: User, plan: EHCPlan, **fields: Unpack[PlanChanges]) -> EHCPlan:
     """Edit the plan's sections, placement and phase transfer while the plan is open."""
     require_staff(by)
     unknown = set(fields) - set(PLAN_EDITABLE_FIELDS)
@@ -277,29 +374,25 @@ def _begin_review(review: Review, *, by: User) -> None:
 
 
 @transaction.atomic
-def review_update(*, by: User, review: Review, **fields: Any) -> Review:
+def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) -> Review:
     """Record the meeting, the report sent, the outcome or notes of a review."""
     require_staff(by)
     if review.decision_on is not None:
         raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
-    for name in ("meeting_on", "report_sent_on"):
-        _not_in_future(name, fields.get(name))
-    if (
-        fields.get("report_sent_on")
-        and review.meeting_on
-        and fields["report_sent_on"] < review.meeting_on
-    ):
+    meeting_on = fields.get("meeting_on")
+    report_sent_on = fields.get("report_sent_on")
+    _not_in_future("meeting_on", meeting_on)
+    _not_in_future("report_sent_on", report_sent_on)
+    if report_sent_on and review.meeting_on and report_sent_on < review.meeting_on:
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
-    meeting_newly_held = review.meeting_on is None and fields.get("meeting_on") is not None
+    meeting_newly_held = review.meeting_on is None and meeting_on is not None
     for name, value in fields.items():
         setattr(review, name, value)
     review.save()
     if meeting_newly_held:
         _begin_review(review, by=by)
-    if fields.get("report_sent_on") and review.plan is not None:
-        deadlines_close(
-            review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
-        )
+    if report_sent_on and review.plan is not None:
+        deadlines_close(review.plan, ["review_report"], on=report_sent_on, by="report_sent")
     return review
 
 

@@ -189,7 +189,9 @@ class ReferralCreateView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)
-        child = {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
+        child = cast(
+            services.NewChild, {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
+        )
         referral = services.referral_with_new_child(
             by=acting_user(self.request), child=child, **data
         )

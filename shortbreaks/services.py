@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -25,6 +25,7 @@ from shortbreaks.errors import DuplicateBooking
 from shortbreaks.models import (
     Package,
     PackageStatus,
+    Provider,
     Service,
     Session,
     SessionStatus,
@@ -49,6 +50,26 @@ SERVICE_FIELDS = (
     "no_show_charged",
     "active",
 )
+
+
+class ServiceChanges(TypedDict, total=False):
+    """What `service_save` sets (SERVICE_FIELDS): a new service needs them all but those with a
+    default; a change, only the fields it changes. The cost is text like "25.00" or a Decimal."""
+
+    provider: Provider
+    name: str
+    description: str
+    type: str
+    access: str
+    unit: str
+    unit_cost: Decimal | str
+    capacity: int
+    min_age: int
+    max_age: int
+    no_show_charged: bool
+    active: bool
+
+
 MAX_SESSIONS_AT_ONCE = 200
 # A weekly booking covers at most a year and repeats at most once a year: enough for any real
 # plan, and a bound on the dates worked out before anything is checked.
@@ -74,7 +95,9 @@ def _units(value: Any) -> Decimal:
 
 
 @transaction.atomic
-def service_save(*, by: User, service: Service | None = None, **fields: Any) -> Service:
+def service_save(
+    *, by: User, service: Service | None = None, **fields: Unpack[ServiceChanges]
+) -> Service:
     """Add a service to the local offer or change one."""
     _require_offer_editor(by)
     unknown = set(fields) - set(SERVICE_FIELDS)
