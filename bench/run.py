@@ -197,7 +197,7 @@ def busiest_practitioner() -> Any:
 def measure_caseload(database: str) -> list[dict[str, Any]]:
     from rest_framework.test import APIClient
 
-    from casework.api import CaseSerializer
+    from casework.api.cases import CaseSerializer
     from casework.models import Case
     from casework.selectors import cases_visible_to
 

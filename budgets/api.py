@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
-from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
+from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.acting import acting_user

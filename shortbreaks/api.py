@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets.api import MoneyField
 from budgets.selectors import budgets_visible_to
-from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin
+from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
 from casework.services import Read
 from shortbreaks import selectors, services
