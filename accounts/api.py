@@ -13,9 +13,7 @@ from rest_framework.views import APIView
 from accounts import second_factor, selectors, services
 from accounts.authentication import ExpiringTokenAuthentication
 from accounts.models import User, normalise_email
-
-SIGN_IN_FAILED = "Enter a correct email address and password."
-
+from accounts.wording import ENTER_CODE, SIGN_IN_FAILED, WRONG_CODE
 
 LOCKED_OUT = (
     "The password was wrong too many times: signing in to this account is stopped for an hour. "
@@ -25,8 +23,6 @@ SET_UP_FIRST = (
     "This account needs a second factor: sign in on the website once to set up an "
     "authenticator app, then send its code as `otp`."
 )
-ENTER_CODE = "Enter the 6-digit code from your authenticator app."
-WRONG_CODE = "The code is not right, or was used already: enter the app's current code."
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -13,8 +13,8 @@ from django.contrib.auth.forms import (
 from django.urls import reverse
 
 from accounts import outbox
-from accounts.api import ENTER_CODE, SIGN_IN_FAILED
 from accounts.models import User, normalise_email
+from accounts.wording import ENTER_CODE, SIGN_IN_FAILED
 
 STRENGTH_HINT = (
     "At least 8 characters. Not a common password, not only numbers and not like your name or "

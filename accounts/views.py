@@ -18,7 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accounts import second_factor, selectors, services
-from accounts.api import WRONG_CODE
 from accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -28,6 +27,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.roles import Role
+from accounts.wording import WRONG_CODE
 
 START_PAGES = {
     Role.TEAM_MANAGER: "casework:team",

@@ -141,7 +141,7 @@ def raw_report(buckets: list[Any], today: dt.date) -> None:
 def measure_report(database: str, baseline_queries: int) -> list[dict[str, Any]]:
     from accounts.models import User
     from budgets import periods
-    from commissioning.metrics import year_buckets
+    from commissioning.metrics.evaluator import year_buckets
     from commissioning.models import ImplementationPlan
     from commissioning.selectors import uptake_report
     from workflows import clock
@@ -197,7 +197,7 @@ def busiest_practitioner() -> Any:
 def measure_caseload(database: str) -> list[dict[str, Any]]:
     from rest_framework.test import APIClient
 
-    from casework.api import CaseSerializer
+    from casework.api.cases import CaseSerializer
     from casework.models import Case
     from casework.selectors import cases_visible_to
 

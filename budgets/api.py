@@ -24,17 +24,14 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
-from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
+from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
+from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.exports import attach, csv_download
 from workflows.idempotency import idempotent
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class MoneyField(serializers.DecimalField):

@@ -13,41 +13,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from accounts.models import User
 from accounts.roles import Role
 from budgets import selectors, services
-from budgets.models import AllocationScheme, DirectPaymentFrequency, EntryKind, PersonalBudget
+from budgets.forms import BudgetRequestForm, EntryForm, PlanForm
+from budgets.models import AllocationScheme, EntryKind, PersonalBudget
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
+from workflows.acting import acting_user
 from workflows.errors import InvalidParams
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
 
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def budget_url(budget: PersonalBudget) -> str:
     return reverse("budgets:budget", args=[budget.pk])
-
-
-def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the amount.",
-            "invalid": "Enter an amount of money, like 125.50.",
-            "max_decimal_places": "Give the amount in pounds and pence: at most 2 decimal places.",
-        },
-    )
 
 
 class BudgetMixin:
@@ -57,7 +37,7 @@ class BudgetMixin:
     def budget(self) -> PersonalBudget:
         if not hasattr(self, "_budget"):
             self._budget = get_object_or_404(
-                selectors.budgets_visible_to(current_user(self.request)).select_related(
+                selectors.budgets_visible_to(acting_user(self.request)).select_related(
                     "child", "case", "scheme"
                 ),
                 pk=self.kwargs["pk"],
@@ -75,7 +55,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             working = services.scheme_score(
                 scheme=budget.scheme, answers=budget.answers, start_on=budget.start_on
             )
-        user = current_user(self.request)
+        user = acting_user(self.request)
         access_record(by=user, child_id=budget.child_id, record=budget, via="page")
         return super().get_context_data(
             budget=budget,
@@ -94,20 +74,11 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
 class BudgetTransitionView(StaffOnly, TransitionFormView):
     def get_record(self) -> PersonalBudget:
         return get_object_or_404(
-            selectors.budgets_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.budgets_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self, record: models.Model) -> str:
         return budget_url(cast(PersonalBudget, record))
-
-
-class BudgetRequestForm(forms.Form):
-    start_on = forms.DateField(
-        label="Date the budget starts",
-        widget=forms.DateInput,
-        help_text="Budgets run to 31 March; a budget starting later in the year is pro rata.",
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
 
 
 class BudgetRequestView(StaffOnly, ServiceFormView):
@@ -116,9 +87,7 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
     submit_label = "Start the budget"
 
     def case(self) -> Any:
-        return get_object_or_404(
-            cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(cases_visible_to(acting_user(self.request)), pk=self.kwargs["pk"])
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         self.case()  # another team's case, or none, is a 404 before any form is shown
@@ -129,7 +98,7 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         budget = services.budget_request(
-            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+            by=acting_user(self.request), child=self.case().child, **form.cleaned_data
         )
         return redirect(budget_url(budget))
 
@@ -165,37 +134,13 @@ class ScoreView(StaffOnly, BudgetMixin, ServiceFormView):
         if scheme is None:
             raise InvalidParams({}, "There is no resource allocation scheme yet: ask a manager.")
         services.budget_score(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             budget=self.budget(),
             scheme=scheme,
             answers=form.cleaned_data,
         )
         messages.success(self.request, "The indicative budget has been worked out.")
         return redirect(self.back_url())
-
-
-class PlanForm(forms.Form):
-    support_plan = forms.CharField(
-        label="Support plan: what the budget will pay for", widget=forms.Textarea
-    )
-    agreed_amount = money_field("Agreed amount for the budget's dates (£)")
-    direct_payment_amount = money_field("Paid as a direct payment (£)")
-    notional_amount = money_field("Managed by the council (£)")
-    third_party_amount = money_field("Through a third-party arrangement (£)")
-    social_care_amount = money_field("Funded by social care (£)")
-    education_amount = money_field("Funded by education (SEN) (£)")
-    health_amount = money_field("Funded by health (£)")
-    direct_payment_frequency = forms.ChoiceField(
-        label="Direct payments are paid",
-        choices=DirectPaymentFrequency.choices,
-        widget=forms.RadioSelect,
-    )
-    first_payment_on = forms.DateField(
-        label="Date of the first direct payment",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
 
 
 class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
@@ -211,36 +156,16 @@ class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
         return budget_url(self.budget())
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        values = {
-            key: str(value) if key.endswith("_amount") else value
-            for key, value in form.cleaned_data.items()
-        }
-        services.budget_plan(by=current_user(self.request), budget=self.budget(), **values)
+        values = cast(
+            services.BudgetPlanChanges,
+            {
+                key: str(value) if key.endswith("_amount") else value
+                for key, value in form.cleaned_data.items()
+            },
+        )
+        services.budget_plan(by=acting_user(self.request), budget=self.budget(), **values)
         messages.success(self.request, "The budget has been saved.")
         return redirect(self.back_url())
-
-
-class EntryForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of entry",
-        widget=forms.RadioSelect,
-        choices=[
-            (EntryKind.PAYMENT, "Invoice paid for other support"),
-            (EntryKind.ADJUSTMENT_UP, EntryKind.ADJUSTMENT_UP.label),
-            (EntryKind.ADJUSTMENT_DOWN, EntryKind.ADJUSTMENT_DOWN.label),
-            (EntryKind.RECOVERY, EntryKind.RECOVERY.label),
-        ],
-    )
-    amount = money_field("Amount (£)")
-    entry_on = forms.DateField(
-        label="Date", widget=forms.DateInput, error_messages={"invalid": "Enter a real date."}
-    )
-    description = forms.CharField(label="What it is for", max_length=300)
-    reason = forms.CharField(
-        label="Reason (needed for adjustments and recoveries)",
-        required=False,
-        widget=forms.Textarea,
-    )
 
 
 class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
@@ -258,7 +183,7 @@ class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
         data = dict(form.cleaned_data)
         data["amount"] = str(data["amount"])
         kind = data.pop("kind")
-        by, budget = current_user(self.request), self.budget()
+        by, budget = acting_user(self.request), self.budget()
         if kind == EntryKind.PAYMENT:
             data.pop("reason")
             services.invoice_pay(by=by, budget=budget, **data)
@@ -275,9 +200,9 @@ class PanelQueueView(RoleRequiredMixin, TemplateView):
     roles = (Role.TEAM_MANAGER,)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        queue = list(selectors.approval_queue(current_user(self.request)))
+        queue = list(selectors.approval_queue(acting_user(self.request)))
         access_record_many(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             reads=[(budget.child_id, "personalbudget", budget.pk) for budget in queue],
             via="page",
         )
@@ -293,6 +218,6 @@ class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):
         budget = self.budget()
         # Staff reads are logged; a family reading its own statement is not (see access_record).
         access_record(
-            by=current_user(self.request), child_id=budget.child_id, record=budget, via="page"
+            by=acting_user(self.request), child_id=budget.child_id, record=budget, via="page"
         )
         return super().get_context_data(statement=selectors.statement(budget), **kwargs)

@@ -35,7 +35,7 @@ class DemoChild:
     assessment_days: int = 50
 
 
-SECTIONS = {
+SECTIONS: services.PlanChanges = {
     "section_a": "Loves swimming and music; wants to make friends at school.",
     "section_b": "Significant difficulties with social communication and sensory processing.",
     "section_e": "By the end of key stage 2, will ask for help using a communication aid.",

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict, Unpack
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from accounts.models import Team, User
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import Role
 from casework import deadlines as due
+from casework.access_log import Read as Read
+from casework.access_log import access_record as access_record
+from casework.access_log import access_record_many as access_record_many
 from casework.models import (
     CLOSED_PLAN_STATES,
     OPEN_CASE_STATES,
     SECTIONS,
-    AccessLog,
     Assessment,
     Case,
     CaseStatus,
@@ -32,6 +31,7 @@ from casework.models import (
     ReviewStatus,
 )
 from workflows import clock
+from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.services import audit, deadlines_close, record_created, transition
 
@@ -39,9 +39,55 @@ SECTION_FIELDS = [name for name, _, _ in SECTIONS]
 PLAN_EDITABLE_FIELDS = [*SECTION_FIELDS, "placement_name", "phase_transfer_on", "phase_transfer"]
 
 
-def _require_staff(by: User) -> None:
-    if not any(by.has_role(role) for role in STAFF_ROLES):
-        raise NotPermitted("Only a practitioner or a team manager can do this.")
+class NewChild(TypedDict):
+    """The child of a referral for a child not yet known to the service."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    primary_need: str
+    nhs_number: NotRequired[str]
+
+
+class ReferralDetails(TypedDict):
+    """What `referral_receive` takes besides the child, for `referral_with_new_child`."""
+
+    received_on: dt.date
+    source: str
+    reason: str
+    consent_to_share: bool
+    consent_given_by: NotRequired[str]
+    consent_recorded_on: NotRequired[dt.date | None]
+
+
+class PlanChanges(TypedDict, total=False):
+    """What `plan_update` may change (PLAN_EDITABLE_FIELDS): only the fields given change."""
+
+    section_a: str
+    section_b: str
+    section_c: str
+    section_d: str
+    section_e: str
+    section_f: str
+    section_g: str
+    section_h1: str
+    section_h2: str
+    section_i: str
+    section_j: str
+    section_k: str
+    placement_name: str
+    phase_transfer_on: dt.date | None
+    phase_transfer: str
+
+
+class ReviewChanges(TypedDict, total=False):
+    """What `review_update` may change: only the fields given change."""
+
+    due_on: dt.date | None
+    meeting_on: dt.date | None
+    report_sent_on: dt.date | None
+    outcome: str
+    notes: str
 
 
 def _team_of(by: User) -> Team:
@@ -56,20 +102,64 @@ def _not_in_future(field: str, day: dt.date | None) -> None:
         raise InvalidParams({field: ["The date cannot be in the future."]})
 
 
-def child_create(*, by: User, **fields: Any) -> Child:
-    _require_staff(by)
-    date_of_birth = fields["date_of_birth"]
+def child_create(
+    *,
+    by: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    primary_need: str,
+    nhs_number: str = "",
+    upn: str = "",
+    gender: str = "",
+    ethnicity: str = "",
+    disabilities: list[str] | None = None,
+    postcode: str = "",
+    ward: str = "",
+) -> Child:
+    require_staff(by)
     _not_in_future("date_of_birth", date_of_birth)
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
         raise InvalidParams(
             {"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]}
         )
-    return Child.objects.create(team=_team_of(by), **fields)
+    return Child.objects.create(
+        team=_team_of(by),
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        primary_need=primary_need,
+        nhs_number=nhs_number,
+        upn=upn,
+        gender=gender,
+        ethnicity=ethnicity,
+        disabilities=disabilities or [],
+        postcode=postcode,
+        ward=ward,
+    )
 
 
-def family_member_add(*, by: User, child: Child, **fields: Any) -> FamilyMember:
-    _require_staff(by)
-    return FamilyMember.objects.create(child=child, **fields)
+def family_member_add(
+    *,
+    by: User,
+    child: Child,
+    name: str,
+    relationship: str,
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    has_parental_responsibility: bool = False,
+) -> FamilyMember:
+    require_staff(by)
+    return FamilyMember.objects.create(
+        child=child,
+        name=name,
+        relationship=relationship,
+        email=email,
+        phone=phone,
+        address=address,
+        has_parental_responsibility=has_parental_responsibility,
+    )
 
 
 @transaction.atomic
@@ -85,7 +175,7 @@ def referral_receive(
     consent_recorded_on: dt.date | None = None,
 ) -> Referral:
     """Record a referral: it opens a new case in the practitioner's team, state `referred`."""
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("received_on", received_on)
     if Case.objects.filter(child=child, status__in=OPEN_CASE_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an open case."]})
@@ -114,7 +204,9 @@ def referral_receive(
 
 
 @transaction.atomic
-def referral_with_new_child(*, by: User, child: dict[str, Any], **referral: Any) -> Referral:
+def referral_with_new_child(
+    *, by: User, child: NewChild, **referral: Unpack[ReferralDetails]
+) -> Referral:
     """A referral for a child not yet known to the service: both records, or neither."""
     return referral_receive(by=by, child=child_create(by=by, **child), **referral)
 
@@ -137,7 +229,7 @@ def case_override_consent(*, by: User, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def assessment_start(*, by: User, case: Case, started_on: dt.date) -> Assessment:
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("started_on", started_on)
     if case.status != CaseStatus.ASSESSING:
         raise TransitionNotAllowed(
@@ -155,7 +247,7 @@ def assessment_record(
     outcome: str,
     summary_of_needs: str,
 ) -> Assessment:
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("completed_on", completed_on)
     if completed_on is not None and completed_on < assessment.started_on:
         raise InvalidParams({"completed_on": ["The assessment cannot end before it started."]})
@@ -196,7 +288,7 @@ def assessment_save(
 @transaction.atomic
 def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by: str) -> EHCPlan:
     """Record a request for an EHC needs assessment: it starts the 6- and 20-week clocks."""
-    _require_staff(by)
+    require_staff(by)
     _not_in_future("requested_on", requested_on)
     if EHCPlan.objects.filter(child=child).exclude(status__in=CLOSED_PLAN_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an EHC plan or request."]})
@@ -211,9 +303,9 @@ def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by:
 
 
 @transaction.atomic
-def plan_update(*, by: User, plan: EHCPlan, **fields: Any) -> EHCPlan:
+def plan_update(*, by: User, plan: EHCPlan, **fields: Unpack[PlanChanges]) -> EHCPlan:
     """Edit the plan's sections, placement and phase transfer while the plan is open."""
-    _require_staff(by)
+    require_staff(by)
     unknown = set(fields) - set(PLAN_EDITABLE_FIELDS)
     if unknown:
         raise InvalidParams({name: ["This field cannot be changed here."] for name in unknown})
@@ -260,7 +352,7 @@ def review_create(
     notes: str = "",
 ) -> Review:
     """Schedule a review of a plan or a case; with a meeting date, the review begins then."""
-    _require_staff(by)
+    require_staff(by)
     if (plan is None) == (case is None):
         raise InvalidParams({"plan": ["Choose either a plan or a case to review."]})
     _not_in_future("meeting_on", meeting_on)
@@ -289,9 +381,9 @@ REVIEW_MACHINE_FIELDS = {"status", "decision_on"}
 
 
 @transaction.atomic
-def review_update(*, by: User, review: Review, **fields: Any) -> Review:
+def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) -> Review:
     """Record the meeting, the report sent, the recommended outcome or notes of a review."""
-    _require_staff(by)
+    require_staff(by)
     owned = REVIEW_MACHINE_FIELDS & set(fields)
     if owned:
         raise InvalidParams({name: ["This field cannot be changed here."] for name in owned})
@@ -300,13 +392,10 @@ def review_update(*, by: User, review: Review, **fields: Any) -> Review:
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.DECIDED:
         raise TransitionNotAllowed("A decision has been made on this review: it is closed.")
-    for name in ("meeting_on", "report_sent_on"):
-        _not_in_future(name, fields.get(name))
-    if (
-        fields.get("report_sent_on")
-        and locked.meeting_on
-        and fields["report_sent_on"] < locked.meeting_on
-    ):
+    report_sent_on = fields.get("report_sent_on")
+    _not_in_future("meeting_on", fields.get("meeting_on"))
+    _not_in_future("report_sent_on", report_sent_on)
+    if report_sent_on and locked.meeting_on and report_sent_on < locked.meeting_on:
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
     changes_meeting = "meeting_on" in fields
     meeting_on = fields.pop("meeting_on", None)
@@ -320,10 +409,8 @@ def review_update(*, by: User, review: Review, **fields: Any) -> Review:
         locked = _hold_meeting(locked, by=by, meeting_on=meeting_on)
     if changes_meeting and held and meeting_on is None:
         locked = transition(locked, "clear_meeting", by=by)
-    if fields.get("report_sent_on") and locked.plan is not None:
-        deadlines_close(
-            locked.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
-        )
+    if report_sent_on and locked.plan is not None:
+        deadlines_close(locked.plan, ["review_report"], on=report_sent_on, by="report_sent")
     return locked
 
 
@@ -353,61 +440,3 @@ class ReviewDecidedBy:
                 outcome=review.outcome if self.outcome is None else self.outcome,
                 decision_on=on,
             )
-
-
-# Rows per INSERT: a page is one; an export of a whole return is a few, well inside every
-# database's limit on parameters.
-ACCESS_LOG_BATCH = 1000
-# One read for the access log: (the child's id, the record's type, the record's id).
-Read = tuple[int, str, int]
-
-
-def reads_are_logged(by: User) -> bool:
-    """Staff reads are logged (DESIGN §9), and an administrator's exports; a family reading its
-    own child's records, or a provider its own bookings, is not."""
-    return bool(by.is_superuser) or any(by.has_role(role) for role in STAFF_ROLES)
-
-
-def access_record(*, by: User, child_id: int, record: Any, via: str) -> None:
-    """Log a staff member's read of a child-level record (families' own reads are not logged)."""
-    access_record_many(
-        by=by, reads=[(child_id, type(record)._meta.model_name, record.pk)], via=via
-    )
-
-
-def access_record_many(*, by: User, reads: Iterable[Read], via: str) -> int:
-    """Log every child-level record one response shows a staff member, in one INSERT however
-    many there are (a list page, a nested resource, an export); the number of rows written."""
-    if not reads_are_logged(by):
-        return 0
-    unique = list(dict.fromkeys(read for read in reads if read[0] is not None))
-    if not unique:
-        return 0
-    # Written as one multi-row INSERT by hand: the most read list (a caseload page) logs 50 rows
-    # on every request, and building and compiling 50 model instances cost more than the page's
-    # own query (DESIGN §12). The values are the model's own: see AccessLog.
-    at = connection.ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(AccessLog._meta.db_table)
-    column = {field.name: field.column for field in AccessLog._meta.concrete_fields}
-    columns = ", ".join(
-        connection.ops.quote_name(column[name])
-        for name in ("user", "child", "record_type", "record_id", "at", "via")
-    )
-    batches = [
-        unique[start : start + ACCESS_LOG_BATCH]
-        for start in range(0, len(unique), ACCESS_LOG_BATCH)
-    ]
-    # One statement is atomic by itself; a savepoint around it would cost two more round trips.
-    together = transaction.atomic() if len(batches) > 1 else nullcontext()
-    with together, connection.cursor() as cursor:
-        for batch in batches:
-            rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {rows}",  # noqa: S608 - names are the model's
-                [
-                    value
-                    for child_id, kind, record_id in batch
-                    for value in (by.pk, child_id, kind, record_id, at, via)
-                ],
-            )
-    return len(unique)

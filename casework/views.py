@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from accounts.models import User
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
 from casework.forms import (
@@ -27,13 +26,10 @@ from casework.forms import (
     ReviewOutcomeForm,
 )
 from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, PlanStatus, Review
+from workflows.acting import acting_user
 from workflows.registry import registry
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
-
-
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -41,7 +37,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not any(
-            current_user(request).has_role(role) for role in self.roles
+            acting_user(request).has_role(role) for role in self.roles
         ):
             raise PermissionDenied("This page is for another role.")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
@@ -67,14 +63,14 @@ class CaseloadView(StaffOnly, ListView):  # type: ignore[type-arg]
         status = self.request.GET.get("status") or None
         if status not in CaseStatus.values:
             status = None
-        return selectors.caseload(current_user(self.request), status=status)
+        return selectors.caseload(acting_user(self.request), status=status)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(
             statuses=CaseStatus.choices, status=self.request.GET.get("status", ""), **kwargs
         )
         services.access_record_many(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             reads=[(case.child_id, "case", case.pk) for case in context["object_list"]],
             via="page",
         )
@@ -86,9 +82,9 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
     roles = (Role.TEAM_MANAGER,)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        at_risk = list(selectors.deadlines_at_risk(current_user(self.request)))
+        at_risk = list(selectors.deadlines_at_risk(acting_user(self.request)))
         services.access_record_many(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             reads=[(deadline.child_pk, "deadline", deadline.pk) for deadline in at_risk],
             via="page",
         )
@@ -105,7 +101,7 @@ class CasePageView(StaffOnly, TemplateView):
     template_name = "casework/case.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = current_user(self.request)
+        user = acting_user(self.request)
         case = get_object_or_404(
             selectors.cases_visible_to(user).select_related(
                 "child", "lead_professional", "team", "referral"
@@ -151,12 +147,12 @@ class AccessLogView(RoleRequiredMixin, ListView):  # type: ignore[type-arg]
 
     def case(self) -> Case:
         return get_object_or_404(
-            selectors.cases_visible_to(current_user(self.request)).select_related("child"),
+            selectors.cases_visible_to(acting_user(self.request)).select_related("child"),
             pk=self.kwargs["pk"],
         )
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return selectors.record_reads(current_user(self.request), self.case().child_id)
+        return selectors.record_reads(acting_user(self.request), self.case().child_id)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(case=self.case(), **kwargs)
@@ -165,7 +161,7 @@ class AccessLogView(RoleRequiredMixin, ListView):  # type: ignore[type-arg]
 class CaseTransitionView(StaffOnly, TransitionFormView):
     def get_record(self) -> Case:
         return get_object_or_404(
-            selectors.cases_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.cases_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self, record: models.Model) -> str:
@@ -175,7 +171,7 @@ class CaseTransitionView(StaffOnly, TransitionFormView):
 class PlanTransitionView(StaffOnly, TransitionFormView):
     def get_record(self) -> EHCPlan:
         return get_object_or_404(
-            selectors.plans_visible_to(current_user(self.request)).select_related("case"),
+            selectors.plans_visible_to(acting_user(self.request)).select_related("case"),
             pk=self.kwargs["pk"],
         )
 
@@ -193,9 +189,11 @@ class ReferralCreateView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         data = dict(form.cleaned_data)
-        child = {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
+        child = cast(
+            services.NewChild, {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
+        )
         referral = services.referral_with_new_child(
-            by=current_user(self.request), child=child, **data
+            by=acting_user(self.request), child=child, **data
         )
         messages.success(self.request, "The referral has been recorded.")
         return redirect(case_url(referral.case))
@@ -207,7 +205,7 @@ class CaseFormView(StaffOnly, ServiceFormView):
     def case(self) -> Case:
         if not hasattr(self, "_case"):
             self._case = get_object_or_404(
-                selectors.cases_visible_to(current_user(self.request)).select_related("child"),
+                selectors.cases_visible_to(acting_user(self.request)).select_related("child"),
                 pk=self.kwargs["pk"],
             )
         return self._case
@@ -237,7 +235,7 @@ class AssessmentView(CaseFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         services.assessment_save(
-            by=current_user(self.request), case=self.case(), **form.cleaned_data
+            by=acting_user(self.request), case=self.case(), **form.cleaned_data
         )
         messages.success(self.request, "The assessment has been saved.")
         return redirect(self.back_url())
@@ -250,7 +248,7 @@ class PlanRequestView(CaseFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         services.plan_request(
-            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+            by=acting_user(self.request), child=self.case().child, **form.cleaned_data
         )
         messages.success(self.request, "The request has been recorded.")
         return redirect(self.back_url())
@@ -260,7 +258,7 @@ class PlanFormView(StaffOnly, ServiceFormView):
     def plan(self) -> EHCPlan:
         if not hasattr(self, "_plan"):
             self._plan = get_object_or_404(
-                selectors.plans_visible_to(current_user(self.request)).select_related(
+                selectors.plans_visible_to(acting_user(self.request)).select_related(
                     "child", "case"
                 ),
                 pk=self.kwargs["pk"],
@@ -284,7 +282,7 @@ class PlanSectionsView(PlanFormView):
         return {name: getattr(plan, name) for name in services.PLAN_EDITABLE_FIELDS}
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.plan_update(by=current_user(self.request), plan=self.plan(), **form.cleaned_data)
+        services.plan_update(by=acting_user(self.request), plan=self.plan(), **form.cleaned_data)
         messages.success(self.request, "The plan has been saved.")
         return redirect(self.back_url())
 
@@ -295,9 +293,7 @@ class PlanReviewCreateView(PlanFormView):
     submit_label = "Add the review"
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.review_create(
-            by=current_user(self.request), plan=self.plan(), **form.cleaned_data
-        )
+        services.review_create(by=acting_user(self.request), plan=self.plan(), **form.cleaned_data)
         messages.success(self.request, "The review has been added.")
         return redirect(self.back_url())
 
@@ -308,9 +304,7 @@ class CaseReviewCreateView(CaseFormView):
     submit_label = "Add the review"
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.review_create(
-            by=current_user(self.request), case=self.case(), **form.cleaned_data
-        )
+        services.review_create(by=acting_user(self.request), case=self.case(), **form.cleaned_data)
         messages.success(self.request, "The review has been added.")
         return redirect(self.back_url())
 
@@ -323,7 +317,7 @@ class ReviewUpdateView(StaffOnly, ServiceFormView):
     def review(self) -> Review:
         if not hasattr(self, "_review"):
             self._review = get_object_or_404(
-                selectors.reviews_visible_to(current_user(self.request)).select_related(
+                selectors.reviews_visible_to(acting_user(self.request)).select_related(
                     "plan__case", "case"
                 ),
                 pk=self.kwargs["pk"],
@@ -346,7 +340,7 @@ class ReviewUpdateView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        services.review_update(by=current_user(self.request), review=self.review(), **changed)
+        services.review_update(by=acting_user(self.request), review=self.review(), **changed)
         messages.success(self.request, "The review has been saved.")
         return redirect(self.back_url())
 
@@ -356,7 +350,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
     roles = (Role.FAMILY,)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = current_user(self.request)
+        user = acting_user(self.request)
         children = []
         for child in selectors.children_visible_to(user).order_by("given_name"):
             case = selectors.cases_visible_to(user).filter(child=child).order_by("-pk").first()
@@ -403,7 +397,7 @@ class PlanCommentView(RoleRequiredMixin, ServiceFormView):
 
     def plan(self) -> EHCPlan:
         return get_object_or_404(
-            selectors.plans_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.plans_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_form(self, form_class: Any = None) -> forms.Form:
@@ -415,7 +409,7 @@ class PlanCommentView(RoleRequiredMixin, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         services.plan_comment(
-            by=current_user(self.request), plan=self.plan(), comments=form.cleaned_data["comments"]
+            by=acting_user(self.request), plan=self.plan(), comments=form.cleaned_data["comments"]
         )
         messages.success(self.request, "Thank you. We have received your comments.")
         return redirect(self.back_url())

@@ -1,6 +1,6 @@
 """The implementation plan as data, its targets and national comparators, and family feedback.
 
-ImplementationPlan → Theme → Outcome → Measure (optionally computed by a metric, see metrics.py);
+ImplementationPlan → Theme → Outcome → Measure (optionally computed by a metric, see metrics/);
 Action → ActionStep (the lettered milestones) and ProgressNote; Target per measure and period.
 """
 

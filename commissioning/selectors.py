@@ -17,15 +17,12 @@ from accounts.models import TeamMembership, User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods
 from commissioning import disclosure
-from commissioning.metrics import (
-    BREAKDOWN_LABELS,
-    METRICS,
+from commissioning.metrics.catalogue import BREAKDOWN_LABELS, METRICS, Breakdown, Unit
+from commissioning.metrics.evaluator import (
     TOTAL,
-    Breakdown,
     Bucket,
     Figures,
     Table,
-    Unit,
     evaluate,
     group_labels,
     year_buckets,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from budgets.models import PersonalBudget
 from casework.models import Child, EHCPlan, PlanStatus, Review, ReviewOutcome
 from commissioning import sen2_codes as codes
-from commissioning.metrics import budget_active_on
+from commissioning.metrics.catalogue import budget_active_on
 from workflows.exports import csv_text, looks_like_formula
 from workflows.models import Deadline, TransitionLog
 

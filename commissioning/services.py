@@ -16,7 +16,7 @@ from accounts.roles import Role
 from budgets import periods
 from casework.models import Child
 from casework.selectors import children_visible_to
-from commissioning.metrics import METRICS
+from commissioning.metrics.catalogue import METRICS
 from commissioning.models import (
     Action,
     ActionStatus,

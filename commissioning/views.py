@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -19,28 +19,26 @@ from accounts.roles import Role
 from budgets import periods
 from casework.selectors import children_visible_to
 from commissioning import charts, selectors, services
-from commissioning.api import report_data, report_params
-from commissioning.metrics import BREAKDOWN_LABELS, Breakdown
-from commissioning.models import Action, ActionStatus, Direction, ImplementationPlan, Measure
+from commissioning.forms import ActionForm, FeedbackForm, TargetForm
+from commissioning.metrics.catalogue import BREAKDOWN_LABELS, Breakdown
+from commissioning.models import Action, Direction, ImplementationPlan, Measure
+from commissioning.reports import report_data, report_params
 from workflows import clock
+from workflows.acting import acting_user
 from workflows.errors import InvalidParams
 from workflows.views import ServiceFormView
 
 
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 class PlanReaderMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not selectors.can_read_plans(current_user(request)):
+        if request.user.is_authenticated and not selectors.can_read_plans(acting_user(request)):
             raise PermissionDenied("The plan and its reports are for commissioners and staff.")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
 class CommissionerMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not selectors.can_edit_plans(current_user(request)):
+        if request.user.is_authenticated and not selectors.can_edit_plans(acting_user(request)):
             raise PermissionDenied("Only commissioners can change the plan.")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
@@ -55,7 +53,7 @@ class ReportView(PlanReaderMixin, TemplateView):
     template_name = "commissioning/report.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = current_user(request)
+        user = acting_user(request)
         plan = default_plan(user)
         if plan is None:
             return self.render_to_response({"plan": None})
@@ -147,7 +145,7 @@ class PlanView(PlanReaderMixin, TemplateView):
     template_name = "commissioning/plan.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = current_user(self.request)
+        user = acting_user(self.request)
         plan = get_object_or_404(selectors.plans_visible_to(user), pk=self.kwargs["pk"])
         period = periods.label(periods.start_of(clock.today()))
         themes = plan.themes.prefetch_related("outcomes__measures__targets").order_by("position")
@@ -161,35 +159,13 @@ class PlanView(PlanReaderMixin, TemplateView):
         )
 
 
-class ActionForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status",
-        choices=ActionStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the action's status."},
-    )
-    note = forms.CharField(
-        label="What has happened",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        error_messages={"required": "Write what has happened."},
-    )
-    on = forms.DateField(
-        label="Date of this update",
-        required=False,
-        help_text="Leave blank for today. For example, 24/11/2026 or 2026-11-24.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter a real date, like 24/11/2026."},
-    )
-
-
 class ActionUpdateView(CommissionerMixin, ServiceFormView):
     form_class = ActionForm
     submit_label = "Save progress"
 
     def action(self) -> Action:
         return get_object_or_404(
-            selectors.actions_visible_to(current_user(self.request)).select_related("theme"),
+            selectors.actions_visible_to(acting_user(self.request)).select_related("theme"),
             pk=self.kwargs["pk"],
         )
 
@@ -211,7 +187,7 @@ class ActionUpdateView(CommissionerMixin, ServiceFormView):
     def perform(self, form: forms.Form) -> HttpResponse:
         action = self.action()
         services.action_update(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             action=action,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
@@ -221,36 +197,6 @@ class ActionUpdateView(CommissionerMixin, ServiceFormView):
         return redirect(self.back_url())
 
 
-class TargetForm(forms.Form):
-    value = forms.DecimalField(
-        label="Target",
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the target.",
-            "invalid": "Enter a number, like 40 or 72.5.",
-            "min_value": "Enter a number of zero or more.",
-        },
-    )
-    direction = forms.ChoiceField(
-        label="The target is met when the figure is",
-        choices=Direction.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose at least or at most."},
-    )
-    baseline = forms.DecimalField(
-        label="Baseline (optional)",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter a number, like 25."},
-    )
-
-
 class TargetView(CommissionerMixin, ServiceFormView):
     form_class = TargetForm
     submit_label = "Save the target"
@@ -258,7 +204,7 @@ class TargetView(CommissionerMixin, ServiceFormView):
     def measure(self) -> Measure:
         return get_object_or_404(
             Measure.objects.filter(
-                outcome__theme__plan__in=selectors.plans_visible_to(current_user(self.request))
+                outcome__theme__plan__in=selectors.plans_visible_to(acting_user(self.request))
             ).select_related("outcome__theme"),
             pk=self.kwargs["pk"],
             metric__gt="",
@@ -292,7 +238,7 @@ class TargetView(CommissionerMixin, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         services.target_set(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             measure=self.measure(),
             period=self.period(),
             value=form.cleaned_data["value"],
@@ -303,53 +249,18 @@ class TargetView(CommissionerMixin, ServiceFormView):
         return redirect(self.back_url())
 
 
-class FeedbackForm(forms.Form):
-    child = forms.TypedChoiceField(
-        label="Which child is this about?",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose your child."},
-    )
-    rating = forms.TypedChoiceField(
-        label="How good is the support your family gets?",
-        coerce=int,
-        choices=[
-            (5, "5 – very good"),
-            (4, "4 – good"),
-            (3, "3 – neither good nor poor"),
-            (2, "2 – poor"),
-            (1, "1 – very poor"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a rating from 1 to 5."},
-    )
-    comment = forms.CharField(
-        label="Anything you would like to tell us (optional)",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-    def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = cast(forms.TypedChoiceField, self.fields["child"])
-        field.choices = children
-        if len(children) == 1:
-            self.initial.setdefault("child", children[0][0])
-
-
 class FeedbackView(ServiceFormView):
     form_class = FeedbackForm
     title = "Tell us how we are doing"
     submit_label = "Send feedback"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not current_user(request).has_role(Role.FAMILY):
+        if request.user.is_authenticated and not acting_user(request).has_role(Role.FAMILY):
             raise PermissionDenied("Feedback is for families.")
         return super().dispatch(request, *args, **kwargs)
 
     def children(self) -> list[tuple[int, str]]:
-        visible = children_visible_to(current_user(self.request)).order_by("given_name")
+        visible = children_visible_to(acting_user(self.request)).order_by("given_name")
         return [(child.pk, child.full_name) for child in visible]
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -368,10 +279,10 @@ class FeedbackView(ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         child = get_object_or_404(
-            children_visible_to(current_user(self.request)), pk=form.cleaned_data["child"]
+            children_visible_to(acting_user(self.request)), pk=form.cleaned_data["child"]
         )
         services.feedback_give(
-            by=current_user(self.request),
+            by=acting_user(self.request),
             child=child,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],

@@ -19,21 +19,17 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets.api import MoneyField
 from budgets.selectors import budgets_visible_to
-from casework.api import AccessLoggedListMixin, AccessLoggedRetrieveMixin
+from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin
 from casework.selectors import children_visible_to
 from casework.services import Read
 from shortbreaks import selectors, services
 from shortbreaks.models import Package, Service, Session, SessionStatus
 from workflows import bounds
+from workflows.acting import acting_user
 from workflows.api import ModelSerializer, TransitionsMixin
 from workflows.errors import InvalidParams
 from workflows.filters import WholeNumberField
 from workflows.idempotency import idempotent
-
-
-def acting_user(request: Request) -> User:
-    return cast(User, request.user)
-
 
 OFFER_EDITORS = (Role.TEAM_MANAGER, Role.COMMISSIONER)
 

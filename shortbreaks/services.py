@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import workflows
 from accounts.models import User
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import Role
 from budgets.models import EntryKind, PersonalBudget
 from budgets.services import ledger_post, money
 from casework.models import Child
@@ -25,11 +25,13 @@ from shortbreaks.errors import DuplicateBooking
 from shortbreaks.models import (
     Package,
     PackageStatus,
+    Provider,
     Service,
     Session,
     SessionStatus,
 )
 from workflows import clock
+from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.outbox import notify
 from workflows.services import record_created
@@ -48,16 +50,31 @@ SERVICE_FIELDS = (
     "no_show_charged",
     "active",
 )
+
+
+class ServiceChanges(TypedDict, total=False):
+    """What `service_save` sets (SERVICE_FIELDS): a new service needs them all but those with a
+    default; a change, only the fields it changes. The cost is text like "25.00" or a Decimal."""
+
+    provider: Provider
+    name: str
+    description: str
+    type: str
+    access: str
+    unit: str
+    unit_cost: Decimal | str
+    capacity: int
+    min_age: int
+    max_age: int
+    no_show_charged: bool
+    active: bool
+
+
 MAX_SESSIONS_AT_ONCE = 200
 # A weekly booking covers at most a year and repeats at most once a year: enough for any real
 # plan, and a bound on the dates worked out before anything is checked.
 MAX_WEEKLY_SPAN = dt.timedelta(days=366)
 MAX_EVERY_WEEKS = 52
-
-
-def _require_staff(by: User) -> None:
-    if not any(by.has_role(role) for role in STAFF_ROLES):
-        raise NotPermitted("Only a practitioner or a team manager can do this.")
 
 
 def _require_offer_editor(by: User) -> None:
@@ -78,7 +95,9 @@ def _units(value: Any) -> Decimal:
 
 
 @transaction.atomic
-def service_save(*, by: User, service: Service | None = None, **fields: Any) -> Service:
+def service_save(
+    *, by: User, service: Service | None = None, **fields: Unpack[ServiceChanges]
+) -> Service:
     """Add a service to the local offer or change one."""
     _require_offer_editor(by)
     unknown = set(fields) - set(SERVICE_FIELDS)
@@ -110,7 +129,7 @@ def package_request(
     budget: PersonalBudget | None = None,
 ) -> Package:
     """Ask for a package of one service for a child, paid from their budget or a block contract."""
-    _require_staff(by)
+    require_staff(by)
     if not service.active:
         raise InvalidParams({"service": ["This service is no longer offered."]})
     if end_on < start_on:
@@ -159,7 +178,7 @@ def sessions_book(
     locked first, so that the same booking made twice at once is one booking and a 409
     `duplicate_booking`, and two children never take a service's last place on a day.
     """
-    _require_staff(by)
+    require_staff(by)
     value = _units(units)
     if not dates:
         raise InvalidParams({"dates": ["Choose at least one date."]})

@@ -13,36 +13,24 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from accounts.models import User
 from accounts.roles import Role
 from budgets.selectors import budgets_visible_to
 from casework.selectors import cases_visible_to
 from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
-from shortbreaks.models import Access, Package, Service, ServiceType, Session
+from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
+from shortbreaks.models import Package, ServiceType, Session
 from workflows import clock
+from workflows.acting import acting_user
 from workflows.errors import InvalidParams, WorkflowError
 from workflows.exports import csv_download
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
 
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def package_url(package: Package) -> str:
     return reverse("shortbreaks:package", args=[package.pk])
-
-
-class StatementFilter(forms.Form):
-    age = forms.IntegerField(
-        label="Age of the child or young person", required=False, min_value=0, max_value=25
-    )
-    access = forms.ChoiceField(
-        label="How to get it", required=False, choices=[("", "Any"), *Access.choices]
-    )
 
 
 def _statement_services(request: HttpRequest) -> tuple[StatementFilter, Any]:
@@ -102,35 +90,6 @@ def services_statement_csv(request: HttpRequest) -> HttpResponse:
     return csv_download([header, *rows], "short-breaks-services-statement.csv")
 
 
-class PackageRequestForm(forms.Form):
-    service = forms.ModelChoiceField(
-        label="Service",
-        queryset=Service.objects.filter(active=True).select_related("provider"),
-        error_messages={"required": "Choose the service."},
-    )
-    units = forms.IntegerField(
-        label="Units agreed for the period",
-        min_value=1,
-        error_messages={"required": "Enter the number of units."},
-    )
-    start_on = forms.DateField(
-        label="Starts",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
-    end_on = forms.DateField(
-        label="Ends",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
-    budget = forms.ModelChoiceField(
-        label="Paid from",
-        queryset=Package.objects.none(),
-        required=False,
-        empty_label="A commissioned block contract (not the personal budget)",
-    )
-
-
 class PackageRequestView(StaffOnly, ServiceFormView):
     form_class = PackageRequestForm
     title = "Ask for a short-break package"
@@ -138,13 +97,13 @@ class PackageRequestView(StaffOnly, ServiceFormView):
 
     def case(self) -> Any:
         return get_object_or_404(
-            cases_visible_to(current_user(self.request)).select_related("child"),
+            cases_visible_to(acting_user(self.request)).select_related("child"),
             pk=self.kwargs["pk"],
         )
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         form = super().get_form(form_class)
-        budgets = budgets_visible_to(current_user(self.request)).filter(
+        budgets = budgets_visible_to(acting_user(self.request)).filter(
             child_id=self.case().child_id, status="active"
         )
         cast(forms.ModelChoiceField, form.fields["budget"]).queryset = budgets
@@ -155,54 +114,10 @@ class PackageRequestView(StaffOnly, ServiceFormView):
 
     def perform(self, form: forms.Form) -> HttpResponse:
         package = services.package_request(
-            by=current_user(self.request), child=self.case().child, **form.cleaned_data
+            by=acting_user(self.request), child=self.case().child, **form.cleaned_data
         )
         messages.success(self.request, "The package has been asked for: a manager will decide.")
         return redirect(package_url(package))
-
-
-class BookingForm(forms.Form):
-    date = forms.DateField(
-        label="One date",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    weekday = forms.TypedChoiceField(
-        label="Or every week on",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[
-            ("", "Not weekly"),
-            *[
-                (index, day)
-                for index, day in enumerate(
-                    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-                )
-            ],
-        ],
-    )
-    start_on = forms.DateField(
-        label="Weekly from",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    end_on = forms.DateField(
-        label="Weekly until",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    units = forms.DecimalField(
-        label="Units each time",
-        min_value=0,
-        max_digits=6,
-        decimal_places=2,
-        initial=1,
-        error_messages={"required": "Enter the number of units."},
-    )
 
 
 class PackagePageView(StaffOnly, TemplateView):
@@ -210,7 +125,7 @@ class PackagePageView(StaffOnly, TemplateView):
 
     def package(self) -> Package:
         return get_object_or_404(
-            selectors.packages_visible_to(current_user(self.request)).select_related(
+            selectors.packages_visible_to(acting_user(self.request)).select_related(
                 "child", "service__provider", "budget"
             ),
             pk=self.kwargs["pk"],
@@ -218,7 +133,7 @@ class PackagePageView(StaffOnly, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         package = self.package()
-        user = current_user(self.request)
+        user = acting_user(self.request)
         access_record(by=user, child_id=package.child_id, record=package, via="page")
         sessions = list(package.sessions.order_by("date", "pk"))
         months = [
@@ -255,7 +170,7 @@ class PackagePageView(StaffOnly, TemplateView):
                         {"date": ["Give a date, or a day of the week to book weekly."]}
                     )
                 booked = services.sessions_book(
-                    by=current_user(request),
+                    by=acting_user(request),
                     package=package,
                     dates=dates,
                     units=str(data["units"]),
@@ -280,7 +195,7 @@ class PackagePageView(StaffOnly, TemplateView):
 class PackageTransitionView(StaffOnly, TransitionFormView):
     def get_record(self) -> Package:
         return get_object_or_404(
-            selectors.packages_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.packages_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self, record: Any) -> str:
@@ -292,11 +207,11 @@ class SessionTransitionView(RoleRequiredMixin, TransitionFormView):
 
     def get_record(self) -> Session:
         return get_object_or_404(
-            selectors.sessions_visible_to(current_user(self.request)), pk=self.kwargs["pk"]
+            selectors.sessions_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self, record: Any) -> str:
-        if current_user(self.request).has_role(Role.PROVIDER):
+        if acting_user(self.request).has_role(Role.PROVIDER):
             return reverse("shortbreaks:provider-day", args=[record.date.isoformat()])
         return package_url(record.package)
 
@@ -311,7 +226,7 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         today = clock.today()
         week_end = today + dt.timedelta(days=6 - today.weekday())
         sessions = list(
-            selectors.provider_sessions(current_user(self.request), start=today, end=week_end)
+            selectors.provider_sessions(acting_user(self.request), start=today, end=week_end)
         )
         return super().get_context_data(
             today=today,
@@ -341,7 +256,7 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
 
     def sessions(self) -> list[Session]:
         day = self.day()
-        return list(selectors.provider_sessions(current_user(self.request), start=day, end=day))
+        return list(selectors.provider_sessions(acting_user(self.request), start=day, end=day))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.pop("day", None)  # the URL's text; the page uses the parsed date
@@ -370,7 +285,7 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
                 status=400,
             )
         try:
-            count = services.sessions_record_day(by=current_user(request), outcomes=outcomes)
+            count = services.sessions_record_day(by=acting_user(request), outcomes=outcomes)
         except WorkflowError as error:
             context = self.get_context_data(errors=[{"text": reason} for reason in error.reasons])
             return self.render_to_response(context, status=409)

@@ -371,7 +371,7 @@ def test_case_list_filters_by_state(practitioner, team):
 
 
 def test_case_list_rows_are_exactly_what_the_case_serializer_gives(practitioner, team):
-    from casework.api import CaseSerializer
+    from casework.api.cases import CaseSerializer
     from casework.models import Case
 
     for status in (CaseStatus.ASSESSING, CaseStatus.CLOSED):

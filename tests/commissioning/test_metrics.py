@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from commissioning.metrics import METRICS, TOTAL, Breakdown, evaluate, year_buckets
+from commissioning.metrics.catalogue import METRICS, Breakdown
+from commissioning.metrics.evaluator import TOTAL, evaluate, year_buckets
 from tests.commissioning.conftest import YEAR_START
 
 AFTER_THE_YEAR = dt.date(2027, 6, 1)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
-from commissioning.metrics import Breakdown
+from commissioning.metrics.catalogue import Breakdown
 from commissioning.selectors import uptake_report
 from commissioning.services import plan_load
 from shortbreaks.models import Package, Provider, Service, Session

@@ -186,7 +186,7 @@ def test_a_family_or_a_provider_reading_a_list_is_not_logged(team):
 
 
 def test_the_sen2_export_logs_each_child_in_the_return(team, manager, tmp_path, monkeypatch):
-    monkeypatch.setattr("casework.services.ACCESS_LOG_BATCH", 2)  # so that it takes two INSERTs
+    monkeypatch.setattr("casework.access_log.ACCESS_LOG_BATCH", 2)  # so that it takes two INSERTs
     plans = [
         PlanFactory(child=ChildFactory(team=team), requested_on=dt.date(2025, 3, 1))
         for _ in range(3)

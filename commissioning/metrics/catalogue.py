@@ -1,10 +1,9 @@
-"""The metrics of DESIGN §7, each one aggregate query in the database.
+"""The catalogue of the metrics of DESIGN §7: what each one counts, and where its rows come from.
 
 A metric is registered by key with `@metric(...)` on a function that says where its rows come from
 (a `Source`): the queryset, the date that places a row in a period (or, for a snapshot, what makes
-a row count on a given day), the child and team it belongs to, and what is counted. `evaluate()`
-turns a source into one query with a conditional aggregate per period ("bucket"), so the number
-of queries never depends on the data: one for the totals and one more for a breakdown.
+a row count on a given day), the child and team it belongs to, and what is counted. How a source
+becomes figures is `evaluator.py`'s business.
 """
 
 from __future__ import annotations
@@ -12,15 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
-    CharField,
-    Count,
     DateField,
     DecimalField,
     Exists,
@@ -30,15 +26,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from budgets import periods
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
-from casework.models import Assessment, EHCPlan, PrimaryNeed, Referral, Review
+from casework.models import Assessment, EHCPlan, Referral, Review
 from commissioning.models import Feedback
 from shortbreaks.models import ServiceType, Session, SessionStatus
 from workflows.models import Deadline
@@ -73,49 +65,6 @@ BREAKDOWN_LABELS = {
 }
 
 AGE_BANDS = [(0, 4), (5, 10), (11, 15), (16, 19), (20, 25)]
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """A period a figure is computed for: a financial year, a quarter or a month."""
-
-    label: str
-    start: dt.date
-    end: dt.date
-    granularity: str
-
-    def as_of(self, today: dt.date) -> dt.date:
-        """The day a snapshot is taken: the last day, or today for a period not yet over."""
-        return min(self.end, today)
-
-    @property
-    def age_day(self) -> dt.date:
-        """The day ages are taken on: the last day of the financial year the period is in, for
-        its quarters and months alike, whichever report asks and whenever. So a child is in one
-        age band for the whole year, the bands of the months add up to the quarter's, and no two
-        reports show one period's band with different figures (DESIGN §7)."""
-        return periods.end_of(periods.start_of(self.start))
-
-
-def year_buckets(year_start: dt.date) -> list[Bucket]:
-    """The financial year from `year_start`, its quarters and its months: one tree of periods."""
-    year = Bucket(periods.label(year_start), year_start, periods.end_of(year_start), "year")
-    quarters, months = [], []
-    for index in range(12):
-        first = _add_months(year_start, index)
-        last = _add_months(year_start, index + 1) - dt.timedelta(days=1)
-        months.append(Bucket(f"{first:%b %Y}", first, last, "month"))
-        if index % 3 == 0:
-            quarter_end = _add_months(year_start, index + 3) - dt.timedelta(days=1)
-            quarters.append(
-                Bucket(f"{year.label} Q{index // 3 + 1}", first, quarter_end, "quarter")
-            )
-    return [year, *quarters, *months]
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -488,210 +437,4 @@ def family_satisfaction_pct() -> Source:
         team="team",
         date="given_on",
         numerator=Q(rating__gte=4),
-    )
-
-
-# --- evaluation ----------------------------------------------------------------------------------
-
-TOTAL = "__total__"
-AMOUNT: Any = DecimalField(max_digits=14, decimal_places=2)
-
-
-@dataclass(frozen=True)
-class Figures:
-    """One cell: `count` is what disclosure control looks at (the figure itself for counts, the
-    children covered for sums); `denominator` only for rates; `amount` only for sums."""
-
-    count: int
-    denominator: int | None = None
-    amount: Decimal | None = None
-
-    def value(self, unit: Unit) -> Decimal | int | None:
-        if self.denominator is not None:
-            if not self.denominator:
-                return None
-            share = Decimal(self.count) * 100 / Decimal(self.denominator)
-            return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if self.amount is not None:
-            places = Decimal("0.01") if unit == Unit.MONEY else Decimal("0.1")
-            return self.amount.quantize(places, rounding=ROUND_HALF_UP)
-        return self.count
-
-
-# {group: {bucket label: figures}}; the group TOTAL is every row.
-Table = dict[str, dict[str, Figures]]
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_band_of(date_of_birth: str, on: dt.date) -> Case:
-    """The age band on `on`, in SQL: born after the day `upper + 1` years before is younger."""
-    whens = [
-        When(
-            **{f"{date_of_birth}__gt": _years_before(on, upper + 1)},
-            then=Value(f"{lower}–{upper}"),
-        )
-        for lower, upper in AGE_BANDS
-    ]
-    return Case(*whens, default=Value("over 25"), output_field=CharField())
-
-
-def _paths(source: Source) -> tuple[dict[str, str], dict[str, Coalesce]]:
-    """Where to find the child, its birth date and need, and the team, in the source's rows;
-    where a row reaches them by one of several paths, annotations that take the one present."""
-    wanted = {
-        "child": (source.child, ""),
-        "dob": (source.child, "__date_of_birth"),
-        "need": (source.child, "__primary_need"),
-        "team": (source.team, ""),
-        "team_name": (source.team, "__name"),
-    }
-    paths: dict[str, str] = {}
-    annotations: dict[str, Coalesce] = {}
-    for name, (base, suffix) in wanted.items():
-        if isinstance(base, str):
-            paths[name] = f"{base}{suffix}"
-        else:
-            paths[name] = f"_{name}"
-            annotations[f"_{name}"] = Coalesce(*(f"{path}{suffix}" for path in base))
-    return paths, annotations
-
-
-def group_expression(
-    source: Source, breakdown: Breakdown, on: dt.date, paths: dict[str, str]
-) -> Expression | F:
-    if breakdown == Breakdown.AGE_BAND:
-        return age_band_of(paths["dob"], on)
-    if breakdown == Breakdown.PRIMARY_NEED:
-        return F(paths["need"])
-    if breakdown == Breakdown.TEAM:
-        return F(paths["team_name"])
-    if breakdown == Breakdown.SERVICE_TYPE and source.service_type:
-        return F(source.service_type)
-    raise ValueError(f"{breakdown} does not apply here")
-
-
-def group_labels(breakdown: Breakdown) -> dict[str, str]:
-    if breakdown == Breakdown.PRIMARY_NEED:
-        return dict(PrimaryNeed.choices)
-    if breakdown == Breakdown.SERVICE_TYPE:
-        return dict(ServiceType.choices)
-    return {}
-
-
-def evaluate(
-    key: str,
-    buckets: list[Bucket],
-    *,
-    today: dt.date,
-    teams: list[int] | None = None,
-    breakdown: Breakdown | None = None,
-) -> Table:
-    """The metric for every bucket, in one query (two with a breakdown)."""
-    found = METRICS[key]
-    source = found.source()
-    paths, annotations = _paths(source)
-    rows = source.rows.annotate(**annotations) if annotations else source.rows
-    child_path = paths["child"]
-    if teams is not None:
-        rows = rows.filter(**{f"{paths['team']}__in": teams})
-    if source.date:
-        first = min(bucket.start for bucket in buckets)
-        last = max(bucket.end for bucket in buckets)
-        rows = rows.filter(**{f"{source.date}__range": (first, last)})
-
-    aggregates: dict[str, Any] = {}
-    for index, bucket in enumerate(buckets):
-        if source.active_on is not None:
-            inside = source.active_on(bucket.as_of(today))
-        else:
-            inside = Q(**{f"{source.date}__range": (bucket.start, bucket.end)})
-        if source.counting == Counting.ROWS:
-            aggregates[f"n{index}"] = Count("pk", filter=inside)
-        elif source.counting == Counting.CHILDREN:
-            aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
-        elif source.counting == Counting.RATE:
-            aggregates[f"n{index}"] = Count("pk", filter=inside & (source.numerator or Q()))
-            aggregates[f"d{index}"] = Count("pk", filter=inside)
-        else:
-            aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
-            # Coalesce to a decimal field so that SQLite's sum comes back as exact pence.
-            aggregates[f"a{index}"] = Coalesce(
-                Sum(source.amount or "pk", filter=inside), Value(Decimal(0)), output_field=AMOUNT
-            )
-
-    def figures(raw: dict[str, Any]) -> dict[str, Figures]:
-        return {
-            bucket.label: Figures(
-                count=raw[f"n{index}"] or 0,
-                denominator=raw.get(f"d{index}") if found.unit == Unit.PERCENT else None,
-                amount=(
-                    Decimal(raw[f"a{index}"] or 0) if source.counting == Counting.SUM else None
-                ),
-            )
-            for index, bucket in enumerate(buckets)
-        }
-
-    table: Table = {TOTAL: figures(rows.aggregate(**aggregates))}
-    if breakdown == Breakdown.AGE_BAND:
-        none = Figures(
-            count=0,
-            denominator=0 if found.unit == Unit.PERCENT else None,
-            amount=Decimal(0) if source.counting == Counting.SUM else None,
-        )
-        table |= _by_age_band(rows, buckets, paths, aggregates, figures, none)
-    elif breakdown is not None:
-        grouped = (
-            rows.annotate(_group=group_expression(source, breakdown, buckets[0].end, paths))
-            .values("_group")
-            .annotate(**aggregates)
-            .order_by()
-        )
-        for raw in sorted(grouped, key=lambda raw: str(raw["_group"])):
-            table[str(raw["_group"])] = figures(raw)
-    return table
-
-
-def _by_age_band(
-    rows: QuerySet[Any],
-    buckets: list[Bucket],
-    paths: dict[str, str],
-    aggregates: dict[str, Any],
-    figures: Callable[[dict[str, Any]], dict[str, Figures]],
-    none: Figures,
-) -> Table:
-    """A child's band differs from one financial year to the next, so the rows are grouped by
-    their band in every year the buckets cover, at once (one query); each bucket then takes the
-    band of its own year. A child has one band per year, so the groups never share a child and
-    their figures add up exactly, distinct children included."""
-    days = sorted({bucket.age_day for bucket in buckets})
-    bands = {f"_band{index}": age_band_of(paths["dob"], day) for index, day in enumerate(days)}
-    column = {day: f"_band{index}" for index, day in enumerate(days)}
-    grouped = rows.annotate(**bands).values(*bands).annotate(**aggregates).order_by()
-    by_label = {bucket.label: bucket for bucket in buckets}
-    parts: dict[str, dict[str, list[Figures]]] = {}
-    for raw in grouped:
-        for label, found in figures(raw).items():
-            band = str(raw[column[by_label[label].age_day]])
-            parts.setdefault(band, {}).setdefault(label, []).append(found)
-    return {
-        band: {bucket.label: _sum(parts[band].get(bucket.label, []), none) for bucket in buckets}
-        for band in sorted(parts)
-    }
-
-
-def _sum(parts: list[Figures], none: Figures) -> Figures:
-    if not parts:
-        return none
-    denominators = [part.denominator for part in parts if part.denominator is not None]
-    amounts = [part.amount for part in parts if part.amount is not None]
-    return Figures(
-        count=sum(part.count for part in parts),
-        denominator=sum(denominators) if denominators else None,
-        amount=sum(amounts, Decimal(0)) if amounts else None,
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import grimp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shipped_packages() -> tuple[str, ...]:
@@ -26,12 +26,7 @@ LONGEST = 500
 
 # Modules still over LONGEST lines. Each split takes its module off this list; the test fails
 # while a module that has been split is still here, so the list only ever shrinks.
-STILL_TOO_LONG = {
-    "budgets/services.py",
-    "casework/api.py",
-    "commissioning/api.py",
-    "commissioning/metrics.py",
-}
+STILL_TOO_LONG: set[str] = set()
 
 
 def import_cycles(imports: dict[str, set[str]]) -> list[list[str]]:

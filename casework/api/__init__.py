@@ -1,0 +1,23 @@
+"""Casework API (DESIGN §10): thin viewsets over casework selectors and services, one module
+per resource."""
+
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from casework.api.assessments import AssessmentViewSet
+from casework.api.cases import CaseViewSet
+from casework.api.children import ChildViewSet
+from casework.api.deadlines import DeadlineViewSet
+from casework.api.plans import EHCPlanViewSet
+from casework.api.referrals import ReferralViewSet
+from casework.api.reviews import ReviewViewSet
+
+router = DefaultRouter()
+router.register("children", ChildViewSet, basename="child")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("cases", CaseViewSet, basename="case")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("deadlines", DeadlineViewSet, basename="deadline")

@@ -1,0 +1,120 @@
+"""EHC plans, and the family's comments on the draft."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.roles import STAFF_ROLES, Role
+from casework import selectors, services
+from casework.api.access import (
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
+    ScopedRelationsMixin,
+)
+from casework.models import Child, EHCPlan
+from casework.services import PLAN_EDITABLE_FIELDS
+from workflows.acting import acting_user
+from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
+
+
+class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
+    scoped_relations = {"child": selectors.children_visible_to}
+    fixed_after_create = ("child", "requested_on", "requested_by")
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+
+    class Meta:
+        model = EHCPlan
+        fields = [
+            "id",
+            "child",
+            "case",
+            "status",
+            "requested_on",
+            "requested_by",
+            "assessment_decision_on",
+            "draft_issued_on",
+            "family_comments_received_on",
+            "family_comments",
+            "first_final_issued_on",
+            "last_final_issued_on",
+            "being_amended",
+            "decision_reason",
+            "exception_reason",
+            *PLAN_EDITABLE_FIELDS,
+        ]
+        read_only_fields = [
+            "id",
+            "case",
+            "status",
+            "assessment_decision_on",
+            "draft_issued_on",
+            "family_comments_received_on",
+            "family_comments",
+            "first_final_issued_on",
+            "last_final_issued_on",
+            "being_amended",
+            "decision_reason",
+            "exception_reason",
+        ]
+
+
+class PlanCommentSerializer(serializers.Serializer[Any]):
+    comments = StrictCharField(max_length=20_000)
+
+
+class EHCPlanViewSet(
+    AccessLoggedListMixin,
+    AccessLoggedRetrieveMixin,
+    TransitionsMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[EHCPlan],
+):
+    serializer_class = EHCPlanSerializer
+    write_roles = {
+        "create": STAFF_ROLES,
+        "partial_update": STAFF_ROLES,
+        "comments": (Role.FAMILY,),
+    }
+    queryset = EHCPlan.objects.none()
+    filterset_fields = ["child", "status", "case"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[EHCPlan]:
+        return selectors.plans_visible_to(acting_user(self.request)).order_by("pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.plan_request(
+            by=acting_user(self.request),
+            child=data["child"],
+            requested_on=data["requested_on"],
+            requested_by=data["requested_by"],
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
+        serializer.instance = services.plan_update(
+            by=acting_user(self.request),
+            plan=cast(EHCPlan, serializer.instance),
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=PlanCommentSerializer, responses=EHCPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        serializer = PlanCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.plan_comment(
+            by=acting_user(request), plan=plan, comments=serializer.validated_data["comments"]
+        )
+        return Response(EHCPlanSerializer(updated, context={"request": request}).data)
