@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, ras
 from budgets.models import (
+    DIRECT_PAYMENT_REVIEW,
     ZERO,
     AllocationScheme,
     BudgetStatus,
@@ -29,14 +30,12 @@ from budgets.models import (
     PersonalBudget,
     SchemeDomain,
     SpendCategory,
-    direct_payment_review_due,
 )
 from budgets.selectors import balances_of, outstanding_commitments
 from casework.models import OPEN_CASE_STATES, Child
 from workflows import clock
 from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
-from workflows.registry import DeadlineRule
 from workflows.services import audit, deadlines_open, record_created
 
 SPLIT_FIELDS = {
@@ -596,8 +595,4 @@ def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
         instalment=instalment.number,
     )
     if instalment.number == 1:
-        deadlines_open(
-            budget,
-            [DeadlineRule("direct_payment_review", direct_payment_review_due)],
-            on=instalment.due_on,
-        )
+        deadlines_open(budget, (DIRECT_PAYMENT_REVIEW,), on=instalment.due_on)

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 from casework import deadlines as due
-from casework.models import Case, EHCPlan
-from workflows.registry import DeadlineRule, Machine, registry
+from casework.models import Case, CaseStatus, EHCPlan, PlanStatus
+from workflows.registry import Machine, registry
 
 
 def register_machines() -> None:
-    due.register_kinds()
+    registry.declare(*due.KINDS)
     registry.register(
         Machine(
             model=Case,
             field_name="status",
+            states=CaseStatus,
             case_of=lambda case: case.pk,
             team_of=lambda case: case.team_id,
             owner_of=lambda case: case.lead_professional_id,
-            opens_on_create=(
-                DeadlineRule("referral_decision", due.referral_decision),
-                DeadlineRule("assessment_complete", due.assessment_complete),
-            ),
+            opens_on_create=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE),
         )
     )
     registry.register(
         Machine(
             model=EHCPlan,
             field_name="status",
+            states=PlanStatus,
             case_of=lambda plan: plan.case_id,
             team_of=lambda plan: plan.child.team_id,
             owner_of=lambda plan: plan.case.lead_professional_id if plan.case else None,
-            opens_on_create=(
-                DeadlineRule("decision_to_assess", due.decision_to_assess),
-                DeadlineRule("final_plan", due.final_plan),
-            ),
+            opens_on_create=(due.DECISION_TO_ASSESS, due.FINAL_PLAN),
             verbose_name="EHC plan",
         )
     )

@@ -241,7 +241,7 @@ def plan_comment(*, by: User, plan: EHCPlan, comments: str) -> EHCPlan:
     locked.family_comments = comments
     locked.family_comments_received_on = today
     locked.save(update_fields=["family_comments", "family_comments_received_on"])
-    deadlines_close(locked, ["family_comments"], on=today, by="family_comments")
+    deadlines_close(locked, (due.FAMILY_COMMENTS,), on=today, by="family_comments")
     audit(locked, "family_comments", by=by, note=comments, case_id=locked.case_id)
     return locked
 
@@ -302,7 +302,7 @@ def review_update(*, by: User, review: Review, **fields: Any) -> Review:
         _begin_review(review, by=by)
     if fields.get("report_sent_on") and review.plan is not None:
         deadlines_close(
-            review.plan, ["review_report"], on=fields["report_sent_on"], by="report_sent"
+            review.plan, (due.REVIEW_REPORT,), on=fields["report_sent_on"], by="report_sent"
         )
     return review
 
