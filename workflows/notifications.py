@@ -43,7 +43,7 @@ from workflows import clock
 from workflows.batch import each_in_own_transaction
 from workflows.channels import email_channel
 from workflows.errors import NotPermitted
-from workflows.models import Deadline, DeadlineStatus, DeliveryStatus, Notification, Reminder
+from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
 from workflows.registry import registry
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,7 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
     escalate_due_before = clock.add_working_days(
         today, -settings.PATHWAY_ESCALATE_AFTER_WORKING_DAYS
     )
-    running = Deadline.objects.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
-    not_ours = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
-    running = running.exclude(kind__in=not_ours)
+    running = Deadline.objects.running().exclude(kind__in=registry.others_time())
 
     windows = _offset_windows(offsets)
     in_window = Q()
