@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from budgets import messages
-from budgets.models import BudgetStatus, PersonalBudget
+from budgets.models import KINDS, BudgetStatus, PersonalBudget
 from budgets.services import post_allocation, release_commitments
 from casework import models as casework_models
 from casework import panels
-from workflows.registry import DeadlineKind, Machine, registry
+from workflows.registry import Machine, registry
 
 
 def approved_budget(case: Any) -> bool:
@@ -19,10 +19,12 @@ def approved_budget(case: Any) -> bool:
 
 
 def register() -> None:
+    registry.declare(*KINDS)
     registry.register(
         Machine(
             model=PersonalBudget,
             field_name="status",
+            states=BudgetStatus,
             case_of=lambda budget: budget.case_id,
             team_of=lambda budget: budget.team_id,
             owner_of=lambda budget: budget.case.lead_professional_id if budget.case else None,
@@ -30,24 +32,10 @@ def register() -> None:
         )
     )
     # The ledger postings that approving and ending make, and who is told, in the transition's
-    # own transaction.
-    registry.extend(PersonalBudget, "approve", "effects", post_allocation)
-    registry.extend(PersonalBudget, "end", "effects", release_commitments)
-    registry.extend(PersonalBudget, "approve", "notify", messages.approved)
-    registry.extend(PersonalBudget, "return_for_changes", "notify", messages.returned)
-    registry.register_deadline_kind(
-        DeadlineKind(
-            "direct_payment_review",
-            "Review the direct payment",
-            statutory=False,
-            source="SEN (Personal Budgets) Regulations 2014; council policy",
-        )
-    )
-    registry.register_deadline_kind(
-        DeadlineKind(
-            "budget_review", "Review the personal budget", statutory=False, source="Council policy"
-        )
-    )
+    # own transaction: budgets' services import the model, so they attach here, not on the verb.
+    registry.hook(PersonalBudget.approve, effects=(post_allocation,), notify=(messages.approved,))
+    registry.hook(PersonalBudget.end, effects=(release_commitments,))
+    registry.hook(PersonalBudget.return_for_changes, notify=(messages.returned,))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(approved_budget)
     panels.CASE_PANELS.append("budgets/case_panel.html")
     panels.FAMILY_PANELS.append("budgets/family_panel.html")

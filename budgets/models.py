@@ -18,7 +18,7 @@ from accounts.roles import Role
 from budgets import periods
 from casework.deadlines import reason_field
 from workflows import clock
-from workflows.registry import DeadlineRule
+from workflows.registry import DeadlineKind, Step
 from workflows.rules import condition, permission, requires_role
 
 ZERO = Decimal("0.00")
@@ -122,6 +122,23 @@ def budget_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
     return clock.add_months(on, settings.PATHWAY_BUDGET_REVIEW_MONTHS)
 
 
+DIRECT_PAYMENT_REVIEW = DeadlineKind(
+    "direct_payment_review",
+    "Review the direct payment",
+    direct_payment_review_due,
+    statutory=False,
+    basis="SEN (Personal Budgets) Regulations 2014; council policy",
+)
+BUDGET_REVIEW = DeadlineKind(
+    "budget_review",
+    "Review the personal budget",
+    budget_review_due,
+    statutory=False,
+    basis="Council policy",
+)
+KINDS = (DIRECT_PAYMENT_REVIEW, BUDGET_REVIEW)
+
+
 TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
 PRACTITIONER = requires_role(Role.PRACTITIONER)
 
@@ -221,7 +238,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.INDICATIVE,
         permission=PRACTITIONER,
         conditions=[scored],
-        custom={"label": "Work out the indicative budget"},
+        custom={"step": Step("Work out the indicative budget")},
     )
     def calculate(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -232,7 +249,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.AWAITING_APPROVAL,
         permission=PRACTITIONER,
         conditions=[scored, ready_to_submit],
-        custom={"label": "Submit for approval"},
+        custom={"step": Step("Submit for approval")},
     )
     def submit(self, *, by: Any, on: dt.date, note: str) -> None:
         self.submitted_by = by
@@ -244,10 +261,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.ACTIVE,
         permission=TEAM_MANAGER & not_the_submitter,
         conditions=[ready_to_submit],
-        custom={
-            "label": "Approve",
-            "opens": [DeadlineRule("budget_review", budget_review_due)],
-        },
+        custom={"step": Step("Approve", opens=(BUDGET_REVIEW,))},
     )
     def approve(self, *, by: Any, on: dt.date, note: str) -> None:
         self.approved_by = by
@@ -258,7 +272,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.AWAITING_APPROVAL,
         target=BudgetStatus.INDICATIVE,
         permission=TEAM_MANAGER,
-        custom={"label": "Return for changes", "params": REASON},
+        custom={"step": Step("Return for changes", params=REASON)},
     )
     def return_for_changes(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -268,7 +282,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.ACTIVE,
         target=BudgetStatus.SUSPENDED,
         permission=TEAM_MANAGER,
-        custom={"label": "Suspend", "params": REASON},
+        custom={"step": Step("Suspend", params=REASON)},
     )
     def suspend(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -278,7 +292,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.SUSPENDED,
         target=BudgetStatus.ACTIVE,
         permission=TEAM_MANAGER,
-        custom={"label": "Resume", "params": REASON},
+        custom={"step": Step("Resume", params=REASON)},
     )
     def resume(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -289,9 +303,11 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.ENDED,
         permission=TEAM_MANAGER,
         custom={
-            "label": "End the budget",
-            "params": REASON,
-            "closes": ["budget_review", "direct_payment_review"],
+            "step": Step(
+                "End the budget",
+                params=REASON,
+                closes=(BUDGET_REVIEW, DIRECT_PAYMENT_REVIEW),
+            )
         },
     )
     def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:

@@ -29,6 +29,7 @@ from budgets.ledger import ledger_post as ledger_post
 from budgets.ledger import money as money
 from budgets.ledger import recovery_post as recovery_post
 from budgets.models import (
+    DIRECT_PAYMENT_REVIEW,
     ZERO,
     AllocationScheme,
     BudgetStatus,
@@ -38,7 +39,6 @@ from budgets.models import (
     PersonalBudget,
     SchemeDomain,
     SpendCategory,
-    direct_payment_review_due,
 )
 from budgets.selectors import outstanding_commitments
 from casework.models import OPEN_CASE_STATES, Child
@@ -46,7 +46,6 @@ from workflows import clock
 from workflows.acting import require_staff
 from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
-from workflows.registry import DeadlineRule
 from workflows.services import audit, deadlines_open, record_created
 
 SPLIT_FIELDS = {
@@ -358,8 +357,4 @@ def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
         instalment=instalment.number,
     )
     if instalment.number == 1:
-        deadlines_open(
-            budget,
-            [DeadlineRule("direct_payment_review", direct_payment_review_due)],
-            on=instalment.due_on,
-        )
+        deadlines_open(budget, (DIRECT_PAYMENT_REVIEW,), on=instalment.due_on)

@@ -1,7 +1,8 @@
-"""When each casework deadline falls due (DESIGN §5), from the effective date of the step.
+"""Casework's deadline kinds (DESIGN §5), each declared once, below its due-date rule.
 
-Each function takes the record and the effective date of the step that opens the deadline and
-returns the due date, or None when the deadline does not apply.
+Each rule takes the record and the effective date of the step that opens the deadline and
+returns the due date, or None when the deadline does not apply. The kinds are declared to the
+engine from `casework.machines` at start-up.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 from django import forms
 
 from workflows import clock
-from workflows.registry import DeadlineKind, registry
+from workflows.models import StatutoryException
+from workflows.registry import DeadlineKind, OwnerRule, registry
 
 UNDER_FIVE_REVIEW_MONTHS = 6
 ANNUAL_REVIEW_MONTHS = 12
@@ -91,27 +93,135 @@ def date_field(required_message: str) -> forms.DateField:
     )
 
 
-KINDS = [
-    DeadlineKind("referral_decision", "Decide on the referral", True, "Working Together 2023"),
-    DeadlineKind("assessment_complete", "Complete the assessment", True, "Working Together 2023"),
-    DeadlineKind("decision_to_assess", "Decide whether to assess", True, "SEND Regs 2014 reg 5"),
-    DeadlineKind("decision_not_to_issue", "Decide not to issue", True, "SEND Regs 2014 reg 10(1)"),
-    DeadlineKind(
-        "family_comments",
-        "Family's comments on the draft",
-        True,
-        "SEND Regs 2014 reg 13(1)",
-        council_duty=False,
-    ),
-    DeadlineKind("final_plan", "Issue the final plan", True, "SEND Regs 2014 reg 13(2)"),
-    DeadlineKind("annual_review", "Hold the review meeting", True, "Code of Practice 9.166"),
-    DeadlineKind("review_report", "Send the review report", True, "SEND Regs 2014 reg 20"),
-    DeadlineKind("review_decision", "Decide after the review", True, "SEND Regs 2014 reg 20"),
-    DeadlineKind("amended_final", "Issue the amended plan", True, "SEND Regs 2014 reg 22"),
-    DeadlineKind("phase_transfer", "Amend the plan for the move", True, "SEND Regs 2014 reg 18"),
-]
+# Who answers for a casework deadline: the case's lead professional, as each machine finds them.
+LEAD_PROFESSIONAL = OwnerRule(
+    "The case's lead professional",
+    lambda record: registry.machine_for(type(record)).owner_of(record),
+)
+REG_10_4 = tuple(StatutoryException.values)
 
+REFERRAL_DECISION = DeadlineKind(
+    "referral_decision",
+    "Decide on the referral",
+    referral_decision,
+    statutory=True,
+    basis="Working Together 2023",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We decide what happens with the referral",
+)
+ASSESSMENT_COMPLETE = DeadlineKind(
+    "assessment_complete",
+    "Complete the assessment",
+    assessment_complete,
+    statutory=True,
+    basis="Working Together 2023",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We finish the assessment",
+)
+DECISION_TO_ASSESS = DeadlineKind(
+    "decision_to_assess",
+    "Decide whether to assess",
+    decision_to_assess,
+    statutory=True,
+    basis="SEND Regs 2014 reg 5",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We tell you whether we will carry out an EHC needs assessment",
+)
+DECISION_NOT_TO_ISSUE = DeadlineKind(
+    "decision_not_to_issue",
+    "Decide not to issue",
+    decision_not_to_issue,
+    statutory=True,
+    basis="SEND Regs 2014 reg 10(1)",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="If we decide not to issue a plan, we tell you by",
+)
+FAMILY_COMMENTS = DeadlineKind(
+    "family_comments",
+    "Family's comments on the draft",
+    family_comments,
+    statutory=True,
+    basis="SEND Regs 2014 reg 13(1)",
+    owner=LEAD_PROFESSIONAL,
+    council_duty=False,
+    exceptions=REG_10_4,
+    for_families="Your last day to comment on the draft plan",
+)
+FINAL_PLAN = DeadlineKind(
+    "final_plan",
+    "Issue the final plan",
+    final_plan,
+    statutory=True,
+    basis="SEND Regs 2014 reg 13(2)",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We issue the final EHC plan",
+)
+ANNUAL_REVIEW = DeadlineKind(
+    "annual_review",
+    "Hold the review meeting",
+    annual_review,
+    statutory=True,
+    basis="Code of Practice 9.166",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="The plan's review meeting",
+)
+REVIEW_REPORT = DeadlineKind(
+    "review_report",
+    "Send the review report",
+    review_report,
+    statutory=True,
+    basis="SEND Regs 2014 reg 20",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We send you the review report",
+)
+REVIEW_DECISION = DeadlineKind(
+    "review_decision",
+    "Decide after the review",
+    review_decision,
+    statutory=True,
+    basis="SEND Regs 2014 reg 20",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We tell you our decision after the review",
+)
+AMENDED_FINAL = DeadlineKind(
+    "amended_final",
+    "Issue the amended plan",
+    amended_final,
+    statutory=True,
+    basis="SEND Regs 2014 reg 22",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We issue the amended EHC plan",
+)
+PHASE_TRANSFER = DeadlineKind(
+    "phase_transfer",
+    "Amend the plan for the move",
+    phase_transfer,
+    statutory=True,
+    basis="SEND Regs 2014 reg 18",
+    owner=LEAD_PROFESSIONAL,
+    exceptions=REG_10_4,
+    for_families="We update the plan for the move to a new school or college",
+)
 
-def register_kinds() -> None:
-    for kind in KINDS:
-        registry.register_deadline_kind(kind)
+KINDS = (
+    REFERRAL_DECISION,
+    ASSESSMENT_COMPLETE,
+    DECISION_TO_ASSESS,
+    DECISION_NOT_TO_ISSUE,
+    FAMILY_COMMENTS,
+    FINAL_PLAN,
+    ANNUAL_REVIEW,
+    REVIEW_REPORT,
+    REVIEW_DECISION,
+    AMENDED_FINAL,
+    PHASE_TRANSFER,
+)

@@ -34,7 +34,7 @@ from casework.models import (
     Review,
 )
 from workflows import clock
-from workflows.models import Deadline, DeadlineStatus, TransitionLog
+from workflows.models import Deadline, DeadlineQuerySet, TransitionLog
 from workflows.registry import registry
 
 
@@ -78,7 +78,7 @@ def family_members_visible_to(user: User) -> QuerySet[FamilyMember]:
     return FamilyMember.objects.filter(child__in=children_visible_to(user))
 
 
-def deadlines_visible_to(user: User, *, child_id: int | None = None) -> QuerySet[Deadline]:
+def deadlines_visible_to(user: User, *, child_id: int | None = None) -> DeadlineQuerySet:
     """Deadlines on the cases and plans of the children the user may see."""
     children = children_visible_to(user)
     if child_id is not None:
@@ -109,10 +109,6 @@ def with_child(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
     )
 
 
-def running(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
-    return deadlines.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
-
-
 def case_history(case: Case) -> QuerySet[TransitionLog]:
     """Every audit row of the case and of the plans linked to it, oldest first."""
     return (
@@ -122,14 +118,14 @@ def case_history(case: Case) -> QuerySet[TransitionLog]:
     )
 
 
-def case_deadlines(case: Case) -> QuerySet[Deadline]:
+def case_deadlines(case: Case) -> DeadlineQuerySet:
     return Deadline.objects.filter(case_id=case.pk).order_by("due_on", "id")
 
 
 def caseload(user: User, *, status: str | None = None) -> QuerySet[Case]:
     """The user's open cases with their next running deadline: overdue first, then soonest."""
-    next_deadline = running(Deadline.objects.filter(case_id=OuterRef("pk"))).order_by(
-        "due_on", "id"
+    next_deadline = (
+        Deadline.objects.filter(case_id=OuterRef("pk")).running().order_by("due_on", "id")
     )
     cases = (
         cases_visible_to(user)
@@ -148,11 +144,11 @@ def deadlines_at_risk(user: User, *, within_days: int = 14) -> QuerySet[Deadline
     """For a team dashboard: running deadlines due in the next `within_days`, and missed ones."""
     horizon = clock.today() + dt.timedelta(days=within_days)
     lead = Case.objects.filter(pk=OuterRef("case_id"))
-    others_time = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
     return (
-        running(Deadline.objects.filter(team__memberships__user=user))
+        Deadline.objects.filter(team__memberships__user=user)
+        .running()
         .filter(due_on__lte=horizon)
-        .exclude(kind__in=others_time)
+        .exclude(kind__in=registry.others_time())
         .annotate(
             lead_name=Subquery(lead.values("lead_professional__full_name")[:1]),
             child_name=Subquery(lead.values("child__given_name")[:1]),

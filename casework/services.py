@@ -336,7 +336,7 @@ def plan_comment(*, by: User, plan: EHCPlan, comments: str) -> EHCPlan:
     locked.family_comments = comments
     locked.family_comments_received_on = today
     locked.save(update_fields=["family_comments", "family_comments_received_on"])
-    deadlines_close(locked, ["family_comments"], on=today, by="family_comments")
+    deadlines_close(locked, (due.FAMILY_COMMENTS,), on=today, by="family_comments")
     audit(locked, "family_comments", by=by, note=comments, case_id=locked.case_id)
     return locked
 
@@ -410,7 +410,7 @@ def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) 
     if changes_meeting and held and meeting_on is None:
         locked = transition(locked, "clear_meeting", by=by)
     if report_sent_on and locked.plan is not None:
-        deadlines_close(locked.plan, ["review_report"], on=report_sent_on, by="report_sent")
+        deadlines_close(locked.plan, (due.REVIEW_REPORT,), on=report_sent_on, by="report_sent")
     return locked
 
 

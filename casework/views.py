@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
+from casework.deadlines import FAMILY_COMMENTS
 from casework.forms import (
     AssessmentForm,
     CommentForm,
@@ -27,6 +28,7 @@ from casework.forms import (
 )
 from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, PlanStatus, Review
 from workflows.acting import acting_user
+from workflows.models import DeadlineStatus
 from workflows.registry import registry
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
@@ -90,7 +92,7 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
         )
         return super().get_context_data(
             at_risk=at_risk,
-            missed=[deadline for deadline in at_risk if deadline.status == "missed"],
+            missed=[d for d in at_risk if d.status == DeadlineStatus.MISSED],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
             **kwargs,
@@ -128,7 +130,7 @@ class CasePageView(StaffOnly, TemplateView):
             case_reviews=case.reviews.all(),
             case_steps=case_steps,
             plan_steps=plan_steps,
-            deadlines=selectors.running(selectors.case_deadlines(case)),
+            deadlines=selectors.case_deadlines(case).running(),
             history=selectors.case_history(case),
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             can_request_plan=plan is None or not plan.is_open,
@@ -355,9 +357,11 @@ class MyChildView(RoleRequiredMixin, TemplateView):
         for child in selectors.children_visible_to(user).order_by("given_name"):
             case = selectors.cases_visible_to(user).filter(child=child).order_by("-pk").first()
             plan = selectors.plans_visible_to(user).filter(child=child).order_by("-pk").first()
-            upcoming = selectors.running(
+            upcoming = (
                 selectors.deadlines_visible_to(user, child_id=child.pk)
-            ).order_by("due_on")
+                .running()
+                .order_by("due_on")
+            )
             children.append(
                 {
                     "child": child,
@@ -369,8 +373,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     "plan": plan,
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
                     "next_steps": [
-                        (wording.DEADLINES_FOR_FAMILIES.get(d.kind, d.kind), d.due_on)
-                        for d in upcoming
+                        (registry.kind(d.kind).for_families or d.kind, d.due_on) for d in upcoming
                     ],
                     "sections": [
                         (letter, title, getattr(plan, name))
@@ -381,7 +384,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                         plan
                         and plan.status == PlanStatus.DRAFT
                         and plan.family_comments_received_on is None
-                        and any(d.kind == "family_comments" for d in upcoming)
+                        and any(d.kind == FAMILY_COMMENTS.value for d in upcoming)
                     ),
                     "comment_form": CommentForm(),
                 }

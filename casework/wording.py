@@ -1,4 +1,5 @@
-"""Plain-English wording for families (DESIGN §11): where we are, and what happens next."""
+"""Plain-English wording for families (DESIGN §11): where we are. What happens next is each
+deadline kind's `for_families` (casework.deadlines)."""
 
 from __future__ import annotations
 
@@ -26,18 +27,4 @@ PLAN_STATUS_FOR_FAMILIES = {
     "final": "The EHC plan has been issued.",
     "under_review": "The EHC plan is being reviewed.",
     "ceased": "The EHC plan has ended.",
-}
-
-DEADLINES_FOR_FAMILIES = {
-    "referral_decision": "We decide what happens with the referral",
-    "assessment_complete": "We finish the assessment",
-    "decision_to_assess": "We tell you whether we will carry out an EHC needs assessment",
-    "decision_not_to_issue": "If we decide not to issue a plan, we tell you by",
-    "family_comments": "Your last day to comment on the draft plan",
-    "final_plan": "We issue the final EHC plan",
-    "annual_review": "The plan's review meeting",
-    "review_report": "We send you the review report",
-    "review_decision": "We tell you our decision after the review",
-    "amended_final": "We issue the amended EHC plan",
-    "phase_transfer": "We update the plan for the move to a new school or college",
 }

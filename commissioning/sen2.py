@@ -18,6 +18,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from budgets.models import PersonalBudget
+from casework.deadlines import FINAL_PLAN
 from casework.models import Child, EHCPlan, PlanStatus, Review, ReviewOutcome
 from commissioning import sen2_codes as codes
 from commissioning.metrics.catalogue import budget_active_on
@@ -236,7 +237,7 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
     plan_type = ContentType.objects.get_for_model(EHCPlan)
     exceptions = set(
         Deadline.objects.filter(
-            subject_type=plan_type, subject_id__in=[p.pk for p in plans], kind="final_plan"
+            subject_type=plan_type, subject_id__in=[p.pk for p in plans], kind=FINAL_PLAN.value
         )
         .exclude(exception="")
         .values_list("subject_id", flat=True)

@@ -8,14 +8,8 @@ from budgets import selectors as budget_selectors
 from casework import models as casework_models
 from casework import panels
 from shortbreaks import messages, services
-from shortbreaks.models import Package, PackageStatus, ServiceType, Session
+from shortbreaks.models import Package, PackageStatus, ServiceType, Session, SessionStatus
 from workflows.registry import Machine, registry
-
-SESSION_EFFECTS = {
-    "deliver": services.pay_for_session,
-    "cancel": services.release_session,
-    "record_no_show": services.settle_no_show,
-}
 
 
 def active_package(case: Any) -> bool:
@@ -27,6 +21,7 @@ def register() -> None:
         Machine(
             model=Package,
             field_name="status",
+            states=PackageStatus,
             case_of=lambda package: None,
             team_of=lambda package: package.team_id,
             verbose_name="package",
@@ -36,16 +31,19 @@ def register() -> None:
         Machine(
             model=Session,
             field_name="status",
+            states=SessionStatus,
             team_of=lambda session: session.package.team_id,
             verbose_name="session",
         )
     )
     # The ledger postings of each session outcome, and the family's message on a cancellation,
     # in the step's own transaction.
-    for name, effect in SESSION_EFFECTS.items():
-        registry.extend(Session, name, "effects", effect)
-    registry.extend(Session, "cancel", "notify", messages.cancelled)
-    registry.extend(Package, "end", "effects", services.package_end_cancel_sessions)
+    registry.hook(Session.deliver, effects=(services.pay_for_session,))
+    registry.hook(
+        Session.cancel, effects=(services.release_session,), notify=(messages.cancelled,)
+    )
+    registry.hook(Session.record_no_show, effects=(services.settle_no_show,))
+    registry.hook(Package.end, effects=(services.package_end_cancel_sessions,))
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")

@@ -18,6 +18,7 @@ from budgets.selectors import balances_of
 from casework.deadlines import reason_field
 from shortbreaks.errors import BudgetOvercommitted
 from workflows import clock
+from workflows.registry import Step
 from workflows.rules import Permission, condition, requires_role
 
 TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
@@ -212,7 +213,7 @@ class Package(FSMModelMixin, models.Model):
         target=PackageStatus.APPROVED,
         permission=TEAM_MANAGER,
         conditions=[budget_active, budget_covers_package],
-        custom={"label": "Approve the package", "params": OVERRIDE},
+        custom={"step": Step("Approve the package", params=OVERRIDE)},
     )
     def approve(self, *, by: Any, on: dt.date, note: str, override_reason: str) -> None:
         if self.budget_id is None:
@@ -240,7 +241,7 @@ class Package(FSMModelMixin, models.Model):
         source=PackageStatus.REQUESTED,
         target=PackageStatus.DECLINED,
         permission=TEAM_MANAGER,
-        custom={"label": "Decline the package", "params": REASON},
+        custom={"step": Step("Decline the package", params=REASON)},
     )
     def decline(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.decision_reason = reason
@@ -251,7 +252,7 @@ class Package(FSMModelMixin, models.Model):
         target=PackageStatus.ACTIVE,
         permission=PRACTITIONER,
         conditions=[budget_active],
-        custom={"label": "Start the package"},
+        custom={"step": Step("Start the package")},
     )
     def activate(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -261,7 +262,7 @@ class Package(FSMModelMixin, models.Model):
         source=[PackageStatus.APPROVED, PackageStatus.ACTIVE],
         target=PackageStatus.ENDED,
         permission=PRACTITIONER,
-        custom={"label": "End the package", "params": REASON},
+        custom={"step": Step("End the package", params=REASON)},
     )
     def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.decision_reason = reason
@@ -348,7 +349,7 @@ class Session(FSMModelMixin, models.Model):
         target=SessionStatus.DELIVERED,
         permission=PROVIDER_OR_PRACTITIONER,
         conditions=[session_day_reached],
-        custom={"label": "Record as delivered"},
+        custom={"step": Step("Record as delivered")},
     )
     def deliver(self, *, by: Any, on: dt.date, note: str) -> None:
         self.note = note or self.note
@@ -358,7 +359,7 @@ class Session(FSMModelMixin, models.Model):
         source=SessionStatus.BOOKED,
         target=SessionStatus.CANCELLED,
         permission=PRACTITIONER,
-        custom={"label": "Cancel the session", "params": REASON},
+        custom={"step": Step("Cancel the session", params=REASON)},
     )
     def cancel(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.note = reason
@@ -369,7 +370,7 @@ class Session(FSMModelMixin, models.Model):
         target=SessionStatus.NO_SHOW,
         permission=THE_PROVIDER,
         conditions=[session_day_reached],
-        custom={"label": "Record as did not attend"},
+        custom={"step": Step("Record as did not attend")},
     )
     def record_no_show(self, *, by: Any, on: dt.date, note: str) -> None:
         self.note = note or self.note

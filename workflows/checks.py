@@ -6,7 +6,7 @@ from django.db import models
 from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
-from workflows.registry import Machine, registry
+from workflows.registry import Machine, registry, step_of
 from workflows.rules import Permission
 
 
@@ -21,9 +21,7 @@ def transition_refusals(obj: models.Model, name: str, user: User) -> list[str]:
 
 
 def transition_label(fsm_transition: FSMTransition) -> str:
-    return str(
-        fsm_transition.custom.get("label") or fsm_transition.name.replace("_", " ").capitalize()
-    )
+    return step_of(fsm_transition).label
 
 
 def wrong_state_reason(machine: Machine, name: str, source: str) -> str:

@@ -7,6 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
+from workflows.registry import DeadlineKind, registry
+
 
 class TransitionLog(models.Model):
     """The audit record of one change of state (or one creation, or one deadline decision).
@@ -25,8 +27,13 @@ class TransitionLog(models.Model):
     transition = models.CharField(max_length=60)
     source = models.CharField(max_length=40, blank=True)
     target = models.CharField(max_length=40, blank=True)
+    # Empty only for what the system does on its own: the daily sweep marking deadlines missed.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions_made"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transitions_made",
     )
     at = models.DateTimeField(auto_now_add=True)
     effective_on = models.DateField(help_text="The date the change really happened.")
@@ -51,6 +58,8 @@ class DeadlineStatus(models.TextChoices):
     MET = "met", "Met"
     MISSED = "missed", "Missed"
     WAIVED = "waived", "Waived"
+    SUPERSEDED = "superseded", "Replaced by a newer deadline"
+    NOT_REQUIRED = "not_required", "Not required"
 
 
 class StatutoryException(models.TextChoices):
@@ -64,14 +73,38 @@ class StatutoryException(models.TextChoices):
     AWAY_FROM_AREA = "away_from_area", "The family was away from the area for 4 weeks or more"
 
 
+RUNNING_STATES = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
+
+
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def running(self) -> DeadlineQuerySet:
+        """Still counting: open, or missed and not yet closed by a late step."""
+        return self.filter(closed_on__isnull=True, status__in=RUNNING_STATES)
+
+    def for_subject(self, obj: models.Model) -> DeadlineQuerySet:
+        return self.filter(subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk)
+
+    def of_kind(self, *kinds: DeadlineKind) -> DeadlineQuerySet:
+        """Of these declared kinds (`DeadlineKind` objects, never strings)."""
+        return self.filter(kind__in=[kind.value for kind in kinds])
+
+    def statutory(self) -> DeadlineQuerySet:
+        values = [kind.value for kind in registry.deadline_kinds.values() if kind.statutory]
+        return self.filter(kind__in=values)
+
+
 class Deadline(models.Model):
-    """A statutory or council-policy timescale on a record (DESIGN §5).
+    """A statutory or council-policy timescale on a record (DESIGN §5); `workflows.deadlines` is
+    its machine and the only code that changes one.
 
     open → met (closed on or before `due_on`) | missed (closed late, or still open after `due_on`:
     the daily sweep marks it, and a later closing step still records `closed_on`) | waived (a
-    council-policy deadline set aside by a team manager, with a reason). An open or missed deadline
-    with no `closed_on` is still running.
+    council-policy deadline set aside by a team manager, with a reason) | superseded (a newer one
+    of the same kind replaced it) | not_required. An open or missed deadline with no `closed_on` is
+    still running.
     """
+
+    SET_ASIDE = (DeadlineStatus.WAIVED, DeadlineStatus.SUPERSEDED, DeadlineStatus.NOT_REQUIRED)
 
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField()
@@ -94,12 +127,14 @@ class Deadline(models.Model):
     opened_on = models.DateField(help_text="The effective date of the step that opened it.")
     opened_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
-        max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+        max_length=12, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
     )
     closed_on = models.DateField(null=True, blank=True)
     closed_by = models.CharField(max_length=60, blank=True, help_text="The closing transition.")
     exception = models.CharField(max_length=40, choices=StatutoryException.choices, blank=True)
     waiver_reason = models.TextField(blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -124,7 +159,7 @@ class Deadline(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.closed_on is None and self.status != DeadlineStatus.WAIVED
+        return self.closed_on is None and self.status in RUNNING_STATES
 
 
 class Reminder(models.Model):

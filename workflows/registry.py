@@ -1,69 +1,127 @@
-"""Machines and deadline kinds, registered by the domain apps from their `AppConfig.ready()`.
+"""The declarations the engine runs on: machines, deadline kinds, steps and cross-app hooks.
 
-The engine imports no domain app: it learns each model's state field, how to find the case and
-team a record belongs to (for deadlines and the case history), and which deadlines a record opens
-when it is created. Each transition declares the rest in its django-fsm-2 `custom` dict:
+The domain apps declare; the engine imports none of them. A deadline kind is a `DeadlineKind`
+constant in the app that owns it, declared to the registry from that app's `ready()`. A transition
+declares what it does in a `Step`, passed to django-fsm-2 as `custom={"step": Step(...)}` next to
+the verb on the model:
 
-    custom={
-        "label": "Accept referral",               # shown on buttons and in the API
-        "params": {"reason": forms.CharField()},  # cleaned before the method runs
-        "opens": [DeadlineRule(...)],             # deadlines opened, due from the effective date
-        "effects": [post_allocation],             # run after the save, in the same transaction,
-                                                  # as effect(record, by=user, on=effective_date)
-        "notify": [decision_letters],             # each returns outbox.Message rows for
-                                                  # the outbox, written in the same transaction
-        "closes": ["referral_decision"],          # open deadlines of these kinds are closed,
-                                                  # or Satisfied("kind"): closed as met
-    }
+    @transition(field=status, source=..., target=..., permission=..., conditions=[...],
+                custom={"step": Step(
+                    "Accept the referral",
+                    params={"reason": forms.CharField()},  # cleaned before the method runs
+                    opens=(ASSESSMENT_COMPLETE,),          # due from the effective date
+                    closes=(REFERRAL_DECISION,),           # met if on time, missed if late
+                    satisfies=(FAMILY_COMMENTS,),          # no longer needed: closed as met
+                    effects=(...,),                        # effect(record, by=, on=), same txn
+                    notify=(...,),                         # each returns outbox Message rows
+                )})
+
+An app above the model's (budgets posting to the ledger when a budget is approved, ADR 0005)
+adds its effects and messages with `registry.hook(PersonalBudget.approve, effects=(...))`, which
+names the transition by its method, so a misspelt step fails at start-up. The system check
+(`workflows.system_checks`) proves at start-up that all of it fits together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django import forms
 from django.db import models
 from django_fsm import FSMFieldMixin
 from django_fsm import Transition as FSMTransition
 
+Effect = Callable[..., None]
+"""Called as effect(record, by=user, on=effective_date) after the save, in the transaction."""
+MessageMaker = Callable[..., Any]
+"""Called as maker(record, by=user, on=effective_date); returns outbox `Message` rows."""
+
 
 @dataclass(frozen=True)
+class OwnerRule:
+    """How the person answerable for a deadline is found from its record (their user id)."""
+
+    description: str
+    find: Callable[[Any], int | None]
+
+
+@dataclass(frozen=True, eq=False)
 class DeadlineKind:
-    """What a kind of deadline is. `council_duty=False` marks a time given to someone else (the
-    family's 15 days to comment): it is never marked missed against the council."""
+    """One kind of deadline, declared once as a constant of the app that owns it.
 
-    kind: str
+    `value` is the string stored in `Deadline.kind` and shown by the API. `due(record, on)` gives
+    the due date from the effective date of the step that opens it, or None when it does not apply.
+    `council_duty=False` marks a time given to someone else (the family's 15 days to comment): it
+    is never marked missed against the council, nor reminded. `exceptions` are the
+    `StatutoryException` values a team manager may record against it. `owner` is who is reminded;
+    without one, the owner its record's machine names (`Machine.owner_of`).
+    """
+
+    value: str
     label: str
-    statutory: bool
-    source: str = ""
-    council_duty: bool = True
-
-
-@dataclass(frozen=True)
-class Satisfied:
-    """In a transition's "closes": the deadline is no longer needed, so it closes as met."""
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class DeadlineRule:
-    """Opens a deadline of `kind`, due on `due(record, effective_date)`; None opens nothing."""
-
-    kind: str
     due: Callable[[Any, dt.date], dt.date | None]
+    statutory: bool
+    basis: str = ""
+    owner: OwnerRule | None = None
+    council_duty: bool = True
+    exceptions: tuple[str, ...] = ()
+    for_families: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The stored value, under the name the reminder sweep reads it by."""
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"DeadlineKind({self.value!r})"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one transition does, declared next to its verb on the model."""
+
+    label: str
+    params: Mapping[str, forms.Field] = field(default_factory=dict)
+    opens: tuple[DeadlineKind, ...] = ()
+    closes: tuple[DeadlineKind, ...] = ()
+    satisfies: tuple[DeadlineKind, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    notify: tuple[MessageMaker, ...] = ()
+
+    def kinds(self) -> tuple[DeadlineKind, ...]:
+        return self.opens + self.closes + self.satisfies
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Effects and messages another app attaches to a transition (ADR 0005)."""
+
+    effects: tuple[Effect, ...] = ()
+    notify: tuple[MessageMaker, ...] = ()
+
+
+NO_HOOKS = Hooks()
+
+
+def step_of(fsm_transition: FSMTransition) -> Step:
+    step = fsm_transition.custom.get("step")
+    if not isinstance(step, Step):
+        raise LookupError(f"The transition “{fsm_transition.name}” declares no Step.")
+    return step
 
 
 @dataclass(frozen=True)
 class Machine:
     model: type[models.Model]
     field_name: str
+    states: type[models.TextChoices]
     case_of: Callable[[Any], int | None] = lambda record: None
     team_of: Callable[[Any], int | None] = lambda record: None
     owner_of: Callable[[Any], int | None] = lambda record: None
-    opens_on_create: tuple[DeadlineRule, ...] = ()
+    opens_on_create: tuple[DeadlineKind, ...] = ()
     verbose_name: str = ""
 
     @property
@@ -106,26 +164,48 @@ class Machine:
         return str(dict(self.field.flatchoices).get(state, state))
 
 
+class UnknownDeadlineKind(LookupError):
+    """A kind looked up that no app has declared: a typo, or a declaration left out."""
+
+
 @dataclass
 class Registry:
     machines: dict[type[models.Model], Machine] = field(default_factory=dict)
     deadline_kinds: dict[str, DeadlineKind] = field(default_factory=dict)
+    hooks: dict[tuple[type[models.Model], str], Hooks] = field(default_factory=dict)
 
     def register(self, machine: Machine) -> Machine:
         self.machines[machine.model] = machine
         return machine
 
-    def extend(self, model: type[models.Model], name: str, key: str, item: Any) -> None:
-        """Add an effect or a message maker to a transition from another app (once only), for
-        apps whose services import the models and so cannot be named in the decorator."""
-        for fsm_transition in self.machine_for(model).transitions():
-            if fsm_transition.name == name:
-                added = fsm_transition.custom.setdefault(key, [])
-                if item not in added:
-                    added.append(item)
+    def declare(self, *kinds: DeadlineKind) -> None:
+        for kind in kinds:
+            declared = self.deadline_kinds.get(kind.value)
+            if declared is not None and declared is not kind:
+                raise ValueError(f"The deadline kind “{kind.value}” is declared twice.")
+            self.deadline_kinds[kind.value] = kind
 
-    def register_deadline_kind(self, kind: DeadlineKind) -> None:
-        self.deadline_kinds[kind.kind] = kind
+    def hook(
+        self,
+        method: Callable[..., Any],
+        *,
+        effects: tuple[Effect, ...] = (),
+        notify: tuple[MessageMaker, ...] = (),
+    ) -> None:
+        """Attach effects and messages to the transition `method` (`PersonalBudget.approve`),
+        after the step's own; hooking the same one twice adds it once."""
+        meta = getattr(method, "_django_fsm", None)
+        if meta is None:
+            raise TypeError(f"{method!r} is not a django-fsm-2 transition.")
+        key = (meta.field.model, method.__name__)
+        hooks = self.hooks.get(key, NO_HOOKS)
+        self.hooks[key] = Hooks(
+            effects=hooks.effects + tuple(item for item in effects if item not in hooks.effects),
+            notify=hooks.notify + tuple(item for item in notify if item not in hooks.notify),
+        )
+
+    def hooks_of(self, model: type[models.Model], name: str) -> Hooks:
+        return self.hooks.get((model, name), NO_HOOKS)
 
     def machine_for(self, model: type[models.Model]) -> Machine:
         try:
@@ -135,8 +215,16 @@ class Registry:
                 f"{model.__name__} has no machine registered with workflows"
             ) from None
 
-    def kind(self, kind: str) -> DeadlineKind:
-        return self.deadline_kinds.get(kind) or DeadlineKind(kind, kind.replace("_", " "), True)
+    def kind(self, value: str) -> DeadlineKind:
+        """The declared kind stored as `value`; an undeclared one raises, never a default."""
+        try:
+            return self.deadline_kinds[value]
+        except KeyError:
+            raise UnknownDeadlineKind(f"No deadline kind “{value}” is declared.") from None
+
+    def others_time(self) -> list[str]:
+        """Kinds that are a time given to someone else, never the council's to miss."""
+        return [kind.value for kind in self.deadline_kinds.values() if not kind.council_duty]
 
 
 registry = Registry()

@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from workflows import clock
 from workflows.batch import each_in_own_transaction
-from workflows.models import Deadline, DeadlineStatus, DeliveryStatus, Notification, Reminder
+from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
 from workflows.outbox import _nudge_sender, case_link
 from workflows.registry import registry
 from workflows.sql import _insert_select, _long_date
@@ -78,9 +78,7 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
     escalate_due_before = clock.add_working_days(
         today, -settings.PATHWAY_ESCALATE_AFTER_WORKING_DAYS
     )
-    running = Deadline.objects.filter(closed_on__isnull=True).exclude(status=DeadlineStatus.WAIVED)
-    not_ours = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
-    running = running.exclude(kind__in=not_ours)
+    running = Deadline.objects.running().exclude(kind__in=registry.others_time())
 
     windows = _offset_windows(offsets)
     in_window = Q()

@@ -9,7 +9,7 @@ from django.db import models
 
 from accounts.models import User
 from workflows.checks import transition_label, transition_refusals
-from workflows.models import Deadline, TransitionLog
+from workflows.models import Deadline, DeadlineQuerySet, TransitionLog
 from workflows.registry import registry
 
 
@@ -48,7 +48,5 @@ def history_of(obj: models.Model) -> models.QuerySet[TransitionLog]:
     ).select_related("actor")
 
 
-def deadlines_of(obj: models.Model) -> models.QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
-    )
+def deadlines_of(obj: models.Model) -> DeadlineQuerySet:
+    return Deadline.objects.for_subject(obj)

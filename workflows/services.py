@@ -15,24 +15,22 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
-from accounts.roles import Role
 from workflows import bounds, clock
+from workflows.audit import audit as audit
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
+from workflows.deadlines import deadline_record_exception as deadline_record_exception
+from workflows.deadlines import deadline_waive as deadline_waive
+from workflows.deadlines import deadlines_close as deadlines_close
+from workflows.deadlines import deadlines_mark_missed as deadlines_mark_missed
+from workflows.deadlines import deadlines_open as deadlines_open
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
-from workflows.models import (
-    Deadline,
-    DeadlineStatus,
-    IdempotencyKey,
-    StatutoryException,
-    TransitionLog,
-)
+from workflows.models import IdempotencyKey, TransitionLog
 from workflows.outbox import notify
-from workflows.registry import DeadlineRule, Satisfied, registry
+from workflows.registry import registry, step_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -88,12 +86,14 @@ def transition(
             note=note,
             params=cleaned,
         )
-        for effect in fsm_transition.custom.get("effects", ()):
+        step = step_of(fsm_transition)
+        hooks = registry.hooks_of(machine.model, name)
+        for effect in step.effects + hooks.effects:
             effect(locked, by=by, on=effective_on)
-        for messages in fsm_transition.custom.get("notify", ()):
+        for messages in step.notify + hooks.notify:
             notify(messages(locked, by=by, on=effective_on))
-        deadlines_close(locked, fsm_transition.custom.get("closes", ()), on=effective_on, by=name)
-        deadlines_open(locked, fsm_transition.custom.get("opens", ()), on=effective_on)
+        deadlines_close(locked, step.closes, satisfies=step.satisfies, on=effective_on, by=name)
+        deadlines_open(locked, step.opens, on=effective_on, by=name)
     return locked
 
 
@@ -164,7 +164,7 @@ def _clean_params(
     fsm_transition: FSMTransition, obj: models.Model, /, **arguments: Any
 ) -> dict[str, Any]:
     """Clean declared parameters with their form fields; refuse any the step does not take."""
-    declared: dict[str, forms.Field] = fsm_transition.custom.get("params", {})
+    declared = step_of(fsm_transition).params
     fixed = {"by", "on", "note"}
     given = {key: value for key, value in arguments.items() if key not in fixed}
     errors: dict[str, list[str]] = {
@@ -185,173 +185,6 @@ def _clean_params(
         raise InvalidParams(errors)
     inspect.signature(fsm_transition.method).bind(obj, **arguments | cleaned)
     return cleaned
-
-
-def _running(obj: models.Model) -> models.QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(obj),
-        subject_id=obj.pk,
-        closed_on__isnull=True,
-    ).exclude(status=DeadlineStatus.WAIVED)
-
-
-def deadlines_close(
-    obj: models.Model,
-    closes: list[str | Satisfied] | tuple[str | Satisfied, ...],
-    *,
-    on: dt.date,
-    by: str,
-) -> None:
-    """Close the record's running deadlines of these kinds, as of the effective date `on`.
-
-    Met when `on` is on or before `due_on`, missed when later; a `Satisfied` kind is met whatever
-    the date, because the step made it unnecessary. Call it inside the caller's transaction.
-    """
-    kinds = [item for item in closes if isinstance(item, str)]
-    satisfied = [item.kind for item in closes if isinstance(item, Satisfied)]
-    running = _running(obj)
-    if satisfied:
-        running.filter(kind__in=satisfied).update(
-            status=DeadlineStatus.MET, closed_on=on, closed_by=by
-        )
-    if kinds:
-        # Two updates, not a loop: met or missed is decided by the effective date against due_on.
-        running.filter(kind__in=kinds, due_on__gte=on).update(
-            status=DeadlineStatus.MET, closed_on=on, closed_by=by
-        )
-        running.filter(kind__in=kinds, due_on__lt=on).update(
-            status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
-        )
-
-
-def deadlines_open(
-    obj: models.Model,
-    rules: tuple[DeadlineRule, ...] | list[DeadlineRule],
-    *,
-    on: dt.date,
-) -> None:
-    """Open a deadline for each rule, due from the effective date `on`; in the caller's
-    transaction. A running deadline of the same kind on the record is replaced."""
-    machine = registry.machine_for(type(obj))
-    new = []
-    for rule in rules:
-        due_on = rule.due(obj, on)
-        if due_on is not None:
-            new.append(
-                Deadline(
-                    subject_type=ContentType.objects.get_for_model(obj),
-                    subject_id=obj.pk,
-                    case_id=machine.case_of(obj),
-                    team_id=machine.team_of(obj),
-                    owner_id=machine.owner_of(obj),
-                    label=str(obj)[:200],
-                    kind=rule.kind,
-                    due_on=due_on,
-                    opened_on=on,
-                )
-            )
-    if new:
-        # A step that reopens a kind (the next annual review) replaces the one still running.
-        _running(obj).filter(kind__in=[deadline.kind for deadline in new]).update(
-            status=DeadlineStatus.WAIVED,
-            waiver_reason="Replaced by a newer deadline of the same kind.",
-        )
-        Deadline.objects.bulk_create(new)
-
-
-def audit(
-    obj: models.Model,
-    action: str,
-    *,
-    by: User,
-    note: str = "",
-    case_id: int | None = None,
-    source: str = "",
-    target: str = "",
-    params: dict[str, Any] | None = None,
-) -> TransitionLog:
-    """Record in the audit log a change that is not a transition (a waiver, a consent override).
-
-    Call it inside the transaction of the change, so that the row exists exactly when the change
-    does.
-    """
-    return TransitionLog.objects.create(
-        subject_type=ContentType.objects.get_for_model(obj),
-        subject_id=obj.pk,
-        case_id=case_id,
-        transition=action,
-        source=source,
-        target=target,
-        actor=by,
-        effective_on=clock.today(),
-        note=note,
-        params=params or {},
-    )
-
-
-def deadline_waive(deadline: Deadline, *, by: User, reason: str) -> Deadline:
-    """Set aside a council-policy deadline; statutory ones take an exception instead."""
-    return _decide_deadline(deadline, by=by, reason=reason, waive=True)
-
-
-def deadline_record_exception(
-    deadline: Deadline, *, by: User, exception: str, reason: str
-) -> Deadline:
-    """Record a reg 10(4) exception: the deadline still counts, and reports show it apart."""
-    if exception not in StatutoryException.values:
-        raise InvalidParams({"exception": ["Choose one of the exceptions in regulation 10(4)."]})
-    return _decide_deadline(deadline, by=by, reason=reason, exception=exception)
-
-
-def _decide_deadline(
-    deadline: Deadline, *, by: User, reason: str, waive: bool = False, exception: str = ""
-) -> Deadline:
-    if not by.has_role(Role.TEAM_MANAGER):
-        raise NotPermitted("Only a team manager can waive a deadline or record an exception.")
-    if not reason.strip():
-        raise InvalidParams({"reason": ["Enter the reason."]})
-    with transaction.atomic():
-        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
-        if waive and registry.kind(locked.kind).statutory:
-            raise TransitionNotAllowed(
-                "A statutory deadline cannot be waived: record an exception instead."
-            )
-        if not waive and not registry.kind(locked.kind).statutory:
-            raise TransitionNotAllowed("Exceptions apply to statutory deadlines only.")
-        if locked.status == DeadlineStatus.WAIVED or (waive and locked.closed_on is not None):
-            raise TransitionNotAllowed("This deadline has already been closed.")
-        if waive:
-            locked.status = DeadlineStatus.WAIVED
-            locked.closed_on = clock.today()
-            locked.waiver_reason = reason
-        else:
-            locked.exception = exception
-            locked.waiver_reason = reason
-        locked.save()
-        audit(
-            locked,
-            "waive" if waive else "record_exception",
-            by=by,
-            note=reason,
-            case_id=locked.case_id,
-            source=deadline.status,
-            target=locked.status,
-            params={"kind": locked.kind, "exception": exception},
-        )
-    return locked
-
-
-def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
-    """Mark open deadlines whose due day has passed as missed; safe to run any number of times."""
-    today = today or clock.today()
-    not_ours = [kind.kind for kind in registry.deadline_kinds.values() if not kind.council_duty]
-    return (
-        Deadline.objects.filter(
-            Q(status=DeadlineStatus.OPEN) & Q(due_on__lt=today) & Q(closed_on__isnull=True)
-        )
-        .exclude(kind__in=not_ours)
-        .update(status=DeadlineStatus.MISSED)
-    )
 
 
 # Idempotency keys (DESIGN §8: repeated requests do no harm) ---------------------------------

@@ -22,7 +22,7 @@ from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, 
 from workflows.forms import input_rules
 from workflows.inbox import notifications_mark_all_read, notifications_of
 from workflows.models import Notification
-from workflows.registry import registry
+from workflows.registry import registry, step_of
 from workflows.services import transition
 
 
@@ -144,7 +144,7 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, data: Any = None) -> TransitionForm:
-        return TransitionForm(data, params=self.fsm_transition.custom.get("params", {}))
+        return TransitionForm(data, params=dict(step_of(self.fsm_transition).params))
 
     def not_yours(self) -> list[str]:
         """Why this person may not take the step at all: told 403 before any answer is read."""

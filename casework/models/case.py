@@ -15,7 +15,7 @@ from casework import deadlines as due
 from casework.models.choices import AssessmentOutcome, CaseStatus, ReviewOutcome
 from casework.models.people import Child
 from workflows import clock
-from workflows.registry import DeadlineRule
+from workflows.registry import Step
 from workflows.rules import condition, requires_role
 
 PRACTITIONER = requires_role(Role.PRACTITIONER)
@@ -149,7 +149,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ASSESSING,
         permission=PRACTITIONER,
         conditions=[consent_recorded],
-        custom={"label": "Accept the referral", "closes": ["referral_decision"]},
+        custom={"step": Step("Accept the referral", closes=(due.REFERRAL_DECISION,))},
     )
     def accept_referral(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -160,9 +160,11 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.CLOSED,
         permission=PRACTITIONER,
         custom={
-            "label": "Signpost to targeted services",
-            "params": REASON,
-            "closes": ["referral_decision", "assessment_complete"],
+            "step": Step(
+                "Signpost to targeted services",
+                params=REASON,
+                closes=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE),
+            )
         },
     )
     def signpost(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
@@ -175,7 +177,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.PLANNING,
         permission=PRACTITIONER,
         conditions=[assessed_eligible],
-        custom={"label": "Complete the assessment", "closes": ["assessment_complete"]},
+        custom={"step": Step("Complete the assessment", closes=(due.ASSESSMENT_COMPLETE,))},
     )
     def complete_assessment(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -186,7 +188,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.CLOSED,
         permission=PRACTITIONER,
         conditions=[assessed_not_eligible],
-        custom={"label": "Close: no eligible need", "closes": ["assessment_complete"]},
+        custom={"step": Step("Close: no eligible need", closes=(due.ASSESSMENT_COMPLETE,))},
     )
     def close_no_eligible_need(self, *, by: Any, on: dt.date, note: str) -> None:
         self.closed_on = on
@@ -198,10 +200,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ACTIVE,
         permission=TEAM_MANAGER,
         conditions=[support_arranged],
-        custom={
-            "label": "Start support",
-            "opens": [DeadlineRule("annual_review", due.annual_review)],
-        },
+        custom={"step": Step("Start support", opens=(due.ANNUAL_REVIEW,))},
     )
     def start_support(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -212,7 +211,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.REVIEWING,
         permission=PRACTITIONER,
         conditions=[review_scheduled],
-        custom={"label": "Begin the review", "closes": ["annual_review"]},
+        custom={"step": Step("Begin the review", closes=(due.ANNUAL_REVIEW,))},
     )
     def begin_review(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -223,10 +222,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ACTIVE,
         permission=PRACTITIONER,
         conditions=[review_outcome_recorded],
-        custom={
-            "label": "Complete the review",
-            "opens": [DeadlineRule("annual_review", due.annual_review)],
-        },
+        custom={"step": Step("Complete the review", opens=(due.ANNUAL_REVIEW,))},
     )
     def complete_review(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -237,7 +233,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.PREPARING_FOR_ADULTHOOD,
         permission=PRACTITIONER,
         conditions=[aged_14_or_over],
-        custom={"label": "Begin preparing for adulthood"},
+        custom={"step": Step("Begin preparing for adulthood")},
     )
     def begin_transition(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -249,9 +245,11 @@ class Case(FSMModelMixin, models.Model):
         permission=TEAM_MANAGER,
         conditions=[aged_17_and_a_half_or_over],
         custom={
-            "label": "Transfer to adult services",
-            "params": {"handover_on": due.date_field("Enter the handover date.")},
-            "closes": ["annual_review"],
+            "step": Step(
+                "Transfer to adult services",
+                params={"handover_on": due.date_field("Enter the handover date.")},
+                closes=(due.ANNUAL_REVIEW,),
+            )
         },
     )
     def transfer_to_adult_services(
@@ -267,9 +265,11 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.CLOSED,
         permission=TEAM_MANAGER,
         custom={
-            "label": "Close the case",
-            "params": REASON,
-            "closes": ["referral_decision", "assessment_complete", "annual_review"],
+            "step": Step(
+                "Close the case",
+                params=REASON,
+                closes=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE, due.ANNUAL_REVIEW),
+            )
         },
     )
     def close(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
@@ -282,7 +282,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.REFERRED,
         permission=TEAM_MANAGER,
         conditions=[closed_within_12_months, no_other_open_case],
-        custom={"label": "Reopen the case", "params": REASON},
+        custom={"step": Step("Reopen the case", params=REASON)},
     )
     def reopen(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.closed_on = None

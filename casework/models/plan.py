@@ -14,7 +14,7 @@ from casework.models.case import PRACTITIONER, REASON, TEAM_MANAGER, Case
 from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy
 from casework.models.people import Child
 from workflows import clock
-from workflows.registry import DeadlineRule, Satisfied
+from workflows.registry import Step
 from workflows.rules import condition
 
 CLOSED_PLAN_STATES = {PlanStatus.REFUSED, PlanStatus.NOT_ISSUED, PlanStatus.CEASED}
@@ -121,10 +121,12 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.ASSESSING,
         permission=TEAM_MANAGER,
         custom={
-            "notify": [plan_decision_letter("agree_to_assess")],
-            "label": "Agree to assess",
-            "closes": ["decision_to_assess"],
-            "opens": [DeadlineRule("decision_not_to_issue", due.decision_not_to_issue)],
+            "step": Step(
+                "Agree to assess",
+                closes=(due.DECISION_TO_ASSESS,),
+                opens=(due.DECISION_NOT_TO_ISSUE,),
+                notify=(plan_decision_letter("agree_to_assess"),),
+            )
         },
     )
     def agree_to_assess(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -136,10 +138,12 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.REFUSED,
         permission=TEAM_MANAGER,
         custom={
-            "notify": [plan_decision_letter("refuse_to_assess")],
-            "label": "Refuse to assess",
-            "params": REASON,
-            "closes": ["decision_to_assess", "final_plan"],
+            "step": Step(
+                "Refuse to assess",
+                params=REASON,
+                closes=(due.DECISION_TO_ASSESS, due.FINAL_PLAN),
+                notify=(plan_decision_letter("refuse_to_assess"),),
+            )
         },
     )
     def refuse_to_assess(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
@@ -153,10 +157,12 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=PRACTITIONER,
         conditions=[core_sections_written],
         custom={
-            "notify": [plan_decision_letter("issue_draft")],
-            "label": "Issue the draft plan",
-            "closes": [Satisfied("decision_not_to_issue")],
-            "opens": [DeadlineRule("family_comments", due.family_comments)],
+            "step": Step(
+                "Issue the draft plan",
+                satisfies=(due.DECISION_NOT_TO_ISSUE,),
+                opens=(due.FAMILY_COMMENTS,),
+                notify=(plan_decision_letter("issue_draft"),),
+            )
         },
     )
     def issue_draft(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -170,10 +176,12 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.NOT_ISSUED,
         permission=TEAM_MANAGER,
         custom={
-            "notify": [plan_decision_letter("decide_not_to_issue")],
-            "label": "Decide not to issue a plan",
-            "params": REASON,
-            "closes": ["decision_not_to_issue", "final_plan"],
+            "step": Step(
+                "Decide not to issue a plan",
+                params=REASON,
+                closes=(due.DECISION_NOT_TO_ISSUE, due.FINAL_PLAN),
+                notify=(plan_decision_letter("decide_not_to_issue"),),
+            )
         },
     )
     def decide_not_to_issue(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
@@ -186,18 +194,13 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=TEAM_MANAGER,
         conditions=[core_sections_written, comment_period_over],
         custom={
-            "notify": [plan_decision_letter("issue_final")],
-            "label": "Issue the final plan",
-            "closes": [
-                "final_plan",
-                "amended_final",
-                "phase_transfer",
-                Satisfied("family_comments"),
-            ],
-            "opens": [
-                DeadlineRule("annual_review", due.annual_review),
-                DeadlineRule("phase_transfer", due.phase_transfer),
-            ],
+            "step": Step(
+                "Issue the final plan",
+                closes=(due.FINAL_PLAN, due.AMENDED_FINAL, due.PHASE_TRANSFER),
+                satisfies=(due.FAMILY_COMMENTS,),
+                opens=(due.ANNUAL_REVIEW, due.PHASE_TRANSFER),
+                notify=(plan_decision_letter("issue_final"),),
+            )
         },
     )
     def issue_final(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -213,12 +216,11 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=PRACTITIONER,
         conditions=[review_meeting_recorded],
         custom={
-            "label": "Hold the review meeting",
-            "closes": ["annual_review"],
-            "opens": [
-                DeadlineRule("review_report", due.review_report),
-                DeadlineRule("review_decision", due.review_decision),
-            ],
+            "step": Step(
+                "Hold the review meeting",
+                closes=(due.ANNUAL_REVIEW,),
+                opens=(due.REVIEW_REPORT, due.REVIEW_DECISION),
+            )
         },
     )
     def start_review(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -230,12 +232,11 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.FINAL,
         permission=TEAM_MANAGER,
         custom={
-            "label": "Maintain the plan",
-            "closes": ["review_decision"],
-            "opens": [
-                DeadlineRule("annual_review", due.annual_review),
-                DeadlineRule("phase_transfer", due.phase_transfer),
-            ],
+            "step": Step(
+                "Maintain the plan",
+                closes=(due.REVIEW_DECISION,),
+                opens=(due.ANNUAL_REVIEW, due.PHASE_TRANSFER),
+            )
         },
     )
     def maintain(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -247,9 +248,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.DRAFT,
         permission=TEAM_MANAGER,
         custom={
-            "label": "Amend the plan",
-            "closes": ["review_decision"],
-            "opens": [DeadlineRule("amended_final", due.amended_final)],
+            "step": Step(
+                "Amend the plan", closes=(due.REVIEW_DECISION,), opens=(due.AMENDED_FINAL,)
+            )
         },
     )
     def amend(self, *, by: Any, on: dt.date, note: str) -> None:
@@ -264,9 +265,11 @@ class EHCPlan(FSMModelMixin, models.Model):
         target=PlanStatus.CEASED,
         permission=TEAM_MANAGER,
         custom={
-            "label": "Cease the plan",
-            "params": REASON,
-            "closes": ["review_decision", "review_report", "phase_transfer"],
+            "step": Step(
+                "Cease the plan",
+                params=REASON,
+                closes=(due.REVIEW_DECISION, due.REVIEW_REPORT, due.PHASE_TRANSFER),
+            )
         },
     )
     def cease(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:

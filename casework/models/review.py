@@ -16,6 +16,7 @@ from casework.models.case import Case
 from casework.models.choices import ReviewOutcome, ReviewStatus
 from casework.models.people import Child
 from casework.models.plan import EHCPlan
+from workflows.registry import Step
 from workflows.rules import requires_role
 
 STAFF = requires_role(*STAFF_ROLES)
@@ -99,8 +100,10 @@ class Review(FSMModelMixin, models.Model):
         target=ReviewStatus.HELD,
         permission=STAFF,
         custom={
-            "label": "Record the review meeting",
-            "params": {"meeting_on": due.date_field("Enter the date of the review meeting.")},
+            "step": Step(
+                "Record the review meeting",
+                params={"meeting_on": due.date_field("Enter the date of the review meeting.")},
+            )
         },
     )
     def hold_meeting(self, *, by: Any, on: dt.date, note: str, meeting_on: dt.date) -> None:
@@ -111,7 +114,7 @@ class Review(FSMModelMixin, models.Model):
         source=ReviewStatus.HELD,
         target=ReviewStatus.SCHEDULED,
         permission=STAFF,
-        custom={"label": "Remove the date of the review meeting"},
+        custom={"step": Step("Remove the date of the review meeting")},
     )
     def clear_meeting(self, *, by: Any, on: dt.date, note: str) -> None:
         self.meeting_on = None
@@ -122,13 +125,15 @@ class Review(FSMModelMixin, models.Model):
         target=ReviewStatus.DECIDED,
         permission=STAFF,
         custom={
-            "label": "Decide the review",
-            "params": {
-                # Empty only for a case's review closed without one: the case's condition asks
-                # for maintain or amend on one of its current reviews, not on every one.
-                "outcome": forms.ChoiceField(choices=ReviewOutcome.choices, required=False),
-                "decision_on": due.date_field("Enter the date of the decision."),
-            },
+            "step": Step(
+                "Decide the review",
+                params={
+                    # Empty only for a case's review closed without one: the case's condition
+                    # asks for maintain or amend on one of its current reviews, not on every one.
+                    "outcome": forms.ChoiceField(choices=ReviewOutcome.choices, required=False),
+                    "decision_on": due.date_field("Enter the date of the decision."),
+                },
+            )
         },
     )
     def decide(

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
+from casework.deadlines import ASSESSMENT_COMPLETE, FINAL_PLAN
 from casework.models import Assessment, EHCPlan, Referral, Review
 from commissioning.models import Feedback
 from shortbreaks.models import ServiceType, Session, SessionStatus
@@ -143,7 +144,7 @@ def _statutory_exception_recorded() -> Exists:
         Deadline.objects.filter(
             subject_type=ContentType.objects.get_for_model(EHCPlan),
             subject_id=OuterRef("pk"),
-            kind="final_plan",
+            kind=FINAL_PLAN.value,
         ).exclude(exception="")
     )
 
@@ -174,7 +175,7 @@ def assessments_within_45_working_days_pct() -> Source:
     met = Exists(
         Deadline.objects.filter(
             case_id=OuterRef("case_id"),
-            kind="assessment_complete",
+            kind=ASSESSMENT_COMPLETE.value,
             closed_on=OuterRef("completed_on"),
             due_on__gte=OuterRef("completed_on"),
         )

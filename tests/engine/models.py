@@ -16,7 +16,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.roles import Role
 from workflows import clock
-from workflows.registry import DeadlineKind, DeadlineRule, Machine, registry
+from workflows.models import StatutoryException
+from workflows.registry import DeadlineKind, Machine, OwnerRule, Step, registry
 from workflows.rules import condition, permission, requires_role
 
 
@@ -46,6 +47,29 @@ def review_due(errand: Errand, on: dt.date) -> dt.date:
     return clock.add_months(on, 12)
 
 
+def first_look_due(errand: Errand, on: dt.date) -> dt.date:
+    return clock.add_working_days(on, 1)
+
+
+# Errands remind no one: the engine's tests count the reminders of casework's kinds only.
+NO_ONE = OwnerRule("No one", lambda errand: None)
+
+ERRAND_DECISION = DeadlineKind(
+    "errand_decision",
+    "Decision",
+    decision_due,
+    statutory=True,
+    basis="The Errands Act, s 1",
+    owner=NO_ONE,
+    exceptions=tuple(StatutoryException.values),
+)
+ERRAND_REVIEW = DeadlineKind("errand_review", "Review", review_due, statutory=False)
+ERRAND_FIRST_LOOK = DeadlineKind(
+    "errand_first_look", "First look", first_look_due, statutory=False
+)
+KINDS = (ERRAND_DECISION, ERRAND_REVIEW, ERRAND_FIRST_LOOK)
+
+
 class Errand(FSMModelMixin, models.Model):
     title = models.CharField(max_length=100)
     status = FSMField(default=State.DRAFT, choices=State.choices, protected=True)
@@ -69,7 +93,7 @@ class Errand(FSMModelMixin, models.Model):
         target=State.SUBMITTED,
         permission=requires_role(Role.PRACTITIONER),
         conditions=[has_amount],
-        custom={"label": "Submit", "opens": [DeadlineRule("errand_decision", decision_due)]},
+        custom={"step": Step("Submit", opens=(ERRAND_DECISION,))},
     )
     def submit(self, *, by: object, on: dt.date, note: str) -> None:
         self.submitted_by = by
@@ -79,11 +103,7 @@ class Errand(FSMModelMixin, models.Model):
         source=State.SUBMITTED,
         target=State.APPROVED,
         permission=requires_role(Role.TEAM_MANAGER) & not_the_submitter,
-        custom={
-            "label": "Approve",
-            "closes": ["errand_decision"],
-            "opens": [DeadlineRule("errand_review", review_due)],
-        },
+        custom={"step": Step("Approve", closes=(ERRAND_DECISION,), opens=(ERRAND_REVIEW,))},
     )
     def approve(self, *, by: object, on: dt.date, note: str) -> None:
         pass
@@ -94,11 +114,13 @@ class Errand(FSMModelMixin, models.Model):
         target=State.REFUSED,
         permission=requires_role(Role.TEAM_MANAGER),
         custom={
-            "label": "Refuse",
-            "closes": ["errand_decision"],
-            "params": {
-                "reason": forms.CharField(error_messages={"required": "Enter the reason."})
-            },
+            "step": Step(
+                "Refuse",
+                closes=(ERRAND_DECISION,),
+                params={
+                    "reason": forms.CharField(error_messages={"required": "Enter the reason."})
+                },
+            )
         },
     )
     def refuse(self, *, by: object, on: dt.date, note: str, reason: str) -> None:
@@ -109,7 +131,7 @@ class Errand(FSMModelMixin, models.Model):
         source=[State.DRAFT, State.SUBMITTED],
         target=State.WITHDRAWN,
         permission=requires_role(Role.PRACTITIONER),
-        custom={"label": "Withdraw", "closes": ["errand_decision"]},
+        custom={"step": Step("Withdraw", closes=(ERRAND_DECISION,))},
     )
     def withdraw(self, *, by: object, on: dt.date, note: str) -> None:
         pass
@@ -120,14 +142,10 @@ def register() -> None:
         Machine(
             model=Errand,
             field_name="status",
+            states=State,
             case_of=lambda errand: errand.case_number,
             team_of=lambda errand: errand.team_id,
-            opens_on_create=(
-                DeadlineRule(
-                    "errand_first_look", lambda errand, on: clock.add_working_days(on, 1)
-                ),
-            ),
+            opens_on_create=(ERRAND_FIRST_LOOK,),
         )
     )
-    registry.register_deadline_kind(DeadlineKind("errand_decision", "Decision", statutory=True))
-    registry.register_deadline_kind(DeadlineKind("errand_review", "Review", statutory=False))
+    registry.declare(*KINDS)

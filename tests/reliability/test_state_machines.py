@@ -28,7 +28,7 @@ from budgets.models import LedgerEntry
 from budgets.selectors import balances_of
 from tests.security.world import TODAY, World, build
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
-from workflows.registry import registry
+from workflows.registry import registry, step_of
 
 # machine: (the world's record, the API's collection)
 MACHINES = {
@@ -132,7 +132,7 @@ class RandomUse(RuleBasedStateMachine):
         actor = data.draw(st.sampled_from(ACTORS), label="actor")
         body: dict[str, Any] = {"on": data.draw(SENSIBLE_DATES if sensible else DATES, label="on")}
         step = self.machine.any_transition(name)
-        for param, form_field in step.custom.get("params", {}).items() if step else ():
+        for param, form_field in step_of(step).params.items() if step else ():
             if sensible:
                 body[param] = data.draw(sensible_value(form_field), label=param)
             elif data.draw(st.booleans(), label=f"send {param}"):

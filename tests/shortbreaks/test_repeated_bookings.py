@@ -5,6 +5,7 @@ budget has already promised."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -291,8 +292,10 @@ def test_a_failure_halfway_through_ending_a_package_changes_nothing(world, monke
             raise RuntimeError("the ledger went away")
         real(session, **kwargs)
 
-    cancel = registry.machine_for(Session).transition_from(SessionStatus.BOOKED, "cancel")
-    monkeypatch.setitem(cancel.custom, "effects", [second_fails])
+    cancel = registry.hooks_of(Session, "cancel")
+    monkeypatch.setitem(
+        registry.hooks, (Session, "cancel"), replace(cancel, effects=(second_fails,))
+    )
 
     with pytest.raises(RuntimeError):
         end(world)

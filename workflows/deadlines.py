@@ -1,0 +1,204 @@
+"""Deadlines as a small machine of their own: the one place a `Deadline` row changes (DESIGN §5).
+
+    open ──close on or before due_on──▶ met
+    open ──close after due_on, or the daily sweep──▶ missed (still running until closed)
+    open | missed ──a step makes it unnecessary (`Step.satisfies`)──▶ met
+    open | missed ──a newer deadline of the same kind opens──▶ superseded
+    open | missed ──a team manager sets a council-policy one aside──▶ waived
+    open | missed ──no longer required (ready for the statutory-clock issue)──▶ not_required
+
+A deadline is running while it has no `closed_on` and is open or missed
+(`Deadline.objects.running()`). A statutory deadline is never waived: a team manager records a
+reg 10(4) exception on it instead, and it keeps counting. Every function here runs inside its
+caller's transaction, or in its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from workflows import clock
+from workflows.audit import audit
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
+from workflows.registry import DeadlineKind, registry
+
+MARK_MISSED = "mark_missed"
+"""The audit row's `transition` for the daily sweep; its actor is empty: no person did it."""
+
+
+def _values(kinds: Iterable[DeadlineKind]) -> list[str]:
+    return [registry.kind(kind.value).value for kind in kinds]
+
+
+def deadlines_open(
+    obj: models.Model, kinds: Iterable[DeadlineKind], *, on: dt.date, by: str = ""
+) -> None:
+    """Open a deadline of each kind, due from the effective date `on` by the kind's rule, in the
+    caller's transaction. A running deadline of the same kind on the record is superseded."""
+    machine = registry.machine_for(type(obj))
+    subject_type = ContentType.objects.get_for_model(obj)
+    new = []
+    for kind in kinds:
+        declared = registry.kind(kind.value)
+        due_on = declared.due(obj, on)
+        if due_on is None:
+            continue
+        owner = declared.owner.find(obj) if declared.owner else machine.owner_of(obj)
+        new.append(
+            Deadline(
+                subject_type=subject_type,
+                subject_id=obj.pk,
+                case_id=machine.case_of(obj),
+                team_id=machine.team_of(obj),
+                owner_id=owner,
+                label=str(obj)[:200],
+                kind=declared.value,
+                due_on=due_on,
+                opened_on=on,
+            )
+        )
+    if new:
+        # A step that reopens a kind (the next annual review) replaces the one still running.
+        Deadline.objects.for_subject(obj).running().filter(
+            kind__in=[deadline.kind for deadline in new]
+        ).update(status=DeadlineStatus.SUPERSEDED, closed_on=on, closed_by=by)
+        Deadline.objects.bulk_create(new)
+
+
+def deadlines_close(
+    obj: models.Model,
+    closes: Iterable[DeadlineKind],
+    *,
+    on: dt.date,
+    by: str,
+    satisfies: Iterable[DeadlineKind] = (),
+) -> None:
+    """Close the record's running deadlines of these kinds, as of the effective date `on`.
+
+    Met when `on` is on or before `due_on`, missed when later; a kind in `satisfies` is met
+    whatever the date, because the step made it unnecessary. In the caller's transaction.
+    """
+    running = Deadline.objects.for_subject(obj).running()
+    satisfied = _values(satisfies)
+    if satisfied:
+        running.filter(kind__in=satisfied).update(
+            status=DeadlineStatus.MET, closed_on=on, closed_by=by
+        )
+    kinds = _values(closes)
+    if kinds:
+        # Two updates, not a loop: met or missed is decided by the effective date against due_on.
+        running.filter(kind__in=kinds, due_on__gte=on).update(
+            status=DeadlineStatus.MET, closed_on=on, closed_by=by
+        )
+        running.filter(kind__in=kinds, due_on__lt=on).update(
+            status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
+        )
+
+
+def deadlines_not_required(
+    obj: models.Model, kinds: Iterable[DeadlineKind], *, on: dt.date, by: str
+) -> int:
+    """Close the record's running deadlines of these kinds as no longer required: neither met nor
+    missed, so no timescale report counts them."""
+    return (
+        Deadline.objects.for_subject(obj)
+        .running()
+        .filter(kind__in=_values(kinds))
+        .update(status=DeadlineStatus.NOT_REQUIRED, closed_on=on, closed_by=by)
+    )
+
+
+def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
+    """Mark open deadlines whose due day has passed as missed, each with an audit row; safe to run
+    any number of times (a missed one is not marked again)."""
+    today = today or clock.today()
+    with transaction.atomic():
+        overdue = list(
+            Deadline.objects.filter(status=DeadlineStatus.OPEN, due_on__lt=today)
+            .running()
+            .exclude(kind__in=registry.others_time())
+            .select_for_update()
+            .values_list("pk", "kind", "due_on")
+        )
+        if not overdue:
+            return 0
+        Deadline.objects.filter(pk__in=[pk for pk, _, _ in overdue]).update(
+            status=DeadlineStatus.MISSED
+        )
+        deadline_type = ContentType.objects.get_for_model(Deadline)
+        TransitionLog.objects.bulk_create(
+            TransitionLog(
+                subject_type=deadline_type,
+                subject_id=pk,
+                # No case_id: a case's history lists what people did; this row is the deadline's.
+                transition=MARK_MISSED,
+                source=DeadlineStatus.OPEN,
+                target=DeadlineStatus.MISSED,
+                actor=None,
+                effective_on=today,
+                params={"kind": kind, "due_on": due_on},
+            )
+            for pk, kind, due_on in overdue
+        )
+    return len(overdue)
+
+
+def deadline_waive(deadline: Deadline, *, by: User, reason: str) -> Deadline:
+    """Set aside a council-policy deadline; statutory ones take an exception instead."""
+    return _decide(deadline, by=by, reason=reason, waive=True)
+
+
+def deadline_record_exception(
+    deadline: Deadline, *, by: User, exception: str, reason: str
+) -> Deadline:
+    """Record a reg 10(4) exception: the deadline still counts, and reports show it apart."""
+    if exception not in StatutoryException.values:
+        raise InvalidParams({"exception": ["Choose one of the exceptions in regulation 10(4)."]})
+    return _decide(deadline, by=by, reason=reason, exception=exception)
+
+
+def _decide(
+    deadline: Deadline, *, by: User, reason: str, waive: bool = False, exception: str = ""
+) -> Deadline:
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted("Only a team manager can waive a deadline or record an exception.")
+    if not reason.strip():
+        raise InvalidParams({"reason": ["Enter the reason."]})
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        kind = registry.kind(locked.kind)
+        if waive and kind.statutory:
+            raise TransitionNotAllowed(
+                "A statutory deadline cannot be waived: record an exception instead."
+            )
+        if not waive and not kind.statutory:
+            raise TransitionNotAllowed("Exceptions apply to statutory deadlines only.")
+        if locked.status in Deadline.SET_ASIDE or (waive and locked.closed_on is not None):
+            raise TransitionNotAllowed("This deadline has already been closed.")
+        if not waive and exception not in kind.exceptions:
+            raise InvalidParams({"exception": ["This exception does not apply to this deadline."]})
+        if waive:
+            locked.status = DeadlineStatus.WAIVED
+            locked.closed_on = clock.today()
+        else:
+            locked.exception = exception
+        locked.waiver_reason = reason
+        locked.save()
+        audit(
+            locked,
+            "waive" if waive else "record_exception",
+            by=by,
+            note=reason,
+            case_id=locked.case_id,
+            source=deadline.status,
+            target=locked.status,
+            params={"kind": locked.kind, "exception": exception},
+        )
+    return locked
