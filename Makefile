@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMPS := .make
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres check lint bench bench-postgres graphs clean
+.PHONY: setup run test test-sqlite test-postgres check lint bench bench-postgres generate graphs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench: setup
 # The same on the throwaway PostgreSQL that `make test` uses.
 bench-postgres: setup
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_DATABASE=postgres scripts/with-postgres $(PY) bench/run.py
+
+# Only the data, into the (migrated, not production) database DATABASE_URL names.
+BENCH_SEED ?= 1
+generate: setup
+	$(PY) -m bench.generate --scale $(BENCH_SCALE) --seed $(BENCH_SEED)
 
 graphs: setup
 	$(PY) manage.py graph_machines --output docs/machines

@@ -66,6 +66,7 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
     from django.db import connection, transaction
 
     from accounts.models import Team, TeamMembership, User
+    from casework.deadlines import ASSESSMENT_COMPLETE
     from workflows import clock
     from workflows.models import Deadline, Notification
     from workflows.reminders import _offset_windows, reminders_sweep
@@ -86,7 +87,7 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
                     subject_id=number,
                     team=team,
                     owner=owner,
-                    kind="assessment_complete",
+                    kind=ASSESSMENT_COMPLETE.value,
                     label=f"Case {number}",
                     opened_on=today,
                     due_on=today + dt.timedelta(days=number % 90 - 30),

@@ -76,3 +76,16 @@ class StrictFilterBackend(DjangoFilterBackend):
     """For views that list `filterset_fields` rather than declare a `StrictFilterSet`."""
 
     filterset_base = StrictFilterSet
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        # A filter set is built anew for every request (each filter copied, a form class made
+        # for them): on a caseload page that cost as much as the page's own query. Asked for
+        # nothing but a page, no filter has a value, and the answer is the queryset as it is.
+        paginator = getattr(view, "paginator", None)
+        paging = {
+            getattr(paginator, "page_query_param", None),
+            getattr(paginator, "page_size_query_param", None),
+        }
+        if not set(request.query_params) - paging:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
