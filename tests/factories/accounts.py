@@ -1,3 +1,5 @@
+"""Accounts: rows only (no engine is involved in who people are)."""
+
 from __future__ import annotations
 
 import factory
@@ -32,6 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def team(self, create: bool, extracted: Team | None, **kwargs: object) -> None:
         if create and extracted:
             TeamMembership.objects.create(team=extracted, user=self)
+
+
+class TeamMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 def staff(role: Role, team: Team) -> User:
