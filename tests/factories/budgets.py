@@ -10,7 +10,8 @@ Through the services and `workflows.transition`, the way a budget reaches each s
 `ActiveBudgetFactory` (approved by a different manager: the allocation is posted to the ledger
 and the review deadline opened) → `SuspendedBudgetFactory` / `EndedBudgetFactory`.
 Every field of the support plan (`direct_payment_amount=`, `first_payment_on=` …) may be given
-to `SubmittedBudgetFactory` and below; `amount=` is the agreed amount, notional and social care.
+to `SubmittedBudgetFactory` and below; `amount=` is the agreed amount, notional and social
+care, or, with `by_direct_payments=True`, all paid as direct payments from the first day.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ class SubmittedBudgetFactory(IndicativeBudgetFactory):
 
     manager = factory.LazyAttribute(lambda o: staff(Role.TEAM_MANAGER, o.child.team))
     amount = "1200.00"
+
+    class Params:
+        # All of it paid to the family as direct payments, the first on the budget's first day.
+        by_direct_payments = factory.Trait(
+            direct_payment_amount=factory.SelfAttribute("amount"),
+            notional_amount="0.00",
+            first_payment_on=factory.SelfAttribute("start_on"),
+        )
 
     @classmethod
     def _create(cls, model_class: Any, **kw: Any) -> Any:
