@@ -18,7 +18,7 @@ from casework.models import Case, CaseStatus, Child, FamilyMember
 from commissioning.services import plan_load
 from shortbreaks.services import MAX_PACKAGE_UNITS, package_request
 from tests.factories import ChildFactory, UserFactory, active_budget
-from tests.shortbreaks.test_shortbreaks import make_service
+from tests.shortbreaks.fixtures import make_service
 from workflows import bounds
 from workflows.errors import InvalidParams
 from workflows.models import TransitionLog

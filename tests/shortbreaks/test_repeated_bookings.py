@@ -19,12 +19,12 @@ from shortbreaks import services
 from shortbreaks.errors import BudgetOvercommitted, DuplicateBooking
 from shortbreaks.models import Package, PackageStatus, Session, SessionStatus
 from tests.factories import UserFactory
-from tests.shortbreaks import test_shortbreaks as base
+from tests.shortbreaks import fixtures as base
 from workflows.errors import InvalidParams
 from workflows.models import Notification, TransitionLog
 from workflows.registry import registry
 
-# The short-break world of the module beside this one, and its frozen clock (a Tuesday).
+# The short-break world of the fixtures module, and its frozen clock (a Tuesday).
 world, frozen, book = base.world, base.frozen, base.book
 
 D = dt.date
