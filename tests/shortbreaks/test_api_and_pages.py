@@ -10,13 +10,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-import workflows
 from accounts.roles import Role
 from shortbreaks import services
-from shortbreaks.models import Package, Provider, Service, Session, SessionStatus
-from tests.factories import ChildFactory, UserFactory
+from shortbreaks.models import Package, Service, Session, SessionStatus
+from tests.factories import (
+    ActivePackageFactory,
+    ChildFactory,
+    ProviderFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from tests.shortbreaks import fixtures
-from tests.shortbreaks.fixtures import D, book, make_service
+from tests.shortbreaks.fixtures import D, book
 
 # The short-break world of the fixtures module, and its frozen clock (a Tuesday).
 world, frozen = fixtures.world, fixtures.frozen
@@ -34,7 +39,7 @@ def api(user) -> APIClient:
 def test_a_provider_sees_only_its_own_services_sessions_and_others_are_404(world):
     [ours] = book(world, D(2026, 11, 21))
     other = UserFactory(role=Role.PROVIDER)
-    Provider.objects.create(name="Other", kind="private").users.add(other)
+    ProviderFactory(name="Other", kind="private", users=[other])
 
     assert api(world["provider"]).get("/api/v1/shortbreaks/sessions/").json()["count"] == 1
     assert api(other).get("/api/v1/shortbreaks/sessions/").json()["count"] == 0
@@ -130,11 +135,11 @@ def test_only_managers_and_commissioners_change_the_offer(world):
 
 
 def test_public_statement_needs_no_sign_in_and_filters_by_age_and_access(client, db):
-    make_service(name="Teen club", min_age=13, max_age=18, access="specialist")
-    make_service(
+    ServiceFactory(name="Teen club", min_age=13, max_age=18, access="specialist")
+    ServiceFactory(
         name="Swimming", type="leisure_inclusion", min_age=0, max_age=25, access="universal"
     )
-    make_service(name="Closed", active=False)
+    ServiceFactory(name="Closed", active=False)
 
     everything = client.get("/short-breaks/").content.decode()
     for_7 = client.get("/short-breaks/?age=7").content.decode()
@@ -184,18 +189,15 @@ def test_provider_day_and_bookings_list_query_counts_do_not_grow(client, world):
         ChildFactory(team=world["child"].team, date_of_birth=D(2015, 1, 1)) for _ in range(5)
     ]
     for other in others:
-        package = services.package_request(
-            by=world["practitioner"],
+        package = ActivePackageFactory(
             child=other,
+            practitioner=world["practitioner"],
+            manager=world["manager"],
+            budget=None,
             service=world["service"],
             units=3,
             start_on=D(2026, 11, 1),
             end_on=D(2026, 12, 31),
-        )
-        package = workflows.transition(
-            workflows.transition(package, "approve", by=world["manager"]),
-            "activate",
-            by=world["practitioner"],
         )
         services.sessions_book(
             by=world["practitioner"], package=package, dates=[D(2026, 11, 21)], units="1"

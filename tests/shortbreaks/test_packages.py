@@ -8,9 +8,9 @@ import workflows
 from accounts.roles import Role
 from shortbreaks import services
 from shortbreaks.models import Package, PackageStatus, Service
-from tests.factories import staff
+from tests.factories import ServiceFactory, staff
 from tests.shortbreaks import fixtures
-from tests.shortbreaks.fixtures import D, make_service
+from tests.shortbreaks.fixtures import D
 from workflows.errors import InvalidParams, TransitionNotAllowed
 from workflows.models import TransitionLog
 
@@ -70,7 +70,7 @@ def test_approval_needs_the_budget_to_cover_the_whole_package(world):
 
 
 def test_a_package_for_a_child_outside_the_age_range_is_a_400(world):
-    young = make_service(name="Teen club", min_age=13, max_age=18)
+    young = ServiceFactory(name="Teen club", min_age=13, max_age=18)
 
     with pytest.raises(InvalidParams) as invalid:
         services.package_request(

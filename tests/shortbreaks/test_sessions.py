@@ -14,10 +14,19 @@ from accounts.roles import Role
 from budgets.selectors import balances_of, statement
 from budgets.services import BudgetExceeded
 from shortbreaks import services
-from shortbreaks.models import Package, Provider, Service, Session, SessionStatus
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from shortbreaks.models import Package, Service, Session, SessionStatus
+from tests.factories import (
+    ActiveBudgetFactory,
+    ActivePackageFactory,
+    ChildFactory,
+    ProviderFactory,
+    RequestedPackageFactory,
+    ServiceFactory,
+    UserFactory,
+    staff,
+)
 from tests.shortbreaks import fixtures
-from tests.shortbreaks.fixtures import D, book, make_service
+from tests.shortbreaks.fixtures import D, book
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.models import TransitionLog
 
@@ -130,7 +139,7 @@ def test_a_session_cannot_be_delivered_before_its_day(world):
 
 def test_another_providers_login_cannot_record_the_session(world):
     other = UserFactory(role=Role.PROVIDER)
-    Provider.objects.create(name="Other", kind="private").users.add(other)
+    ProviderFactory(name="Other", kind="private", users=[other])
     [session] = book(world, D(2026, 11, 21))
 
     with pytest.raises(NotPermitted):
@@ -195,18 +204,15 @@ def test_a_full_day_is_refused(world, team):
     Service.objects.filter(pk=world["service"].pk).update(capacity=1)
     book(world, D(2026, 11, 28))
     other_child = ChildFactory(team=team, date_of_birth=D(2015, 1, 1))
-    other = services.package_request(
-        by=world["practitioner"],
+    other = ActivePackageFactory(
         child=other_child,
+        practitioner=world["practitioner"],
+        manager=world["manager"],
+        budget=None,
         service=world["service"],
         units=2,
         start_on=D(2026, 11, 1),
         end_on=D(2026, 12, 31),
-    )
-    other = workflows.transition(
-        workflows.transition(other, "approve", by=world["manager"]),
-        "activate",
-        by=world["practitioner"],
     )
 
     with pytest.raises(TransitionNotAllowed) as refused:
@@ -251,15 +257,17 @@ def test_fifty_bookings_at_once_against_a_budget_for_twenty(team):
         pytest.skip("row locks need PostgreSQL; `make test` runs this suite there too")
     child = ChildFactory(team=team, date_of_birth=D(2016, 5, 1))
     practitioner, manager = staff(Role.PRACTITIONER, team), staff(Role.TEAM_MANAGER, team)
-    budget = active_budget(child, amount="500.00", practitioner=practitioner, manager=manager)
-    service = make_service(capacity=100)
-    package = services.package_request(
-        by=practitioner,
+    budget = ActiveBudgetFactory(
+        child=child, amount="500.00", practitioner=practitioner, manager=manager
+    )
+    service = ServiceFactory(capacity=100)
+    package = RequestedPackageFactory(
         child=child,
+        practitioner=practitioner,
+        manager=manager,
+        budget=None,
         service=service,
         units=100,
-        start_on=D(2026, 4, 1),
-        end_on=D(2027, 3, 31),
     )
     Package.objects.filter(pk=package.pk).update(status="active", budget=budget)
     package = Package.objects.get(pk=package.pk)
