@@ -13,11 +13,16 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from budgets.periods import parse
-from casework import services as casework
 from casework.models import Case, CaseStatus, Child, FamilyMember
 from commissioning.services import plan_load
 from shortbreaks.services import MAX_PACKAGE_UNITS, package_request
-from tests.factories import ActiveBudgetFactory, ChildFactory, ServiceFactory, UserFactory
+from tests.factories import (
+    ActiveBudgetFactory,
+    ChildFactory,
+    ReferredCaseFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from workflows import bounds
 from workflows.errors import InvalidParams
 from workflows.models import TransitionLog
@@ -56,14 +61,12 @@ def fields_of_400(response) -> dict:
 
 @pytest.fixture
 def case(practitioner, team):
-    return casework.referral_receive(
-        by=practitioner,
-        child=ChildFactory(team=team),
+    return ReferredCaseFactory(
+        child__team=team,
+        practitioner=practitioner,
         received_on=D(2026, 12, 1),
-        source="gp",
         reason="Needs support at home",
-        consent_to_share=True,
-    ).case
+    )
 
 
 def transition_url(case, name="accept_referral") -> str:
