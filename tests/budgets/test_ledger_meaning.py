@@ -21,7 +21,13 @@ from budgets import services
 from budgets.models import EntryKind, LedgerEntry
 from budgets.selectors import balances_of
 from budgets.services import BudgetExceeded
-from tests.factories import ActiveBudgetFactory, ChildFactory, ServiceFactory, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    ActivePackageFactory,
+    ChildFactory,
+    ServiceFactory,
+    staff,
+)
 from workflows.errors import InvalidParams, NotPermitted
 
 D = dt.date
@@ -208,17 +214,17 @@ def test_a_delivery_recorded_years_after_the_budgets_dates_is_refused_through_th
         child=child, amount="500.00", start_on=D(2023, 4, 1), manager=manager
     )
     service = ServiceFactory(provider__name="Club", name="Club", capacity=5, min_age=0, max_age=25)
-    package = shortbreaks.package_request(
-        by=practitioner,
+    package = ActivePackageFactory(
         child=child,
+        practitioner=practitioner,
+        manager=manager,
+        budget=old,
         service=service,
         units=4,
         start_on=D(2023, 4, 1),
         end_on=D(2024, 3, 31),
-        budget=old,
+        approved_on=D(2023, 4, 2),
     )
-    package = workflows.transition(package, "approve", by=manager, on=D(2023, 4, 2))
-    package = workflows.transition(package, "activate", by=practitioner, on=D(2023, 4, 2))
     (session,) = shortbreaks.sessions_book(
         by=practitioner, package=package, dates=[D(2023, 6, 3)], units="1", on=D(2023, 4, 3)
     )

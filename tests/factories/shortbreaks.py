@@ -125,24 +125,30 @@ class RequestedPackageFactory(ThroughServices):
 
 
 class ApprovedPackageFactory(RequestedPackageFactory):
-    """Approved by the manager (with `override_reason=` to approve beyond the budget)."""
+    """Approved by the manager on `approved_on` (default today), with `override_reason=` to
+    approve beyond the budget."""
 
+    approved_on = None
     override_reason = ""
 
     @classmethod
     def _create(cls, model_class: Any, **kw: Any) -> Any:
         package = super()._create(model_class, **kw)
         override = {"override_reason": kw["override_reason"]} if kw["override_reason"] else {}
-        return workflows.transition(package, "approve", by=kw["manager"], **override)
+        return workflows.transition(
+            package, "approve", by=kw["manager"], on=kw["approved_on"], **override
+        )
 
 
 class ActivePackageFactory(ApprovedPackageFactory):
-    """Started by the practitioner: sessions can be booked on it."""
+    """Started by the practitioner on the day it was approved: sessions can be booked on it."""
 
     @classmethod
     def _create(cls, model_class: Any, **kw: Any) -> Any:
         package = super()._create(model_class, **kw)
-        return workflows.transition(package, "activate", by=kw["practitioner"])
+        return workflows.transition(
+            package, "activate", by=kw["practitioner"], on=kw["approved_on"]
+        )
 
 
 class EndedPackageFactory(ActivePackageFactory):
