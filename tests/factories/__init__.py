@@ -27,7 +27,6 @@ from tests.factories.budgets import (
     SchemeDomainFactory,
     SubmittedBudgetFactory,
     SuspendedBudgetFactory,
-    active_budget,
 )
 from tests.factories.casework import (
     AccessLogFactory,
@@ -141,6 +140,5 @@ __all__ = [
     "ThroughServices",
     "TransitionLogFactory",
     "UserFactory",
-    "active_budget",
     "staff",
 ]

@@ -176,7 +176,3 @@ class EndedBudgetFactory(ActiveBudgetFactory):
     def _create(cls, model_class: Any, **kw: Any) -> Any:
         budget = super()._create(model_class, **kw)
         return workflows.transition(budget, "end", by=kw["manager"], reason=kw["reason"])
-
-
-def active_budget(child: Any, **options: Any) -> Any:
-    return ActiveBudgetFactory(child=child, **options)
