@@ -9,6 +9,7 @@ import os
 import shutil
 from importlib import import_module
 
+import factory.random
 import hypothesis
 import pytest
 from django.core.management import call_command
@@ -66,6 +67,13 @@ def _ledger_rows_removable_after_transactional_tests(request: pytest.FixtureRequ
         with connection.cursor() as cursor:
             for sql in triggers.SQLITE_CREATE:
                 cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_fakes(request: pytest.FixtureRequest) -> None:
+    """The factories' fake names, addresses and dates follow from the test's id alone, so a test
+    sees the same people on every run, alone, in any order or on any worker."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from budgets import services
 from budgets.models import EntryKind
 from tests.browser.accessibility import assert_accessible
-from tests.factories import ChildFactory, active_budget, staff
+from tests.factories import ActiveBudgetFactory, ChildFactory, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_parent_reads_and_downloads_the_statement(page, live_server):
         relationship="mother",
         user=User.objects.get(email="parent@example.org"),
     )
-    budget = active_budget(child, amount="1200.00", start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, amount="1200.00", start_on=dt.date(2026, 4, 1))
     services.ledger_post(
         by=staff(Role.PRACTITIONER, team),
         budget=budget,

@@ -14,7 +14,7 @@ from accounts.models import Team, User
 from shortbreaks import services
 from shortbreaks.models import Provider, Service
 from tests.browser.accessibility import assert_accessible
-from tests.factories import ChildFactory, active_budget
+from tests.factories import ActiveBudgetFactory, ChildFactory
 from workflows import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,7 +78,9 @@ def test_provider_records_a_day_and_the_family_statement_moves(page, live_server
     child.family_members.create(
         name="Sarah", relationship="mother", user=User.objects.get(email="parent@example.org")
     )
-    budget = active_budget(child, amount="500.00", practitioner=practitioner, manager=manager)
+    budget = ActiveBudgetFactory(
+        child=child, amount="500.00", practitioner=practitioner, manager=manager
+    )
     yesterday = clock.today() - dt.timedelta(days=1)
     package = services.package_request(
         by=practitioner,

@@ -18,7 +18,13 @@ from accounts.roles import Role
 from budgets import services
 from budgets.demo import ANSWERS, default_scheme
 from budgets.models import EntryKind, PersonalBudget
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    ChildFactory,
+    FamilyMemberFactory,
+    UserFactory,
+    staff,
+)
 
 D = dt.date
 
@@ -39,8 +45,8 @@ def api(user) -> APIClient:
 def family(team):
     child = ChildFactory(team=team, given_name="Amelia", family_name="Collins")
     parent = UserFactory(role=Role.FAMILY)
-    child.family_members.create(name="Sarah", relationship="mother", user=parent)
-    budget = active_budget(child, amount="1200.00")
+    FamilyMemberFactory(child=child, name="Sarah", relationship="mother", user=parent)
+    budget = ActiveBudgetFactory(child=child, amount="1200.00")
     practitioner = staff(Role.PRACTITIONER, team)
     services.ledger_post(
         by=practitioner,
@@ -160,7 +166,7 @@ def test_statement_query_count_does_not_grow_with_entries(family):
 @pytest.mark.parametrize("suffix", ["statement/", "statement.csv", "statement.pdf"])
 def test_another_familys_statement_answers_404(family, suffix):
     stranger = UserFactory(role=Role.FAMILY)
-    ChildFactory().family_members.create(name="X", relationship="father", user=stranger)
+    FamilyMemberFactory(name="X", relationship="father", user=stranger)
 
     response = api(stranger).get(f"/api/v1/budgets/{family['budget'].pk}/{suffix}")
 

@@ -20,7 +20,13 @@ from budgets.models import BudgetStatus, EntryKind, LedgerEntry, PersonalBudget
 from budgets.selectors import balances_of, statement
 from budgets.services import BudgetExceeded
 from casework.models import CaseStatus
-from tests.factories import CaseFactory, ChildFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    CaseFactory,
+    ChildFactory,
+    RequestedBudgetFactory,
+    staff,
+)
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline, TransitionLog
 
@@ -67,9 +73,7 @@ TRANSITIONS = {
 def ready_budget(team, state: str) -> PersonalBudget:
     """A budget put in `state` whose conditions for every step hold."""
     practitioner = staff(Role.PRACTITIONER, team)
-    budget = services.budget_request(
-        by=practitioner, child=ChildFactory(team=team), start_on=D(2026, 4, 1)
-    )
+    budget = RequestedBudgetFactory(child__team=team, practitioner=practitioner)
     PersonalBudget.objects.filter(pk=budget.pk).update(
         status=state,
         scheme=default_scheme(),
@@ -139,7 +143,7 @@ def test_submit_needs_the_splits_to_add_up(team):
 
 
 def test_approval_posts_the_allocation_and_opens_the_budget_review(child):
-    budget = active_budget(child, amount="1500.00", start_on=D(2026, 6, 1))
+    budget = ActiveBudgetFactory(child=child, amount="1500.00", start_on=D(2026, 6, 1))
 
     entry = LedgerEntry.objects.get(budget=budget)
     assert (entry.kind, entry.amount, entry.entry_on) == (
@@ -157,13 +161,13 @@ def test_an_approved_budget_lets_the_case_start_support(child, team):
     with pytest.raises(TransitionNotAllowed):
         workflows.transition(case, "start_support", by=manager)
 
-    active_budget(child)
+    ActiveBudgetFactory(child=child)
 
     assert workflows.transition(case, "start_support", by=manager).status == CaseStatus.ACTIVE
 
 
 def test_ending_the_budget_releases_money_set_aside(child, team):
-    budget = active_budget(child, amount="500.00")
+    budget = ActiveBudgetFactory(child=child, amount="500.00")
     practitioner = staff(Role.PRACTITIONER, team)
     post(budget, practitioner, EntryKind.COMMITMENT, "120.00", description="Booking")
 
@@ -195,7 +199,7 @@ def test_split_that_does_not_add_up_is_a_400_naming_the_field(team, child, pract
 
 
 def test_one_active_budget_per_child_per_period_is_a_database_rule(child):
-    first = active_budget(child)
+    first = ActiveBudgetFactory(child=child)
     second = ready_budget(first.team, BudgetStatus.AWAITING_APPROVAL)
     PersonalBudget.objects.filter(pk=second.pk).update(child=child)
 
@@ -207,7 +211,7 @@ def test_one_active_budget_per_child_per_period_is_a_database_rule(child):
 
 
 def test_balances_follow_the_formulas_of_the_design(child, team):
-    budget = active_budget(child, amount="1000.00")
+    budget = ActiveBudgetFactory(child=child, amount="1000.00")
     practitioner, manager = staff(Role.PRACTITIONER, team), staff(Role.TEAM_MANAGER, team)
     booked = post(budget, practitioner, EntryKind.COMMITMENT, "100.00")
     post(budget, practitioner, EntryKind.COMMITMENT, "50.00")
@@ -233,7 +237,7 @@ def test_balances_follow_the_formulas_of_the_design(child, team):
 
 
 def test_an_entry_that_would_overdraw_is_refused_with_the_available_amount(child, team):
-    budget = active_budget(child, amount="100.00")
+    budget = ActiveBudgetFactory(child=child, amount="100.00")
     practitioner = staff(Role.PRACTITIONER, team)
     post(budget, practitioner, EntryKind.COMMITMENT, "60.00")
 
@@ -249,7 +253,7 @@ def test_an_entry_that_would_overdraw_is_refused_with_the_available_amount(child
     "amount", ["0", "0.00", "-5.00", "10.001", "abc", "", None, 12.5, "NaN", "1e3"]
 )
 def test_bad_amounts_are_400_naming_the_field(child, team, amount):
-    budget = active_budget(child)
+    budget = ActiveBudgetFactory(child=child)
 
     with pytest.raises(InvalidParams) as invalid:
         post(budget, staff(Role.PRACTITIONER, team), EntryKind.PAYMENT, amount)
@@ -258,7 +262,7 @@ def test_bad_amounts_are_400_naming_the_field(child, team, amount):
 
 
 def test_adjustments_are_for_managers_with_a_reason(child, team):
-    budget = active_budget(child)
+    budget = ActiveBudgetFactory(child=child)
 
     with pytest.raises(NotPermitted):
         post(budget, staff(Role.PRACTITIONER, team), EntryKind.ADJUSTMENT_UP, "10.00", reason="x")
@@ -280,7 +284,7 @@ def test_nothing_is_posted_to_a_budget_that_is_not_active(team):
     ["UPDATE budgets_ledgerentry SET amount = 1", "DELETE FROM budgets_ledgerentry"],
 )
 def test_the_database_refuses_to_change_or_delete_ledger_rows(child, statement_sql):
-    budget = active_budget(child)
+    budget = ActiveBudgetFactory(child=child)
 
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -293,7 +297,7 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(child, statement_s
 
 
 def test_the_orm_cannot_change_a_ledger_row_either(child):
-    entry = LedgerEntry.objects.get(budget=active_budget(child))
+    entry = LedgerEntry.objects.get(budget=ActiveBudgetFactory(child=child))
     entry.amount = Decimal("1.00")
 
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -323,7 +327,7 @@ ENTRY = st.tuples(
 @given(entries=st.lists(ENTRY, max_size=12))
 def test_statement_equals_the_sums_and_available_never_goes_below_zero(team, entries):
     with transaction.atomic():
-        budget = active_budget(ChildFactory(team=team), amount="500.00")
+        budget = ActiveBudgetFactory(child__team=team, amount="500.00")
         practitioner, manager = staff(Role.PRACTITIONER, team), staff(Role.TEAM_MANAGER, team)
         accepted = []
         for kind, amount in entries:
@@ -377,8 +381,8 @@ def test_statement_equals_the_sums_and_available_never_goes_below_zero(team, ent
 
 
 def test_monthly_instalments_add_up_to_the_direct_payment_exactly(child):
-    budget = active_budget(
-        child,
+    budget = ActiveBudgetFactory(
+        child=child,
         amount="1000.00",
         start_on=D(2026, 4, 1),
         direct_payment_amount="1000.00",
@@ -396,12 +400,10 @@ def test_monthly_instalments_add_up_to_the_direct_payment_exactly(child):
 
 
 def test_four_weekly_instalments(child):
-    budget = active_budget(
-        child,
+    budget = ActiveBudgetFactory(
+        child=child,
         amount="1300.00",
-        start_on=D(2026, 4, 1),
-        direct_payment_amount="1300.00",
-        notional_amount="0.00",
+        by_direct_payments=True,
         first_payment_on=D(2026, 4, 6),
         direct_payment_frequency="four_weekly",
     )
@@ -414,13 +416,10 @@ def test_four_weekly_instalments(child):
 
 
 def test_due_instalments_are_paid_once_and_the_first_opens_the_review(child):
-    budget = active_budget(
-        child,
+    budget = ActiveBudgetFactory(
+        child=child,
         amount="1200.00",
-        start_on=D(2026, 4, 1),
-        direct_payment_amount="1200.00",
-        notional_amount="0.00",
-        first_payment_on=D(2026, 4, 1),
+        by_direct_payments=True,
     )
 
     first, second = services.direct_payments_pay_due(), services.direct_payments_pay_due()
@@ -438,7 +437,7 @@ def test_due_instalments_are_paid_once_and_the_first_opens_the_review(child):
 def test_commitments_posted_at_once_never_overdraw(team):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; `make test` runs this suite there too")
-    budget = active_budget(ChildFactory(team=team), amount="100.00")
+    budget = ActiveBudgetFactory(child__team=team, amount="100.00")
     practitioner = staff(Role.PRACTITIONER, team)
     barrier = threading.Barrier(6)
     outcomes: list[str] = []

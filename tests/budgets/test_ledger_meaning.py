@@ -21,7 +21,13 @@ from budgets import services
 from budgets.models import EntryKind, LedgerEntry
 from budgets.selectors import balances_of
 from budgets.services import BudgetExceeded
-from tests.factories import ChildFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    ActivePackageFactory,
+    ChildFactory,
+    ServiceFactory,
+    staff,
+)
 from workflows.errors import InvalidParams, NotPermitted
 
 D = dt.date
@@ -42,7 +48,7 @@ def api(user) -> APIClient:
 
 @pytest.fixture
 def budget(team):
-    return active_budget(ChildFactory(team=team), amount="1000.00")
+    return ActiveBudgetFactory(child__team=team, amount="1000.00")
 
 
 @pytest.fixture
@@ -190,7 +196,7 @@ def test_a_payment_dated_years_outside_the_budgets_dates_is_refused_by_the_servi
 
 
 def test_a_payment_after_an_old_budgets_end_is_refused(team, practitioner):
-    old = active_budget(ChildFactory(team=team), amount="500.00", start_on=D(2023, 4, 1))
+    old = ActiveBudgetFactory(child__team=team, amount="500.00", start_on=D(2023, 4, 1))
 
     with pytest.raises(InvalidParams) as refused:
         services.invoice_pay(by=practitioner, budget=old, amount="10.00", description="Invoice")
@@ -201,31 +207,24 @@ def test_a_payment_after_an_old_budgets_end_is_refused(team, practitioner):
 
 def test_a_delivery_recorded_years_after_the_budgets_dates_is_refused_through_the_api(team):
     from shortbreaks import services as shortbreaks
-    from shortbreaks.models import Provider, Service
 
     child = ChildFactory(team=team, date_of_birth=D(2014, 5, 1))
     manager, practitioner = staff(Role.TEAM_MANAGER, team), staff(Role.PRACTITIONER, team)
-    old = active_budget(child, amount="500.00", start_on=D(2023, 4, 1), manager=manager)
-    service = Service.objects.create(
-        provider=Provider.objects.create(name="Club", kind="voluntary"),
-        name="Club",
-        type="day_activity",
-        access="targeted",
-        unit="session",
-        unit_cost=Decimal("25.00"),
-        capacity=5,
+    old = ActiveBudgetFactory(
+        child=child, amount="500.00", start_on=D(2023, 4, 1), manager=manager
     )
-    package = shortbreaks.package_request(
-        by=practitioner,
+    service = ServiceFactory(provider__name="Club", name="Club", capacity=5, min_age=0, max_age=25)
+    package = ActivePackageFactory(
         child=child,
+        practitioner=practitioner,
+        manager=manager,
+        budget=old,
         service=service,
         units=4,
         start_on=D(2023, 4, 1),
         end_on=D(2024, 3, 31),
-        budget=old,
+        approved_on=D(2023, 4, 2),
     )
-    package = workflows.transition(package, "approve", by=manager, on=D(2023, 4, 2))
-    package = workflows.transition(package, "activate", by=practitioner, on=D(2023, 4, 2))
     (session,) = shortbreaks.sessions_book(
         by=practitioner, package=package, dates=[D(2023, 6, 3)], units="1", on=D(2023, 4, 3)
     )
@@ -310,7 +309,7 @@ def test_a_budget_approved_before_it_starts_takes_entries_from_its_approval(
 
 
 def test_a_budget_ended_after_its_dates_releases_on_its_last_day(team, practitioner, manager):
-    old = active_budget(ChildFactory(team=team), amount="500.00", start_on=D(2025, 4, 1))
+    old = ActiveBudgetFactory(child__team=team, amount="500.00", start_on=D(2025, 4, 1))
     with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC), tick=False):
         commitment(old, practitioner, "50.00")
 
@@ -364,7 +363,7 @@ def test_the_database_refuses_to_use_up_what_is_not_a_commitment_of_the_budget(
     team, budget, practitioner
 ):
     paid = raw_entry(budget, practitioner)
-    other = active_budget(ChildFactory(team=team), amount="100.00")
+    other = ActiveBudgetFactory(child__team=team, amount="100.00")
     elsewhere = commitment(other, practitioner, "10.00")
 
     for settles in (paid, elsewhere):
@@ -395,12 +394,10 @@ def test_the_database_refuses_to_use_more_of_a_commitment_than_is_left(budget, p
 
 @pytest.fixture
 def paid_budget(team):
-    budget = active_budget(
-        ChildFactory(team=team),
+    budget = ActiveBudgetFactory(
+        child__team=team,
         amount="1200.00",
-        direct_payment_amount="1200.00",
-        notional_amount="0.00",
-        first_payment_on=D(2026, 4, 1),
+        by_direct_payments=True,
     )
     services.direct_payments_pay_due()
     return budget

@@ -14,7 +14,13 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from budgets import services
 from budgets.selectors import balances_of
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    ChildFactory,
+    FamilyMemberFactory,
+    UserFactory,
+    staff,
+)
 
 TODAY = dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)
 MOST = "9999999999.99"
@@ -37,8 +43,8 @@ def api(user) -> APIClient:
 def family_and_budget(team):
     child = ChildFactory(team=team)
     parent = UserFactory(role=Role.FAMILY)
-    child.family_members.create(name="Sam", relationship="mother", user=parent)
-    return parent, active_budget(child, amount=MOST)
+    FamilyMemberFactory(child=child, name="Sam", relationship="mother", user=parent)
+    return parent, ActiveBudgetFactory(child=child, amount=MOST)
 
 
 def test_a_budget_cannot_be_adjusted_past_the_most_a_statement_can_show(family_and_budget, team):
@@ -71,8 +77,8 @@ def test_a_statement_at_the_most_a_budget_can_hold_is_served(family_and_budget, 
 def test_a_projection_past_ten_billion_is_served(client, team, suffix):
     child = ChildFactory(team=team)
     parent = UserFactory(role=Role.FAMILY)
-    child.family_members.create(name="Sam", relationship="mother", user=parent)
-    budget = active_budget(child, amount=MOST, start_on=dt.date(2026, 11, 23))
+    FamilyMemberFactory(child=child, name="Sam", relationship="mother", user=parent)
+    budget = ActiveBudgetFactory(child=child, amount=MOST, start_on=dt.date(2026, 11, 23))
     services.invoice_pay(
         by=staff(Role.PRACTITIONER, team),
         budget=budget,

@@ -11,8 +11,19 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from casework.models import Assessment, CaseStatus, PlanStatus, Referral, Review
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, TeamFactory, UserFactory, staff
+from casework.models import CaseStatus, PlanStatus
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    ChildFactory,
+    FamilyMemberFactory,
+    PlanFactory,
+    ReferralFactory,
+    ReviewFactory,
+    TeamFactory,
+    UserFactory,
+    staff,
+)
 from workflows.models import Deadline
 from workflows.services import record_created
 
@@ -44,23 +55,22 @@ def world(db):
         "commissioner": UserFactory(role=Role.COMMISSIONER),
         "anonymous": None,
     }
-    child.family_members.create(name="Mum", relationship="mother", user=people["family"])
-    other_child.family_members.create(
-        name="Dad", relationship="father", user=people["other_family"]
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=people["family"])
+    FamilyMemberFactory(
+        child=other_child, name="Dad", relationship="father", user=people["other_family"]
     )
     case = CaseFactory(child=child, status=CaseStatus.REFERRED)
-    referral = Referral.objects.create(
+    referral = ReferralFactory(
         case=case,
         received_on=dt.date(2026, 1, 5),
         source="gp",
         reason="r",
-        consent_to_share=True,
         recorded_by=people["practitioner"],
     )
     record_created(case, by=people["practitioner"], on=dt.date(2026, 1, 5))
     plan = PlanFactory(child=child, status=PlanStatus.FINAL)
-    review = Review.objects.create(plan=plan)
-    assessment = Assessment.objects.create(case=case, started_on=dt.date(2026, 1, 6))
+    review = ReviewFactory(plan=plan)
+    assessment = AssessmentFactory(case=case, started_on=dt.date(2026, 1, 6))
     deadline = Deadline.objects.filter(case_id=case.pk).first()
     urls = {
         "child": f"/api/v1/children/{child.pk}/",

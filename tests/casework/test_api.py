@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from casework.models import AccessLog, Case, CaseStatus, EHCPlan, PlanStatus
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, staff
+from tests.factories import CaseFactory, ChildFactory, FamilyMemberFactory, PlanFactory, staff
 from workflows.models import TransitionLog
 
 D = dt.date
@@ -293,7 +293,7 @@ def test_review_needs_a_plan_or_a_case(practitioner):
 
 def test_family_comments_on_the_draft(team, child):
     parent = staff(Role.FAMILY, team)
-    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     plan = PlanFactory(child=child, status=PlanStatus.DRAFT, draft_issued_on=D(2026, 5, 25))
 
     response = api(parent).post(
@@ -308,7 +308,7 @@ def test_family_comments_on_the_draft(team, child):
 
 def test_family_comments_after_15_days_answer_409(team, child):
     parent = staff(Role.FAMILY, team)
-    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     plan = PlanFactory(child=child, status=PlanStatus.DRAFT, draft_issued_on=D(2026, 5, 15))
 
     response = api(parent).post(
@@ -322,7 +322,7 @@ def test_staff_reads_are_written_to_the_access_log_and_family_reads_are_not(
     practitioner, team, child
 ):
     parent = staff(Role.FAMILY, team)
-    child.family_members.create(name="Dad", relationship="father", user=parent)
+    FamilyMemberFactory(child=child, name="Dad", relationship="father", user=parent)
 
     api(practitioner).get(f"/api/v1/children/{child.pk}/")
     api(parent).get(f"/api/v1/children/{child.pk}/")

@@ -10,7 +10,7 @@ import time_machine
 import workflows
 from casework import services
 from casework.models import CaseStatus, PlanStatus, ReviewOutcome
-from tests.factories import CaseFactory, ChildFactory, PlanFactory
+from tests.factories import CaseFactory, ChildFactory, PlanFactory, ReceivedReferralFactory
 from workflows.models import Deadline, DeadlineStatus
 
 D = dt.date
@@ -32,9 +32,9 @@ def child(team):
 
 
 def refer(child, practitioner, received_on, consent=True):
-    return services.referral_receive(
-        by=practitioner,
+    return ReceivedReferralFactory(
         child=child,
+        practitioner=practitioner,
         received_on=received_on,
         source="school",
         reason="Struggling at home",

@@ -11,7 +11,6 @@ import time_machine
 import workflows
 from accounts.roles import Role
 from casework.models import (
-    Assessment,
     Case,
     CaseStatus,
     EHCPlan,
@@ -22,7 +21,15 @@ from casework.models import (
     ReviewStatus,
 )
 from casework.models import case as casework_models
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, staff
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    ChildFactory,
+    PlanFactory,
+    ReferralFactory,
+    ReviewFactory,
+    staff,
+)
 from workflows.errors import NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline, TransitionLog
 
@@ -95,20 +102,20 @@ def case_ready_for_anything(team, status: str, name: str = "") -> Case:
     case = CaseFactory(child=child, opened_on=D(2027, 1, 4), status=status)
     if status == CaseStatus.CLOSED:
         Case.objects.filter(pk=case.pk).update(closed_on=D(2027, 2, 1))
-    Referral.objects.create(
+    ReferralFactory(
         case=case,
         received_on=D(2027, 1, 4),
         source="school",
         reason="r",
-        consent_to_share=True,
         recorded_by=staff(Role.PRACTITIONER, team),
     )
     outcome = "no_eligible_need" if name == "close_no_eligible_need" else "eligible"
-    Assessment.objects.create(
+    AssessmentFactory(
         case=case, started_on=D(2027, 1, 5), completed_on=D(2027, 2, 1), outcome=outcome
     )
-    Review.objects.create(
+    ReviewFactory(
         case=case,
+        plan=None,
         meeting_on=D(2027, 3, 1),
         outcome=ReviewOutcome.MAINTAIN,
         status=ReviewStatus.HELD,
@@ -123,7 +130,7 @@ def plan_ready_for_anything(team, status: str, name: str = "") -> EHCPlan:
         status=status,
         draft_issued_on=D(2027, 2, 1),
     )
-    Review.objects.create(plan=plan, meeting_on=D(2027, 3, 1), status=ReviewStatus.HELD)
+    ReviewFactory(plan=plan, meeting_on=D(2027, 3, 1), status=ReviewStatus.HELD)
     return plan
 
 

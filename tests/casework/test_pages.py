@@ -14,7 +14,14 @@ import workflows
 from accounts.roles import Role
 from casework import services
 from casework.models import Case, CaseStatus, Child, PlanStatus, Referral
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, staff
+from tests.factories import (
+    CaseFactory,
+    ChildFactory,
+    FamilyMemberFactory,
+    PlanFactory,
+    ReferredCaseFactory,
+    staff,
+)
 from workflows.models import Deadline
 
 D = dt.date
@@ -27,16 +34,13 @@ def today():
 
 
 def referred_case(practitioner, team, *, received_on=None, consent=True, name="Ava"):
-    received_on = received_on or D(2026, 6, 1)
-    child = ChildFactory(team=team, given_name=name)
-    return services.referral_receive(
-        by=practitioner,
-        child=child,
-        received_on=received_on,
-        source="gp",
-        reason="r",
+    return ReferredCaseFactory(
+        child__team=team,
+        child__given_name=name,
+        practitioner=practitioner,
+        received_on=received_on or D(2026, 6, 1),
         consent_to_share=consent,
-    ).case
+    )
 
 
 def test_caseload_lists_overdue_first_then_soonest(client, practitioner, team):
@@ -225,7 +229,7 @@ def test_referral_form_names_each_missing_field(client, practitioner):
 def test_family_page_says_where_we_are_and_what_happens_next(client, practitioner, team):
     parent = staff(Role.FAMILY, team)
     case = referred_case(practitioner, team, name="Ella")
-    case.child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=case.child, name="Mum", relationship="mother", user=parent)
     client.force_login(parent)
 
     page = client.get("/my-child/").content.decode()
@@ -238,7 +242,7 @@ def test_family_page_says_where_we_are_and_what_happens_next(client, practitione
 def test_family_comments_on_the_draft_from_the_page(client, team, practitioner):
     parent = staff(Role.FAMILY, team)
     child = ChildFactory(team=team)
-    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)
     workflows.transition(plan, "issue_draft", by=practitioner, on=D(2026, 6, 5))
     client.force_login(parent)
@@ -279,7 +283,7 @@ def test_case_page_query_count_does_not_grow_with_history(client, practitioner, 
     )
     few = count_queries(client, f"/cases/{case.pk}/")
     for index in range(5):
-        case.child.family_members.create(name=f"Relative {index}", relationship="aunt")
+        FamilyMemberFactory(child=case.child, name=f"Relative {index}", relationship="aunt")
         workflows.services.audit(
             case, "note", by=practitioner, note=f"Visit {index}", case_id=case.pk
         )

@@ -6,29 +6,30 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
 from accounts.roles import Role
-from budgets.models import EntryKind, LedgerEntry, PersonalBudget
-from casework.models import Assessment, EHCPlan, Referral, Review, ReviewStatus
-from commissioning.models import Feedback, quarter_start
-from shortbreaks.models import Package, Provider, Service, Session
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, UserFactory, staff
-from workflows.models import Deadline
+from budgets.models import EntryKind
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    ChildFactory,
+    DeadlineFactory,
+    FeedbackFactory,
+    LedgerEntryFactory,
+    PackageFactory,
+    PersonalBudgetFactory,
+    PlanFactory,
+    ProviderFactory,
+    ReferralFactory,
+    ReviewFactory,
+    ServiceFactory,
+    SessionFactory,
+    UserFactory,
+    staff,
+)
 
 D = dt.date
 YEAR_START = D(2026, 4, 1)
-
-
-def referral(case, received_on):
-    return Referral.objects.create(
-        case=case,
-        received_on=received_on,
-        source="parent",
-        reason="Needs support",
-        consent_to_share=True,
-        recorded_by=case.lead_professional or UserFactory(),
-    )
 
 
 def plan(child, requested_on, first_final=None, last_final=None, exception=False):
@@ -39,9 +40,8 @@ def plan(child, requested_on, first_final=None, last_final=None, exception=False
         last_final_issued_on=last_final or first_final,
     )
     if exception:
-        Deadline.objects.create(
-            subject_type=ContentType.objects.get_for_model(EHCPlan),
-            subject_id=made.pk,
+        DeadlineFactory(
+            subject=made,
             kind="final_plan",
             due_on=requested_on + dt.timedelta(weeks=20),
             opened_on=requested_on,
@@ -52,10 +52,8 @@ def plan(child, requested_on, first_final=None, last_final=None, exception=False
 
 
 def assessment(case, completed_on, due_on):
-    Deadline.objects.create(
-        subject_type=ContentType.objects.get_for_model(type(case)),
-        subject_id=case.pk,
-        case_id=case.pk,
+    DeadlineFactory(
+        subject=case,
         kind="assessment_complete",
         due_on=due_on,
         opened_on=completed_on - dt.timedelta(days=30),
@@ -63,15 +61,15 @@ def assessment(case, completed_on, due_on):
         status="met" if completed_on <= due_on else "missed",
         team=case.team,
     )
-    return Assessment.objects.create(
+    return AssessmentFactory(
         case=case, started_on=completed_on - dt.timedelta(days=30), completed_on=completed_on
     )
 
 
 def budget(child, start_on, end_on, *, direct="0.00", ended_on=None, approved_on=None):
-    return PersonalBudget.objects.create(
+    """Active in the caseload's year, whatever its dates."""
+    return PersonalBudgetFactory(
         child=child,
-        team=child.team,
         status="active",
         period_start=YEAR_START,
         start_on=start_on,
@@ -79,22 +77,12 @@ def budget(child, start_on, end_on, *, direct="0.00", ended_on=None, approved_on
         approved_on=approved_on or start_on,
         ended_on=ended_on,
         direct_payment_amount=Decimal(direct),
-        agreed_amount=Decimal("1000.00"),
     )
 
 
 def session(child, service, day, units, status, booked_by):
-    package = Package.objects.create(
-        child=child,
-        team=child.team,
-        service=service,
-        status="active",
-        units=50,
-        unit_cost=Decimal("10.00"),
-        start_on=YEAR_START,
-        end_on=D(2027, 3, 31),
-    )
-    return Session.objects.create(
+    package = PackageFactory(child=child, service=service, units=50, unit_cost=Decimal("10.00"))
+    return SessionFactory(
         package=package, date=day, units=Decimal(units), status=status, booked_by=booked_by
     )
 
@@ -106,7 +94,7 @@ def caseload(team):
     children = {name: ChildFactory(team=team) for name in "ABCDEFGHIJ"}
     # Referrals: first and last day of the year count; the days either side do not.
     for received in (D(2026, 4, 1), D(2027, 3, 31), D(2026, 3, 31), D(2027, 4, 1)):
-        referral(CaseFactory(child=ChildFactory(team=team)), received)
+        ReferralFactory(case__child__team=team, received_on=received)
     # Assessments: one by its deadline, one late.
     assessment(CaseFactory(child=children["A"]), D(2026, 5, 10), D(2026, 5, 20))
     assessment(CaseFactory(child=children["B"]), D(2026, 6, 1), D(2026, 5, 25))
@@ -119,21 +107,13 @@ def caseload(team):
         children["E"], D(2025, 6, 1), first_final=D(2025, 12, 1), last_final=D(2026, 6, 1)
     )
     # Reviews.
-    Review.objects.create(
-        plan=amended,
-        due_on=D(2026, 6, 5),
-        meeting_on=D(2026, 6, 1),
-        decision_on=D(2026, 6, 29),
-        status=ReviewStatus.DECIDED,
+    ReviewFactory(
+        plan=amended, due_on=D(2026, 6, 5), meeting_on=D(2026, 6, 1), decision_on=D(2026, 6, 29)
     )
-    Review.objects.create(
-        plan=amended,
-        due_on=D(2026, 6, 20),
-        meeting_on=D(2026, 7, 1),
-        decision_on=D(2026, 8, 1),
-        status=ReviewStatus.DECIDED,
+    ReviewFactory(
+        plan=amended, due_on=D(2026, 6, 20), meeting_on=D(2026, 7, 1), decision_on=D(2026, 8, 1)
     )
-    Review.objects.create(plan=amended, due_on=D(2026, 9, 1))
+    ReviewFactory(plan=amended, due_on=D(2026, 9, 1))
     # Budgets: A active on the last day with a direct payment; F ends the day before; G ended in
     # December; H active without a direct payment.
     a_budget = budget(children["A"], YEAR_START, D(2027, 3, 31), direct="100.00")
@@ -141,15 +121,8 @@ def caseload(team):
     budget(children["G"], YEAR_START, D(2027, 3, 31), ended_on=D(2026, 12, 1))
     budget(children["H"], YEAR_START, D(2027, 3, 31))
     # An entry is dated within its budget's dates: next year's payment is on next year's budget.
-    a_next_budget = PersonalBudget.objects.create(
-        child=children["A"],
-        team=team,
-        status="active",
-        period_start=D(2027, 4, 1),
-        start_on=D(2027, 4, 1),
-        end_on=D(2028, 3, 31),
-        approved_on=D(2027, 4, 1),
-        agreed_amount=Decimal("1000.00"),
+    a_next_budget = PersonalBudgetFactory(
+        child=children["A"], status="active", start_on=D(2027, 4, 1), approved_on=D(2027, 4, 1)
     )
     for day, kind, amount, on_budget in (
         (D(2026, 4, 1), EntryKind.PAYMENT, "100.00", a_budget),
@@ -158,26 +131,22 @@ def caseload(team):
         (D(2027, 4, 1), EntryKind.PAYMENT, "999.00", a_next_budget),
         (D(2026, 5, 1), EntryKind.COMMITMENT, "75.00", a_budget),
     ):
-        LedgerEntry.objects.create(
-            budget=on_budget,
-            entry_on=day,
-            kind=kind,
-            amount=Decimal(amount),
-            description="test",
-            created_by=worker,
+        LedgerEntryFactory(
+            budget=on_budget, entry_on=day, kind=kind, amount=Decimal(amount), created_by=worker
         )
     # Short breaks: A in both settings; B day activity (and a cancelled night); C only booked;
     # D three nights with a family-based carer (not a residential setting).
-    provider = Provider.objects.create(name="Test provider", kind="voluntary")
+    provider = ProviderFactory(name="Test provider")
     day_club, residential, family_based = (
-        Service.objects.create(
+        ServiceFactory(
             provider=provider,
             name=name,
             type=kind,
-            access="targeted",
             unit=unit,
             unit_cost=Decimal("10.00"),
             capacity=10,
+            min_age=0,
+            max_age=25,
         )
         for name, kind, unit in (
             ("Club", "day_activity", "session"),
@@ -200,12 +169,5 @@ def caseload(team):
         ("A", D(2027, 1, 2), 1),
         ("A", D(2026, 3, 2), 5),
     ):
-        Feedback.objects.create(
-            child=children[name],
-            team=team,
-            given_by=parent,
-            given_on=day,
-            period_start=quarter_start(day),
-            rating=rating,
-        )
+        FeedbackFactory(child=children[name], given_by=parent, given_on=day, rating=rating)
     return children

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from commissioning.models import Feedback, quarter_start
-from tests.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory, FamilyMemberFactory, UserFactory
 from workflows.models import TransitionLog
 
 
@@ -20,7 +20,7 @@ from workflows.models import TransitionLog
 def parent_and_child(team):
     parent = UserFactory(role=Role.FAMILY)
     child = ChildFactory(team=team)
-    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     return parent, child
 
 

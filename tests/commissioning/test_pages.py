@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from commissioning.models import Action, Feedback, Measure, Target
 from commissioning.services import plan_load
-from tests.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory, FamilyMemberFactory, UserFactory
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def commissioner(db):
 def family(team):
     parent = UserFactory(role=Role.FAMILY)
     child = ChildFactory(team=team, given_name="Amelia")
-    child.family_members.create(name="Sarah", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Sarah", relationship="mother", user=parent)
     return parent, child
 
 

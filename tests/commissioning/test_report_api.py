@@ -14,7 +14,7 @@ from accounts.roles import Role
 from commissioning.models import Action, ImplementationPlan, Measure
 from commissioning.services import action_update, plan_load
 from tests.commissioning.conftest import D, budget
-from tests.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory, FeedbackFactory, UserFactory
 
 URL = "/api/v1/commissioning/reports/uptake/"
 
@@ -96,17 +96,10 @@ def test_managers_see_only_their_own_teams_figures(plan, team, other_team, manag
 
 
 def test_a_rate_is_suppressed_with_its_counts(plan, commissioner, team):
-    from commissioning.models import Feedback
-
     parent = UserFactory(role=Role.FAMILY)
     for rating in (5, 5, 5, 5, 5, 5, 5, 2):  # 7 of 8: the 7 is shown, but not the 1
-        Feedback.objects.create(  # one per child per quarter: eight children
-            child=ChildFactory(team=team),
-            team=team,
-            given_by=parent,
-            given_on=D(2026, 5, 1),
-            period_start=D(2026, 4, 1),
-            rating=rating,
+        FeedbackFactory(  # one per child per quarter: eight children
+            child=ChildFactory(team=team), given_by=parent, given_on=D(2026, 5, 1), rating=rating
         )
 
     found = measure(report(commissioner, plan).json(), "family_satisfaction_pct")

@@ -25,9 +25,16 @@ from accounts.roles import Role
 from commissioning.metrics.catalogue import Breakdown
 from commissioning.selectors import uptake_report
 from commissioning.services import plan_load
-from shortbreaks.models import Package, Provider, Service, Session
-from tests.commissioning.conftest import budget, referral
-from tests.factories import CaseFactory, ChildFactory, UserFactory
+from tests.commissioning.conftest import budget
+from tests.factories import (
+    CaseFactory,
+    ChildFactory,
+    PackageFactory,
+    ReferralFactory,
+    ServiceFactory,
+    SessionFactory,
+    UserFactory,
+)
 
 TODAY = dt.date(2028, 6, 1)  # after every year a report below asks for
 FIRST, LAST = dt.date(2025, 4, 1), dt.date(2028, 3, 31)
@@ -79,15 +86,13 @@ def cells(report) -> dict[tuple[str, str, str], object]:
 @pytest.fixture
 def world(team):
     plan = plan_load(slug="medway-2011")[0]
-    provider = Provider.objects.create(name="Test provider", kind="voluntary")
-    club = Service.objects.create(
-        provider=provider,
+    club = ServiceFactory(
+        provider__name="Test provider",
         name="Club",
-        type="day_activity",
-        access="targeted",
-        unit="session",
         unit_cost=Decimal("10.00"),
         capacity=10,
+        min_age=0,
+        max_age=25,
     )
     readers = {
         # Suppressed: the pair must hide the same cells. A manager's figures are as they are,
@@ -117,22 +122,13 @@ def test_two_reports_never_disagree_on_a_cell_they_both_show(
         for made in caseload:
             child = ChildFactory(team=team, date_of_birth=made["born"], primary_need=made["need"])
             case = CaseFactory(child=child)
-            package = Package.objects.create(
-                child=child,
-                team=team,
-                service=club,
-                status="active",
-                units=50,
-                unit_cost=Decimal("10.00"),
-                start_on=FIRST,
-                end_on=LAST,
-            )
+            package = PackageFactory(child=child, service=club, start_on=FIRST, end_on=LAST)
             for day in made["sessions"]:
-                Session.objects.create(
+                SessionFactory(
                     package=package, date=day, units=1, status="delivered", booked_by=worker
                 )
             if made["referral"] is not None:
-                referral(case, made["referral"])
+                ReferralFactory(case=case, received_on=made["referral"])
             if made["budget"] is not None:
                 start = made["budget"]
                 budget(child, start, start + dt.timedelta(days=200))
@@ -162,17 +158,8 @@ def test_a_childs_age_band_is_the_same_in_the_quarter_and_the_next_years_report(
     31 March 2027) and in 5–10 in the 2027-28 report's 2026-27 columns (ages on a later day)."""
     plan, club, _, worker = world
     child = ChildFactory(team=team, date_of_birth=dt.date(2022, 5, 10))
-    package = Package.objects.create(
-        child=child,
-        team=team,
-        service=club,
-        status="active",
-        units=50,
-        unit_cost=Decimal("10.00"),
-        start_on=FIRST,
-        end_on=LAST,
-    )
-    Session.objects.create(
+    package = PackageFactory(child=child, service=club, start_on=FIRST, end_on=LAST)
+    SessionFactory(
         package=package, date=dt.date(2026, 8, 1), units=1, status="delivered", booked_by=worker
     )
     manager = UserFactory(role=Role.TEAM_MANAGER, team=team)  # unsuppressed: the raw figures

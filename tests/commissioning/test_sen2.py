@@ -6,15 +6,18 @@ import csv
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
-from casework.models import EHCPlan, Review, ReviewStatus
 from commissioning.sen2 import MODULES, census_date
 from tests.commissioning.conftest import budget
-from tests.factories import ChildFactory, PlanFactory, UserFactory
-from workflows.models import Deadline
+from tests.factories import (
+    ChildFactory,
+    DeadlineFactory,
+    PlanFactory,
+    ReviewFactory,
+    UserFactory,
+)
 
 D = dt.date
 
@@ -74,21 +77,19 @@ def returned(tmp_path, team, admin):
         placement_name="Abbey Court School",
         status="final",
     )
-    Deadline.objects.create(
-        subject_type=ContentType.objects.get_for_model(EHCPlan),
-        subject_id=active.pk,
+    DeadlineFactory(
+        subject=active,
         kind="final_plan",
         due_on=D(2025, 7, 28),
         opened_on=D(2025, 3, 10),
         exception="setting_closed",
     )
-    Review.objects.create(
+    ReviewFactory(
         plan=active,
         due_on=D(2025, 12, 1),
         meeting_on=D(2025, 11, 20),
         decision_on=D(2025, 12, 1),
         outcome="maintain",
-        status=ReviewStatus.DECIDED,
     )
     budget(ava, D(2025, 4, 1), D(2026, 3, 31), direct="50.00")
     PlanFactory(

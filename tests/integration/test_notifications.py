@@ -13,7 +13,7 @@ import workflows
 from accounts.roles import Role
 from casework.models import PlanStatus
 from config import celery_app
-from tests.factories import ChildFactory, PlanFactory, UserFactory, staff
+from tests.factories import ChildFactory, FamilyMemberFactory, PlanFactory, UserFactory, staff
 from tests.integration.conftest import patient, wait_until
 from workflows import clock
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
@@ -40,7 +40,7 @@ def family_plans(team, count: int) -> list:
     for index in range(count):
         parent = UserFactory(role=Role.FAMILY, email=f"parent{index}@example.org")
         child = ChildFactory(team=team)
-        child.family_members.create(name="Parent", relationship="mother", user=parent)
+        FamilyMemberFactory(child=child, name="Parent", relationship="mother", user=parent)
         plans.append(
             PlanFactory(
                 child=child,

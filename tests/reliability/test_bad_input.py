@@ -13,9 +13,8 @@ from rest_framework.test import APIClient
 
 from budgets.demo import default_scheme
 from budgets.models import AllocationScheme, PersonalBudget
-from casework import services as casework
 from casework.models import Case, Child
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, ReferredCaseFactory
 from workflows.models import TransitionLog
 
 D = dt.date
@@ -49,14 +48,12 @@ def assert_clear_400(response, code: str) -> dict:
 @pytest.fixture
 def case(practitioner, team):
     """A case with its referral, as `accept_referral` needs."""
-    return casework.referral_receive(
-        by=practitioner,
-        child=ChildFactory(team=team),
+    return ReferredCaseFactory(
+        child__team=team,
+        practitioner=practitioner,
         received_on=D(2026, 9, 1),
-        source="gp",
         reason="Needs support at home",
-        consent_to_share=True,
-    ).case
+    )
 
 
 def test_a_body_over_the_size_limit_is_a_clear_400_and_creates_nothing(practitioner, settings):

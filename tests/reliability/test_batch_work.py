@@ -18,8 +18,12 @@ from django.test import RequestFactory
 from accounts.roles import Role
 from budgets import services
 from budgets.models import EntryKind, LedgerEntry
-from casework import services as casework
-from tests.factories import ChildFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    BatchFailureFactory,
+    ReferredCaseFactory,
+    staff,
+)
 from workflows import delivery, outbox, reminders
 from workflows.models import BatchFailure, Deadline, DeliveryStatus, Notification, Reminder
 
@@ -40,14 +44,8 @@ def monday():
 
 
 def direct_payment_budget(team, manager):
-    return active_budget(
-        ChildFactory(team=team),
-        amount="1200.00",
-        start_on=D(2026, 4, 1),
-        direct_payment_amount="1200.00",
-        notional_amount="0.00",
-        first_payment_on=D(2026, 4, 1),
-        manager=manager,
+    return ActiveBudgetFactory(
+        child__team=team, amount="1200.00", by_direct_payments=True, manager=manager
     )
 
 
@@ -157,7 +155,7 @@ def test_a_failure_is_reported_once_a_day_however_often_the_task_runs(team, mana
 
 
 def test_batch_failures_are_listed_in_the_admin_and_cannot_be_changed(admin_user):
-    failure = BatchFailure.objects.create(task="Reminder sweep", item="the sweep", error="boom")
+    failure = BatchFailureFactory(task="Reminder sweep", item="the sweep", error="boom")
     request = RequestFactory().get("/")
     request.user = admin_user
     model_admin = site._registry[BatchFailure]
@@ -175,14 +173,9 @@ def test_batch_failures_are_listed_in_the_admin_and_cannot_be_changed(admin_user
 def overdue_and_upcoming(team, practitioner, manager):
     """One deadline due in 3 days (a reminder to its owner) and one overdue (an escalation)."""
     cases = [
-        casework.referral_receive(
-            by=practitioner,
-            child=ChildFactory(team=team),
-            received_on=D(2026, 12, 14),
-            source="gp",
-            reason="r",
-            consent_to_share=True,
-        ).case
+        ReferredCaseFactory(
+            child__team=team, practitioner=practitioner, received_on=D(2026, 12, 14)
+        )
         for _ in range(2)
     ]
     Deadline.objects.filter(case_id=cases[0].pk).update(due_on=D(2026, 12, 17))

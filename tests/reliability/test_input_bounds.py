@@ -13,12 +13,16 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from budgets.periods import parse
-from casework import services as casework
 from casework.models import Case, CaseStatus, Child, FamilyMember
 from commissioning.services import plan_load
 from shortbreaks.services import MAX_PACKAGE_UNITS, package_request
-from tests.factories import ChildFactory, UserFactory, active_budget
-from tests.shortbreaks.test_shortbreaks import make_service
+from tests.factories import (
+    ActiveBudgetFactory,
+    ChildFactory,
+    ReferredCaseFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from workflows import bounds
 from workflows.errors import InvalidParams
 from workflows.models import TransitionLog
@@ -57,14 +61,12 @@ def fields_of_400(response) -> dict:
 
 @pytest.fixture
 def case(practitioner, team):
-    return casework.referral_receive(
-        by=practitioner,
-        child=ChildFactory(team=team),
+    return ReferredCaseFactory(
+        child__team=team,
+        practitioner=practitioner,
         received_on=D(2026, 12, 1),
-        source="gp",
         reason="Needs support at home",
-        consent_to_share=True,
-    ).case
+    )
 
 
 def transition_url(case, name="accept_referral") -> str:
@@ -119,7 +121,7 @@ def test_an_uptake_report_page_for_a_period_outside_the_bounds_is_a_400_page(cli
 
 @pytest.mark.parametrize("period", ["0001-02", "9999-00"])
 def test_a_statement_period_outside_the_bounds_is_a_400(practitioner, team, period):
-    budget = active_budget(ChildFactory(team=team), start_on=D(2026, 4, 1))
+    budget = ActiveBudgetFactory(child__team=team, start_on=D(2026, 4, 1))
 
     for path in ("statement/", "statement.csv", "statement.pdf"):
         response = api(practitioner).get(f"/api/v1/budgets/{budget.pk}/{path}", {"period": period})
@@ -181,7 +183,7 @@ def test_a_transition_dated_9999_is_a_400_and_a_future_date_inside_the_bounds_st
 
 def test_a_package_date_past_the_bounds_is_a_400(manager, team):
     child = ChildFactory(team=team)
-    service = make_service()
+    service = ServiceFactory()
     response = api(manager).post(
         "/api/v1/shortbreaks/packages/",
         {
@@ -202,7 +204,7 @@ def test_a_package_of_more_units_than_a_package_can_hold_is_refused(manager, tea
         package_request(
             by=manager,
             child=ChildFactory(team=team),
-            service=make_service(),
+            service=ServiceFactory(),
             units=MAX_PACKAGE_UNITS + 1,
             start_on=D(2027, 1, 1),
             end_on=D(2027, 3, 31),

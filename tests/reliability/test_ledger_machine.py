@@ -27,14 +27,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from rest_framework.test import APIClient
 
-import workflows
 from accounts.roles import Role
 from budgets import services as budgets
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
 from budgets.selectors import balances_of
-from shortbreaks import services as shortbreaks
-from shortbreaks.models import Package, Provider, Session
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from shortbreaks.models import Package, Session
+from tests.factories import (
+    ActiveBudgetFactory,
+    ActivePackageFactory,
+    ChildFactory,
+    FamilyMemberFactory,
+    ProviderFactory,
+    ServiceFactory,
+    UserFactory,
+    staff,
+)
 
 D = dt.date
 START = D(2026, 10, 1)
@@ -63,12 +70,11 @@ def world(db):
         practitioner = staff(Role.PRACTITIONER, team)
         manager = staff(Role.TEAM_MANAGER, team)
         family = UserFactory(role=Role.FAMILY)
-        team_child.family_members.create(name="Parent", relationship="mother", user=family)
+        FamilyMemberFactory(child=team_child, name="Parent", relationship="mother", user=family)
         provider_user = UserFactory(role=Role.PROVIDER)
-        provider = Provider.objects.create(name="Rochester Short Breaks", kind="voluntary")
-        provider.users.add(provider_user)
-        budget = active_budget(
-            team_child,
+        provider = ProviderFactory(name="Rochester Short Breaks", users=[provider_user])
+        budget = ActiveBudgetFactory(
+            child=team_child,
             amount="1500.00",
             practitioner=practitioner,
             manager=manager,
@@ -76,30 +82,14 @@ def world(db):
             notional_amount="900.00",
             first_payment_on=D(2026, 4, 1),
         )
-        service = shortbreaks.service_save(
-            by=manager,
-            provider=provider,
-            name="Saturday Club",
-            type="day_activity",
-            access="targeted",
-            unit="session",
-            unit_cost="25.00",
-            capacity=12,
-            min_age=5,
-            max_age=18,
-            no_show_charged=True,
-        )
-        package = shortbreaks.package_request(
-            by=practitioner,
+        package = ActivePackageFactory(
             child=team_child,
-            service=service,
-            units=30,
-            start_on=D(2026, 4, 1),
-            end_on=D(2027, 3, 31),
+            practitioner=practitioner,
+            manager=manager,
             budget=budget,
+            service=ServiceFactory(provider=provider, no_show_charged=True),
+            units=30,
         )
-        package = workflows.transition(package, "approve", by=manager)
-        package = workflows.transition(package, "activate", by=practitioner)
     people = {
         "practitioner": practitioner,
         "manager": manager,

@@ -21,7 +21,7 @@ from budgets.models import EntryKind, LedgerEntry
 from shortbreaks import services
 from shortbreaks.models import Package, PackageStatus, Service, Session
 from tests.factories import ChildFactory, staff
-from tests.shortbreaks import test_shortbreaks as base
+from tests.shortbreaks import fixtures as base
 from workflows.models import IdempotencyKey
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

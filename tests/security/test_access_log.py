@@ -57,10 +57,10 @@ def test_staff_reads_of_budgets_statements_and_packages_are_logged_too(client, t
     from decimal import Decimal
 
     from shortbreaks.models import Package, Provider, Service
-    from tests.factories import active_budget
+    from tests.factories import ActiveBudgetFactory
 
     child = ChildFactory(team=team)
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     service = Service.objects.create(
         provider=Provider.objects.create(name="Club provider", kind="voluntary"),
         name="Club",
@@ -107,12 +107,12 @@ def test_staff_reads_of_budgets_statements_and_packages_are_logged_too(client, t
 def test_a_family_reading_its_own_statement_is_not_logged(client, team):
     import datetime as dt
 
-    from tests.factories import active_budget
+    from tests.factories import ActiveBudgetFactory
 
     parent = UserFactory(role=Role.FAMILY)
     child = ChildFactory(team=team)
     child.family_members.create(name="Mum", relationship="mother", user=parent)
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     client.force_login(parent)
 
     assert client.get(f"/budgets/{budget.pk}/statement/").status_code == 200

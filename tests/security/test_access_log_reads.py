@@ -16,7 +16,13 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from casework.models import AccessLog
 from shortbreaks.models import Package, Provider, Service, Session
-from tests.factories import CaseFactory, ChildFactory, PlanFactory, UserFactory, active_budget
+from tests.factories import (
+    ActiveBudgetFactory,
+    CaseFactory,
+    ChildFactory,
+    PlanFactory,
+    UserFactory,
+)
 from workflows.models import Deadline
 
 
@@ -79,7 +85,7 @@ def test_a_nested_resource_or_download_logs_the_record_it_belongs_to(
 ):
     child = ChildFactory(team=team)
     case = CaseFactory(child=child)
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     AccessLog.objects.all().delete()
 
     response = api(practitioner).get(path.format(child=child.pk, case=case.pk, budget=budget.pk))
@@ -102,7 +108,7 @@ def test_lists_of_every_child_level_resource_log_each_record(team, practitioner,
             opened_on=dt.date(2026, 5, 1),
             team=team,
         )
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     service = Service.objects.create(
         provider=Provider.objects.create(name="Club provider", kind="voluntary"),
         name="Club",
@@ -161,7 +167,7 @@ def test_the_budget_panel_logs_each_budget_waiting(client, team, manager):
     from budgets.models import PersonalBudget
 
     child = ChildFactory(team=team)
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     PersonalBudget.objects.filter(pk=budget.pk).update(status="awaiting_approval")
     AccessLog.objects.all().delete()
     client.force_login(manager)

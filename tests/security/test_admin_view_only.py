@@ -13,7 +13,7 @@ from accounts.roles import Role
 from budgets.models import LedgerEntry
 from casework.models import AccessLog
 from casework.services import access_record
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from tests.factories import ActiveBudgetFactory, UserFactory, staff
 from tests.security.world import TODAY
 from workflows.models import Deadline, Notification, TransitionLog
 
@@ -25,7 +25,7 @@ def world(db, team):
     """An approved budget: its allocation, audit rows and review deadline; a read; a notice."""
     with time_machine.travel(TODAY, tick=False):
         practitioner = staff(Role.PRACTITIONER, team)
-        budget = active_budget(ChildFactory(team=team), practitioner=practitioner)
+        budget = ActiveBudgetFactory(child__team=team, practitioner=practitioner)
         access_record(by=practitioner, child_id=budget.child_id, record=budget, via="api")
         Notification.objects.create(
             recipient=practitioner, kind="test", subject="A reminder", body="Due soon"

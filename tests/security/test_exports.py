@@ -24,7 +24,7 @@ from budgets.models import EntryKind, LedgerEntry
 from commissioning.models import Action
 from commissioning.services import action_update, plan_load
 from shortbreaks.models import Provider, Service
-from tests.factories import ChildFactory, UserFactory, active_budget, staff
+from tests.factories import ActiveBudgetFactory, ChildFactory, UserFactory, staff
 from tests.security.routes import _walk
 from workflows.exports import FORMULA_STARTS, is_number_text
 
@@ -33,7 +33,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example","click")', "=1+1", "@SUM(A1:A2)", 
 
 def statement(team):
     child = ChildFactory(team=team, given_name="@SUM(1+1)", family_name="=1+1")
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     worker = staff(Role.PRACTITIONER, team)
     for text in FORMULAS:
         LedgerEntry.objects.create(
@@ -161,7 +161,7 @@ def test_a_quote_or_line_break_in_a_childs_name_still_downloads_the_statement(
     team, practitioner, suffix
 ):
     child = ChildFactory(team=team, given_name='Ann "Bo"\r\nX-Evil: 1', family_name="Zoë")
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     client = APIClient()
     client.force_authenticate(practitioner)
 
@@ -177,7 +177,7 @@ def test_a_quote_or_line_break_in_a_childs_name_still_downloads_the_statement(
 
 def test_a_plain_name_is_a_quoted_ascii_filename(team, practitioner):
     child = ChildFactory(team=team, given_name="Amelia", family_name="Jones")
-    budget = active_budget(child, start_on=dt.date(2026, 4, 1))
+    budget = ActiveBudgetFactory(child=child, start_on=dt.date(2026, 4, 1))
     client = APIClient()
     client.force_authenticate(practitioner)
 

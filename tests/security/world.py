@@ -22,7 +22,14 @@ from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
 from shortbreaks.models import Provider, Service
-from tests.factories import ChildFactory, TeamFactory, UserFactory, active_budget, staff
+from tests.factories import (
+    ActiveBudgetFactory,
+    ActivePackageFactory,
+    ChildFactory,
+    TeamFactory,
+    UserFactory,
+    staff,
+)
 from workflows.models import Deadline, Notification
 
 D = dt.date
@@ -109,20 +116,14 @@ def build() -> World:
         by=practitioner, child=child, requested_on=D(2026, 9, 3), requested_by="parent"
     )
     review = casework.review_create(by=practitioner, case=case, due_on=D(2027, 9, 1))
-    budget = active_budget(child, amount="500.00", practitioner=practitioner, manager=manager)
+    budget = ActiveBudgetFactory(
+        child=child, amount="500.00", practitioner=practitioner, manager=manager
+    )
     service = _service(provider, "Saturday Club", by=manager)
     _service(other_provider, "Chatham Youth Club", by=manager)
-    package = shortbreaks.package_request(
-        by=practitioner,
-        child=child,
-        service=service,
-        units=20,
-        start_on=D(2026, 4, 1),
-        end_on=D(2027, 3, 31),
-        budget=budget,
+    package = ActivePackageFactory(
+        child=child, practitioner=practitioner, manager=manager, budget=budget, service=service
     )
-    package = workflows.transition(package, "approve", by=manager)
-    package = workflows.transition(package, "activate", by=practitioner)
     (session,) = shortbreaks.sessions_book(
         by=practitioner, package=package, dates=[TODAY.date()], units="1"
     )

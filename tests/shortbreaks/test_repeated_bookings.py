@@ -19,13 +19,13 @@ from budgets.selectors import balances_of
 from shortbreaks import services
 from shortbreaks.errors import BudgetOvercommitted, DuplicateBooking
 from shortbreaks.models import Package, PackageStatus, Session, SessionStatus
-from tests.factories import UserFactory
-from tests.shortbreaks import test_shortbreaks as base
+from tests.factories import FamilyMemberFactory, UserFactory
+from tests.shortbreaks import fixtures as base
 from workflows.errors import InvalidParams
 from workflows.models import Notification, TransitionLog
 from workflows.registry import registry
 
-# The short-break world of the module beside this one, and its frozen clock (a Tuesday).
+# The short-break world of the fixtures module, and its frozen clock (a Tuesday).
 world, frozen, book = base.world, base.frozen, base.book
 
 D = dt.date
@@ -243,7 +243,7 @@ def test_ending_a_package_cancels_its_later_sessions_and_releases_each_commitmen
 
 def test_ending_a_package_tells_the_family_once(world):
     family = UserFactory(role=Role.FAMILY)
-    world["child"].family_members.create(name="Parent", relationship="mother", user=family)
+    FamilyMemberFactory(child=world["child"], name="Parent", relationship="mother", user=family)
     book(world, D(2026, 11, 28), D(2026, 12, 5), D(2026, 12, 12))
     Notification.objects.all().delete()
 

@@ -16,7 +16,7 @@ from budgets.selectors import balances_of
 from config.celery import app
 from shortbreaks.models import Session, SessionStatus
 from tests.factories import staff
-from tests.shortbreaks import test_shortbreaks as base
+from tests.shortbreaks import fixtures as base
 from workflows.models import IdempotencyKey, TransitionLog
 from workflows.tasks import purge_idempotency_keys
 

@@ -13,9 +13,16 @@ from rest_framework.test import APIClient
 
 import workflows
 from accounts.roles import Role
-from casework import services as casework
 from casework.models import PlanStatus
-from tests.factories import ChildFactory, PlanFactory, UserFactory, staff
+from tests.factories import (
+    ChildFactory,
+    FamilyMemberFactory,
+    NotificationFactory,
+    PlanFactory,
+    ReferredCaseFactory,
+    UserFactory,
+    staff,
+)
 from workflows.delivery import notifications_deliver
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
 from workflows.reminders import reminders_sweep
@@ -32,15 +39,9 @@ def monday():
 
 @pytest.fixture
 def case(team, practitioner):
-    child = ChildFactory(team=team)
-    return casework.referral_receive(
-        by=practitioner,
-        child=child,
-        received_on=D(2026, 12, 14),
-        source="gp",
-        reason="r",
-        consent_to_share=True,
-    ).case
+    return ReferredCaseFactory(
+        child__team=team, practitioner=practitioner, received_on=D(2026, 12, 14)
+    )
 
 
 def due_in(case, days: int, kind="assessment_complete") -> Deadline:
@@ -176,7 +177,7 @@ def test_reminder_words_are_written_by_the_database_as_a_person_would(
 def family_and_plan(team):
     parent = UserFactory(role=Role.FAMILY, email="mum@example.org")
     child = ChildFactory(team=team, given_name="Ella")
-    child.family_members.create(name="Mum", relationship="mother", user=parent)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     return parent, PlanFactory(
         child=child, status=PlanStatus.REQUESTED, requested_on=D(2026, 11, 2)
     )
@@ -244,7 +245,7 @@ def test_a_broker_that_is_down_loses_the_nudge_but_not_the_notification(team, mo
 def test_a_provider_error_is_recorded_retried_and_finally_failed(team, settings):
     settings.PATHWAY_NOTIFICATION_MAX_ATTEMPTS = 2
     user = UserFactory(email="worker@example.org")
-    Notification.objects.create(recipient=user, kind="reminder", subject="S", body="B")
+    NotificationFactory(recipient=user, kind="reminder", subject="S", body="B")
     broken = mock.Mock()
     broken.send.side_effect = OSError("SMTP refused")
 
@@ -261,7 +262,7 @@ def test_a_provider_error_is_recorded_retried_and_finally_failed(team, settings)
 
 def test_no_email_address_means_in_app_only(db):
     user = UserFactory(email="")
-    Notification.objects.create(recipient=user, kind="decision", subject="S", body="B")
+    NotificationFactory(recipient=user, kind="decision", subject="S", body="B")
 
     assert notifications_deliver()["in_app_only"] == 1
     assert mail.outbox == []
@@ -270,7 +271,7 @@ def test_no_email_address_means_in_app_only(db):
 def test_govuk_notify_is_used_when_a_key_is_set(settings, db):
     settings.NOTIFY_API_KEY = "test-key"
     settings.NOTIFY_TEMPLATE_ID = "template-1"
-    Notification.objects.create(
+    NotificationFactory(
         recipient=UserFactory(email="a@example.org"), kind="k", subject="S", body="B"
     )
 
@@ -286,8 +287,8 @@ def test_govuk_notify_is_used_when_a_key_is_set(settings, db):
 
 def test_notifications_api_shows_only_your_own_and_marks_read(db):
     me, someone = UserFactory(), UserFactory()
-    mine = Notification.objects.create(recipient=me, kind="k", subject="Mine", body="B")
-    theirs = Notification.objects.create(recipient=someone, kind="k", subject="Theirs", body="B")
+    mine = NotificationFactory(recipient=me, kind="k", subject="Mine", body="B")
+    theirs = NotificationFactory(recipient=someone, kind="k", subject="Theirs", body="B")
     client = APIClient()
     client.force_authenticate(me)
 
@@ -301,7 +302,7 @@ def test_notifications_api_shows_only_your_own_and_marks_read(db):
 
 def test_header_shows_the_unread_count_and_the_list_page(client, db):
     me = UserFactory(role=Role.PROVIDER)
-    Notification.objects.create(recipient=me, kind="booking", subject="Booked", body="Saturday")
+    NotificationFactory(recipient=me, kind="booking", subject="Booked", body="Saturday")
     client.force_login(me)
 
     page = client.get("/notifications/").content.decode()
