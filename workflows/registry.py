@@ -70,11 +70,6 @@ class DeadlineKind:
     exceptions: tuple[str, ...] = ()
     for_families: str = ""
 
-    @property
-    def kind(self) -> str:
-        """The stored value, under the name the reminder sweep reads it by."""
-        return self.value
-
     def __repr__(self) -> str:
         return f"DeadlineKind({self.value!r})"
 

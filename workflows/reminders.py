@@ -150,7 +150,7 @@ def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any
     deadline rows of the sweep (which carry `offset` and `recipient`)."""
     what = Case(
         *(
-            When(kind=kind.kind, then=Value(kind.label))
+            When(kind=kind.value, then=Value(kind.label))
             for kind in registry.deadline_kinds.values()
         ),
         default=F("kind"),
