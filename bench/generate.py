@@ -82,7 +82,8 @@ def report(counts: Counts, out: TextIO = sys.stdout) -> None:
 
 
 def arguments() -> argparse.ArgumentParser:
-    """The options `manage.py generate_caseload` had, with the same names and defaults."""
+    """The generator's options (those of the management command it replaced, same names and
+    defaults)."""
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--scale", choices=list(SCALES), default="small")

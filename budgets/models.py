@@ -264,6 +264,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         custom={"step": Step("Approve", opens=(BUDGET_REVIEW,))},
     )
     def approve(self, *, by: Any, on: dt.date, note: str) -> None:
+        """Hooked in budgets/machines.py: posts the allocation to the ledger, tells the family."""
         self.approved_by = by
         self.approved_on = on
 
@@ -275,6 +276,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         custom={"step": Step("Return for changes", params=REASON)},
     )
     def return_for_changes(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """Hooked in budgets/machines.py: tells the practitioner why."""
         self.status_reason = reason
 
     @transition(
@@ -311,6 +313,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         },
     )
     def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """Hooked in budgets/machines.py: releases what is still committed on the ledger."""
         self.ended_on = on
         self.status_reason = reason
 

@@ -49,6 +49,12 @@ class StaffOnly(RoleRequiredMixin):
     roles = (Role.PRACTITIONER,)  # team managers hold the practitioner role too
 
 
+def _for_families(kind: str) -> str:
+    """The family's words for a kind; a kind no longer declared shows as its stored words."""
+    declared = registry.deadline_kinds.get(kind)
+    return (declared.for_families if declared else "") or registry.label_of(kind)
+
+
 def case_url(case: Case) -> str:
     return reverse("casework:case", args=[case.pk])
 
@@ -372,9 +378,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     else "",
                     "plan": plan,
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
-                    "next_steps": [
-                        (registry.kind(d.kind).for_families or d.kind, d.due_on) for d in upcoming
-                    ],
+                    "next_steps": [(_for_families(d.kind), d.due_on) for d in upcoming],
                     "sections": [
                         (letter, title, getattr(plan, name))
                         for name, letter, title in SECTIONS

@@ -265,6 +265,7 @@ class Package(FSMModelMixin, models.Model):
         custom={"step": Step("End the package", params=REASON)},
     )
     def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """Hooked in shortbreaks/machines.py: cancels the package's sessions still to come."""
         self.decision_reason = reason
 
 
@@ -352,6 +353,7 @@ class Session(FSMModelMixin, models.Model):
         custom={"step": Step("Record as delivered")},
     )
     def deliver(self, *, by: Any, on: dt.date, note: str) -> None:
+        """Hooked in shortbreaks/machines.py: pays for the session from the budget."""
         self.note = note or self.note
 
     @transition(
@@ -362,6 +364,7 @@ class Session(FSMModelMixin, models.Model):
         custom={"step": Step("Cancel the session", params=REASON)},
     )
     def cancel(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """Hooked in shortbreaks/machines.py: releases the cost set aside, sends the notice."""
         self.note = reason
 
     @transition(
@@ -373,4 +376,5 @@ class Session(FSMModelMixin, models.Model):
         custom={"step": Step("Record as did not attend")},
     )
     def record_no_show(self, *, by: Any, on: dt.date, note: str) -> None:
+        """Hooked in shortbreaks/machines.py: settles the no-show on the budget's ledger."""
         self.note = note or self.note

@@ -157,10 +157,6 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} due {self.due_on:%d %b %Y} ({self.status})"
 
-    @property
-    def is_running(self) -> bool:
-        return self.closed_on is None and self.status in RUNNING_STATES
-
 
 class Reminder(models.Model):
     """One reminder of one deadline to one person at one offset: the sweep's idempotence key.

@@ -16,9 +16,10 @@ the verb on the model:
                     notify=(...,),                         # each returns outbox Message rows
                 )})
 
-An app above the model's (budgets posting to the ledger when a budget is approved, ADR 0005)
-adds its effects and messages with `registry.hook(PersonalBudget.approve, effects=(...))`, which
-names the transition by its method, so a misspelt step fails at start-up. The system check
+An effect that lives in a services module (budgets posting to the ledger when a budget is
+approved: the services import the models, so the decorator cannot name it; ADR 0005) is added
+with `registry.hook(PersonalBudget.approve, effects=(...))`, which names the transition by its
+method, so a misspelt step fails at start-up. The system check
 (`workflows.system_checks`) proves at start-up that all of it fits together.
 """
 
@@ -216,6 +217,12 @@ class Registry:
             return self.deadline_kinds[value]
         except KeyError:
             raise UnknownDeadlineKind(f"No deadline kind “{value}” is declared.") from None
+
+    def label_of(self, value: str) -> str:
+        """Words for a stored kind on a page. A row whose kind is no longer declared (data from
+        before a kind was renamed) still shows, as its stored value: only words, never a rule."""
+        declared = self.deadline_kinds.get(value)
+        return declared.label if declared else value.replace("_", " ")
 
     def others_time(self) -> list[str]:
         """Kinds that are a time given to someone else, never the council's to miss."""

@@ -22,9 +22,12 @@ from django.template.utils import get_app_template_dirs
 
 from workflows.registry import DeadlineKind, Machine, Registry, Step, registry
 
-# `{% if deadline.kind == "family_comments" %}` and `{{ "final_plan"|deadline_label }}`.
+# `{% if deadline.kind == "family_comments" %}` and `{{ "final_plan"|deadline_label }}`. Only a
+# deadline's kind (`deadline.kind`, `d.kind`): a ledger entry's or a notification's kind is another
+# vocabulary, and a comparison with it is no typo.
 TEMPLATE_KIND = re.compile(
-    r"""kind\s*==\s*["'](?P<compared>\w+)["']|["'](?P<labelled>\w+)["']\s*\|\s*deadline_label"""
+    r"""\b(?:deadline|d)\.kind\s*==\s*["'](?P<compared>\w+)["']"""
+    r"""|["'](?P<labelled>\w+)["']\s*\|\s*deadline_label"""
 )
 
 

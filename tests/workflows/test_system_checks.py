@@ -151,10 +151,11 @@ def test_a_module_holding_an_undeclared_kind_fails_the_check():
     assert "some_metric.LATE" in errors[0].msg
 
 
-def test_a_template_naming_an_undeclared_kind_fails_the_check(tmp_path):
+def test_a_template_naming_an_undeclared_kind_fails_the_check_and_another_kind_does_not(tmp_path):
     (tmp_path / "fine.html").write_text('{% if d.kind == "errand_review" %}x{% endif %}')
     (tmp_path / "typo.html").write_text('{% if d.kind == "errand_reveiw" %}x{% endif %}')
     (tmp_path / "label.html").write_text('{{ "no_such_kind"|deadline_label }}')
+    (tmp_path / "ledger.html").write_text('{% if entry.kind == "payment" %}x{% endif %}')
 
     errors = system_checks.template_errors(errand_registry(*engine.KINDS), [tmp_path])
 
@@ -173,3 +174,10 @@ def test_a_step_declares_what_the_transition_does():
         (engine.ERRAND_DECISION,),
         (engine.ERRAND_REVIEW,),
     )
+
+
+def test_a_stored_kind_no_longer_declared_still_shows_on_a_page_in_words():
+    from workflows.templatetags.govuk import deadline_label
+
+    assert deadline_label("retired_kind") == "retired kind"
+    assert deadline_label("final_plan") == registry.kind("final_plan").label

@@ -149,7 +149,7 @@ def days_phrase(due_on: dt.date | None) -> str:
 
 @register.filter
 def deadline_label(kind: str | None) -> str:
-    return registry.kind(kind).label if kind else ""
+    return registry.label_of(kind) if kind else ""
 
 
 @register.filter
