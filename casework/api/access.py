@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, cast
 
 from django.db.models import QuerySet
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -90,3 +91,20 @@ class ScopedRelationsMixin:
             for name in self.fixed_after_create:
                 fields[name].read_only = True
         return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A fixed field sent again with its own value is fine (a client echoing the record);
+        with another value it is refused, never silently ignored."""
+        instance = self.instance  # type: ignore[attr-defined]
+        given = getattr(self, "initial_data", {})
+        if instance is not None and hasattr(given, "get"):
+            current = self.to_representation(instance)  # type: ignore[attr-defined]
+            changed = {
+                name: ["This cannot be changed once the record exists."]
+                for name in self.fixed_after_create
+                if name in given and given.get(name) != current.get(name)
+            }
+            if changed:
+                raise serializers.ValidationError(changed)
+        validated: dict[str, Any] = super().validate(attrs)  # type: ignore[misc]
+        return validated

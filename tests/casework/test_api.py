@@ -391,3 +391,22 @@ def test_case_list_queries_do_not_grow_with_the_page(
 
     with django_assert_max_num_queries(4):
         api(practitioner).get("/api/v1/cases/", {"page_size": 100})
+
+
+def test_a_reviews_plan_sent_with_another_value_on_patch_is_refused_not_ignored(db):
+    from tests.factories import ReviewFactory
+
+    review = ReviewFactory()
+    practitioner = staff(Role.PRACTITIONER, review.plan.child.team)
+    client = APIClient()
+    client.force_authenticate(practitioner)
+
+    refused = client.patch(f"/api/v1/reviews/{review.pk}/", {"plan": False}, format="json")
+    echoed = client.patch(
+        f"/api/v1/reviews/{review.pk}/", {"plan": review.plan_id, "notes": "Seen"}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "plan" in refused.json()["fields"]
+    assert echoed.status_code == 200
+    assert echoed.json()["notes"] == "Seen"
