@@ -57,7 +57,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy workflows $(filter-out workflows/%,$(wildcard */services.py */selectors.py))
+	$(VENV)/bin/mypy workflows $(filter-out workflows/%,$(wildcard */services.py */services/*.py */selectors.py))
 
 check: lint test
 

@@ -6,6 +6,7 @@ from django.db import models
 from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
+from workflows import clock
 from workflows.registry import Machine, registry, step_of
 from workflows.rules import Permission
 
@@ -17,7 +18,11 @@ def transition_refusals(obj: models.Model, name: str, user: User) -> list[str]:
     fsm_transition = machine.transition_from(source, name)
     if fsm_transition is None:
         return [wrong_state_reason(machine, name, source)]
-    return permission_reasons(fsm_transition, obj, user) + unmet_conditions(fsm_transition, obj)
+    return (
+        permission_reasons(fsm_transition, obj, user)
+        + unmet_conditions(fsm_transition, obj)
+        + step_of(fsm_transition).refusals_on(obj, clock.today())
+    )
 
 
 def transition_label(fsm_transition: FSMTransition) -> str:

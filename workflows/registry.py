@@ -12,6 +12,8 @@ the verb on the model:
                     opens=(ASSESSMENT_COMPLETE,),          # due from the effective date
                     closes=(REFERRAL_DECISION,),           # met if on time, missed if late
                     satisfies=(FAMILY_COMMENTS,),          # no longer needed: closed as met
+                    not_required=(FINAL_PLAN,),            # moot: counted in no timeliness rate
+                    checks=(inside_the_familys_period,),   # check(record, on): a reason or None
                     effects=(...,),                        # effect(record, by=, on=), same txn
                     notify=(...,),                         # each returns outbox Message rows
                 )})
@@ -39,6 +41,9 @@ Effect = Callable[..., None]
 """Called as effect(record, by=user, on=effective_date) after the save, in the transaction."""
 MessageMaker = Callable[..., Any]
 """Called as maker(record, by=user, on=effective_date); returns outbox `Message` rows."""
+DatedCheck = Callable[[Any, dt.date], str | None]
+"""Called as check(record, effective_date) before the step runs; a reason refuses the step.
+For a rule that depends on the step's date rather than on today (the family's 15 days)."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,17 @@ class Step:
     opens: tuple[DeadlineKind, ...] = ()
     closes: tuple[DeadlineKind, ...] = ()
     satisfies: tuple[DeadlineKind, ...] = ()
+    not_required: tuple[DeadlineKind, ...] = ()
+    checks: tuple[DatedCheck, ...] = ()
     effects: tuple[Effect, ...] = ()
     notify: tuple[MessageMaker, ...] = ()
 
     def kinds(self) -> tuple[DeadlineKind, ...]:
-        return self.opens + self.closes + self.satisfies
+        return self.opens + self.closes + self.satisfies + self.not_required
+
+    def refusals_on(self, record: Any, on: dt.date) -> list[str]:
+        """Why the step cannot take effect on `on`, in plain words; empty when it can."""
+        return [reason for check in self.checks if (reason := check(record, on))]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from workflows.deadlines import deadline_record_exception as deadline_record_exc
 from workflows.deadlines import deadline_waive as deadline_waive
 from workflows.deadlines import deadlines_close as deadlines_close
 from workflows.deadlines import deadlines_mark_missed as deadlines_mark_missed
+from workflows.deadlines import deadlines_not_required as deadlines_not_required
 from workflows.deadlines import deadlines_open as deadlines_open
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import IdempotencyKey, TransitionLog
@@ -67,6 +68,9 @@ def transition(
         if unmet:
             raise TransitionNotAllowed(unmet[0], reasons=unmet)
         effective_on = _effective_date(locked, on)
+        dated_refusals = step_of(fsm_transition).refusals_on(locked, effective_on)
+        if dated_refusals:
+            raise TransitionNotAllowed(dated_refusals[0], reasons=dated_refusals)
         cleaned = _clean_params(
             fsm_transition, locked, by=by, on=effective_on, note=note, **params
         )
@@ -93,6 +97,7 @@ def transition(
         for messages in step.notify + hooks.notify:
             notify(messages(locked, by=by, on=effective_on))
         deadlines_close(locked, step.closes, satisfies=step.satisfies, on=effective_on, by=name)
+        deadlines_not_required(locked, step.not_required, on=effective_on, by=name)
         deadlines_open(locked, step.opens, on=effective_on, by=name)
     return locked
 

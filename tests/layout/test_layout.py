@@ -4,7 +4,9 @@ acting user are written once, in workflows/acting.py, for every app."""
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 from types import ModuleType
 
@@ -28,10 +30,18 @@ APP_SERVICES = [
 
 
 def _services(module: ModuleType) -> list[tuple[str, object]]:
+    """The public functions of a services module, or of every module of a services package."""
+    modules = [module]
+    if hasattr(module, "__path__"):
+        modules += [
+            importlib.import_module(f"{module.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(module.__path__)
+        ]
     return [
-        (f"{module.__name__}.{name}", function)
-        for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and not name.startswith("_")
+        (f"{each.__name__}.{name}", function)
+        for each in modules
+        for name, function in inspect.getmembers(each, inspect.isfunction)
+        if function.__module__ == each.__name__ and not name.startswith("_")
     ]
 
 
