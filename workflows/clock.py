@@ -50,6 +50,17 @@ def add_days(start: dt.date, days: int) -> dt.date:
     return start + dt.timedelta(days=days)
 
 
+def days_beginning_with(start: dt.date, days: int) -> dt.date:
+    """The last day of the `days` days beginning with `start`: `start` is the first of them.
+
+    15 days beginning with Friday 20 March 2026 end on Friday 3 April 2026 (SEND Regs 2014
+    reg 13(1)). Calendar days: weekends and bank holidays count.
+    """
+    if days < 1:
+        raise ValueError("A period has at least one day.")
+    return start + dt.timedelta(days=days - 1)
+
+
 def add_weeks(start: dt.date, weeks: int) -> dt.date:
     return start + dt.timedelta(weeks=weeks)
 

@@ -11,6 +11,7 @@ from casework.api.children import ChildViewSet
 from casework.api.deadlines import DeadlineViewSet
 from casework.api.plans import EHCPlanViewSet
 from casework.api.referrals import ReferralViewSet
+from casework.api.representations import RepresentationViewSet
 from casework.api.reviews import ReviewViewSet
 
 router = DefaultRouter()
@@ -20,4 +21,9 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
 router.register("reviews", ReviewViewSet, basename="review")
+router.register(
+    r"ehc-plans/(?P<plan_pk>[0-9]+)/representations",
+    RepresentationViewSet,
+    basename="plan-representation",
+)
 router.register("deadlines", DeadlineViewSet, basename="deadline")

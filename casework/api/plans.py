@@ -28,6 +28,13 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
     scoped_relations = {"child": selectors.children_visible_to}
     fixed_after_create = ("child", "requested_on", "requested_by")
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    family_period_ends_on = serializers.DateField(
+        source="family_period.ends_on",
+        read_only=True,
+        allow_null=True,
+        help_text="The last day of the family's period on the current draft or proposed "
+        "amendments (reg 13(1), reg 22(2)(c)); the final plan waits until the day after.",
+    )
 
     class Meta:
         model = EHCPlan
@@ -40,6 +47,10 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "requested_by",
             "assessment_decision_on",
             "draft_issued_on",
+            "notice_served_by",
+            "notice_sent_on",
+            "notice_served_on",
+            "family_period_ends_on",
             "family_comments_received_on",
             "family_comments",
             "first_final_issued_on",
@@ -55,6 +66,9 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "status",
             "assessment_decision_on",
             "draft_issued_on",
+            "notice_served_by",
+            "notice_sent_on",
+            "notice_served_on",
             "family_comments_received_on",
             "family_comments",
             "first_final_issued_on",

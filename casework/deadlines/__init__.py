@@ -45,9 +45,21 @@ def final_plan(plan: Any, on: dt.date) -> dt.date:
     return clock.add_weeks(plan.requested_on, 20)
 
 
+FAMILY_PERIOD_DAYS = 15
+
+
 def family_comments(plan: Any, on: dt.date) -> dt.date:
-    """15 calendar days after the draft plan was sent (reg 13(1))."""
-    return clock.add_days(on, 15)
+    """The last of the 15 days beginning with the day the draft plan was served (SEND Regs
+    2014 reg 13(1)(a): "at least 15 days, beginning with the day on which the draft plan was
+    served")."""
+    return clock.days_beginning_with(plan.notice_served_on, FAMILY_PERIOD_DAYS)
+
+
+def amendment_representations(plan: Any, on: dt.date) -> dt.date:
+    """The last of the 15 days beginning with the day the amendment notice was served (SEND Regs
+    2014 reg 22(2)(c): "at least 15 days, beginning with the day on which the draft plan was
+    served")."""
+    return clock.days_beginning_with(plan.notice_served_on, FAMILY_PERIOD_DAYS)
 
 
 def annual_review(subject: Any, on: dt.date) -> dt.date:
@@ -145,11 +157,21 @@ FAMILY_COMMENTS = DeadlineKind(
     "Family's comments on the draft",
     family_comments,
     statutory=True,
-    basis="SEND Regs 2014 reg 13(1)",
+    basis="SEND Regs 2014 reg 13(1)(a); served by post: Interpretation Act 1978 s7",
     owner=LEAD_PROFESSIONAL,
     council_duty=False,
     exceptions=REG_10_4,
     for_families="Your last day to comment on the draft plan",
+)
+AMENDMENT_REPRESENTATIONS = DeadlineKind(
+    "amendment_representations",
+    "Family's representations on the proposed amendments",
+    amendment_representations,
+    statutory=True,
+    basis="SEND Regs 2014 reg 22(2)(c); served by post: Interpretation Act 1978 s7",
+    owner=LEAD_PROFESSIONAL,
+    council_duty=False,
+    for_families="Your last day to comment on the changes we propose to the plan",
 )
 FINAL_PLAN = DeadlineKind(
     "final_plan",
@@ -218,6 +240,7 @@ KINDS = (
     DECISION_TO_ASSESS,
     DECISION_NOT_TO_ISSUE,
     FAMILY_COMMENTS,
+    AMENDMENT_REPRESENTATIONS,
     FINAL_PLAN,
     ANNUAL_REVIEW,
     REVIEW_REPORT,

@@ -42,7 +42,6 @@ from casework.models.plan import (
     CLOSED_PLAN_STATES,
     SECTIONS,
     EHCPlan,
-    comment_period_over,
     core_sections_written,
     review_meeting_recorded,
 )
@@ -50,6 +49,7 @@ from casework.models.referral import (
     Assessment,
     Referral,
 )
+from casework.models.representation import Representation, RepresentationPeriod, ServedBy
 from casework.models.review import (
     Review,
 )
@@ -75,17 +75,19 @@ __all__ = [
     "PrimaryNeed",
     "Referral",
     "ReferralSource",
+    "Representation",
+    "RepresentationPeriod",
     "RequestedBy",
     "Review",
     "ReviewOutcome",
     "ReviewStatus",
+    "ServedBy",
     "age_on",
     "aged_14_or_over",
     "aged_17_and_a_half_or_over",
     "assessed_eligible",
     "assessed_not_eligible",
     "closed_within_12_months",
-    "comment_period_over",
     "consent_recorded",
     "core_sections_written",
     "no_other_open_case",

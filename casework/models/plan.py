@@ -13,7 +13,16 @@ from casework.messages import plan_decision_letter
 from casework.models.case import PRACTITIONER, REASON, TEAM_MANAGER, Case
 from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy
 from casework.models.people import Child
+from casework.models.representation import (
+    SERVICE,
+    FamilyPeriod,
+    ServedBy,
+    family_period_closed,
+    family_period_of,
+    served_on,
+)
 from workflows import clock
+from workflows.errors import InvalidParams
 from workflows.registry import Step
 from workflows.rules import condition
 
@@ -45,17 +54,6 @@ def core_sections_written(plan: EHCPlan) -> bool:
     return all(getattr(plan, name).strip() for name in ("section_b", "section_e", "section_f"))
 
 
-@condition(
-    "The family's 15 days to comment on the draft have not ended and they have not commented."
-)
-def comment_period_over(plan: EHCPlan) -> bool:
-    if plan.family_comments_received_on is not None:
-        return True
-    return plan.draft_issued_on is not None and clock.today() > due.family_comments(
-        plan, plan.draft_issued_on
-    )
-
-
 @condition("No review meeting has been recorded: add the review first.")
 def review_meeting_recorded(plan: EHCPlan) -> bool:
     return plan.reviews.held().exists()
@@ -81,6 +79,10 @@ class EHCPlan(FSMModelMixin, models.Model):
     requested_by = models.CharField(max_length=20, choices=RequestedBy.choices)
     assessment_decision_on = models.DateField(null=True, blank=True)
     draft_issued_on = models.DateField(null=True, blank=True)
+    # How and when the current draft or amendment notice reached the family (reg 13(1), 22(2)).
+    notice_served_by = models.CharField(max_length=10, choices=ServedBy.choices, blank=True)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    notice_served_on = models.DateField(null=True, blank=True)
     family_comments_received_on = models.DateField(null=True, blank=True)
     family_comments = models.TextField(blank=True)
     first_final_issued_on = models.DateField(null=True, blank=True)
@@ -114,6 +116,20 @@ class EHCPlan(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_PLAN_STATES
+
+    @property
+    def family_period(self) -> FamilyPeriod | None:
+        return family_period_of(self)
+
+    def _serve_notice(self, *, on: dt.date, served_by: str, sent_on: dt.date | None) -> None:
+        sent = sent_on or on
+        if sent < on:
+            raise InvalidParams({"sent_on": ["It cannot be sent before the date above."]})
+        if sent > clock.today():
+            raise InvalidParams({"sent_on": ["The date cannot be in the future."]})
+        self.notice_served_by = served_by
+        self.notice_sent_on = sent
+        self.notice_served_on = served_on(sent, served_by)
 
     @transition(
         field=status,
@@ -159,14 +175,24 @@ class EHCPlan(FSMModelMixin, models.Model):
         custom={
             "step": Step(
                 "Issue the draft plan",
+                params=SERVICE,
                 satisfies=(due.DECISION_NOT_TO_ISSUE,),
                 opens=(due.FAMILY_COMMENTS,),
                 notify=(plan_decision_letter("issue_draft"),),
             )
         },
     )
-    def issue_draft(self, *, by: Any, on: dt.date, note: str) -> None:
+    def issue_draft(
+        self,
+        *,
+        by: Any,
+        on: dt.date,
+        note: str,
+        served_by: str = "",
+        sent_on: dt.date | None = None,
+    ) -> None:
         self.draft_issued_on = on
+        self._serve_notice(on=on, served_by=served_by, sent_on=sent_on)
         self.family_comments_received_on = None
         self.family_comments = ""
 
@@ -192,12 +218,13 @@ class EHCPlan(FSMModelMixin, models.Model):
         source=PlanStatus.DRAFT,
         target=PlanStatus.FINAL,
         permission=TEAM_MANAGER,
-        conditions=[core_sections_written, comment_period_over],
+        conditions=[core_sections_written],
         custom={
             "step": Step(
                 "Issue the final plan",
                 closes=(due.FINAL_PLAN, due.AMENDED_FINAL, due.PHASE_TRANSFER),
-                satisfies=(due.FAMILY_COMMENTS,),
+                satisfies=(due.FAMILY_COMMENTS, due.AMENDMENT_REPRESENTATIONS),
+                checks=(family_period_closed,),
                 opens=(due.ANNUAL_REVIEW, due.PHASE_TRANSFER),
                 notify=(plan_decision_letter("issue_final"),),
             )
@@ -249,13 +276,25 @@ class EHCPlan(FSMModelMixin, models.Model):
         permission=TEAM_MANAGER,
         custom={
             "step": Step(
-                "Amend the plan", closes=(due.REVIEW_DECISION,), opens=(due.AMENDED_FINAL,)
+                "Amend the plan",
+                params=SERVICE,
+                closes=(due.REVIEW_DECISION,),
+                opens=(due.AMENDED_FINAL, due.AMENDMENT_REPRESENTATIONS),
             )
         },
     )
-    def amend(self, *, by: Any, on: dt.date, note: str) -> None:
+    def amend(
+        self,
+        *,
+        by: Any,
+        on: dt.date,
+        note: str,
+        served_by: str = "",
+        sent_on: dt.date | None = None,
+    ) -> None:
         self.being_amended = True
         self.draft_issued_on = on
+        self._serve_notice(on=on, served_by=served_by, sent_on=sent_on)
         self.family_comments_received_on = None
         self.family_comments = ""
 

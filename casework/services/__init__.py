@@ -30,6 +30,8 @@ from casework.models import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.services.representations import plan_comment as plan_comment
+from casework.services.representations import representation_add as representation_add
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
@@ -317,27 +319,6 @@ def plan_update(*, by: User, plan: EHCPlan, **fields: Unpack[PlanChanges]) -> EH
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(fields) or None)
-    return locked
-
-
-@transaction.atomic
-def plan_comment(*, by: User, plan: EHCPlan, comments: str) -> EHCPlan:
-    """The family's comments on the draft plan, within its 15 days."""
-    if not by.has_role(Role.FAMILY):
-        raise NotPermitted("Only the child's family can comment on the draft plan.")
-    if not comments.strip():
-        raise InvalidParams({"comments": ["Enter your comments."]})
-    locked = EHCPlan.objects.select_for_update().get(pk=plan.pk)
-    today = clock.today()
-    if locked.status != PlanStatus.DRAFT or locked.draft_issued_on is None:
-        raise TransitionNotAllowed("You can comment only while the plan is a draft.")
-    if today > due.family_comments(locked, locked.draft_issued_on):
-        raise TransitionNotAllowed("The 15 days to comment on this draft have ended.")
-    locked.family_comments = comments
-    locked.family_comments_received_on = today
-    locked.save(update_fields=["family_comments", "family_comments_received_on"])
-    deadlines_close(locked, (due.FAMILY_COMMENTS,), on=today, by="family_comments")
-    audit(locked, "family_comments", by=by, note=comments, case_id=locked.case_id)
     return locked
 
 

@@ -105,11 +105,13 @@ def test_issuing_the_draft_satisfies_decision_not_to_issue_and_opens_15_days_for
         by=practitioner, plan=plan, section_b="Needs", section_e="Outcomes", section_f="Provision"
     )
 
-    workflows.transition(plan, "issue_draft", by=practitioner, on=D(2027, 5, 20))
+    workflows.transition(
+        plan, "issue_draft", by=practitioner, on=D(2027, 5, 20), served_by="email"
+    )
 
     not_to_issue = Deadline.objects.get(kind="decision_not_to_issue")
     assert not_to_issue.status == DeadlineStatus.MET  # after week 16, but no longer needed
-    assert due("family_comments") == D(2027, 6, 4)
+    assert due("family_comments") == D(2027, 6, 3)  # 15 days beginning with 20 May (reg 13(1))
 
 
 def test_final_plan_due_20_weeks_after_request_met_or_missed_by_the_issue_date(
@@ -222,22 +224,25 @@ def test_no_phase_transfer_deadline_without_a_transfer_date(child, manager):
 def test_family_comments_window_is_never_marked_missed_against_the_council(child, practitioner):
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)
 
-    workflows.transition(plan, "issue_draft", by=practitioner, on=D(2027, 8, 1))
+    workflows.transition(plan, "issue_draft", by=practitioner, on=D(2027, 8, 1), served_by="hand")
 
-    assert due("family_comments") == D(2027, 8, 16)
+    assert due("family_comments") == D(2027, 8, 15)
     assert workflows.services.deadlines_mark_missed() == 0  # today is 1 September 2027
     assert Deadline.objects.get(kind="family_comments").status == DeadlineStatus.OPEN
 
 
-def test_family_comments_received_close_the_window_as_met(child, team):
+def test_family_saying_it_has_nothing_more_to_add_closes_the_window_as_met(child, team):
     from accounts.roles import Role
-    from tests.factories import staff
+    from tests.factories import FamilyMemberFactory, staff
 
     parent = staff(Role.FAMILY, team)
+    FamilyMemberFactory(child=child, name="Mum", relationship="mother", user=parent)
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)
     workflows.transition(plan, "issue_draft", by=staff(Role.PRACTITIONER, team), on=D(2027, 8, 25))
-
     services.plan_comment(by=parent, plan=plan, comments="Please add swimming.")
+    assert Deadline.objects.get(kind="family_comments").status == DeadlineStatus.OPEN
+
+    services.representation_add(by=parent, plan=plan, nothing_more_to_add=True)
 
     window = Deadline.objects.get(kind="family_comments")
     assert (window.status, window.closed_on) == (DeadlineStatus.MET, D(2027, 9, 1))

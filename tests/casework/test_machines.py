@@ -30,6 +30,7 @@ from tests.factories import (
     ReviewFactory,
     staff,
 )
+from workflows import clock
 from workflows.errors import NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline, TransitionLog
 
@@ -260,12 +261,15 @@ def test_issue_draft_needs_sections_b_e_and_f(team):
 
 def test_issue_final_waits_for_the_family_comment_period(team):
     plan = plan_ready_for_anything(team, PlanStatus.DRAFT)
-    EHCPlan.objects.filter(pk=plan.pk).update(draft_issued_on=D(2027, 3, 1))
+    served = clock.today() - dt.timedelta(days=3)
+    EHCPlan.objects.filter(pk=plan.pk).update(
+        draft_issued_on=served, notice_sent_on=served, notice_served_on=served
+    )
 
     with pytest.raises(TransitionNotAllowed) as refused:
         workflows.transition(plan, "issue_final", by=staff(Role.TEAM_MANAGER, team))
 
-    assert "15 days to comment" in refused.value.detail
+    assert "The family has until" in refused.value.detail
 
 
 def test_begin_transition_refused_under_14(team):

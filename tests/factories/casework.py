@@ -120,6 +120,10 @@ class PlanFactory(factory.django.DjangoModelFactory):
     section_b = "Needs help with communication."
     section_e = "Will use a communication aid at school."
     section_f = "Weekly speech and language therapy."
+    draft_issued_on = None
+    # A draft put straight in counts as handed over the day it was issued, as old records do.
+    notice_sent_on = factory.LazyAttribute(lambda o: o.draft_issued_on)
+    notice_served_on = factory.LazyAttribute(lambda o: o.draft_issued_on)
 
     @factory.post_generation
     def status(self, create: bool, extracted: str | None, **kwargs: object) -> None:
