@@ -144,12 +144,3 @@ class ReviewOutcomeForm(forms.Form):
         choices=ReviewOutcome.choices,
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
-
-
-class CommentForm(forms.Form):
-    comments = forms.CharField(
-        label="Your comments on the draft plan",
-        widget=forms.Textarea,
-        max_length=20_000,
-        error_messages={"required": "Enter your comments."},
-    )

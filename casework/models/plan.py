@@ -16,7 +16,9 @@ from casework.models.people import Child
 from casework.models.representation import (
     SERVICE,
     FamilyPeriod,
+    Representation,
     ServedBy,
+    current_representations,
     family_period_closed,
     family_period_of,
     served_on,
@@ -120,6 +122,10 @@ class EHCPlan(FSMModelMixin, models.Model):
     @property
     def family_period(self) -> FamilyPeriod | None:
         return family_period_of(self)
+
+    @property
+    def current_representations(self) -> models.QuerySet[Representation]:
+        return current_representations(self)
 
     def _serve_notice(self, *, on: dt.date, served_by: str, sent_on: dt.date | None) -> None:
         sent = sent_on or on

@@ -16,17 +16,16 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
-from casework.deadlines import FAMILY_COMMENTS
 from casework.forms import (
     AssessmentForm,
-    CommentForm,
     PlanRequestForm,
     PlanSectionsForm,
     ReferralForm,
     ReviewForm,
     ReviewOutcomeForm,
 )
-from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, PlanStatus, Review
+from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, Review
+from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows.acting import acting_user
 from workflows.models import DeadlineStatus
 from workflows.registry import registry
@@ -384,39 +383,41 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                         for name, letter, title in SECTIONS
                         if plan and getattr(plan, name)
                     ],
-                    "can_comment": bool(
-                        plan
-                        and plan.status == PlanStatus.DRAFT
-                        and plan.family_comments_received_on is None
-                        and any(d.kind == FAMILY_COMMENTS.value for d in upcoming)
-                    ),
-                    "comment_form": CommentForm(),
+                    **family_period_context(plan),
                 }
             )
         return super().get_context_data(children=children, panels=panels.FAMILY_PANELS, **kwargs)
 
 
 class PlanCommentView(RoleRequiredMixin, ServiceFormView):
+    """The family's representations on the draft or proposed amendments, one more each time."""
+
     roles = (Role.FAMILY,)
-    form_class = CommentForm
+    form_class = RepresentationForm
     title = "Comment on the draft EHC plan"
-    submit_label = "Send your comments"
+    submit_label = "Send"
 
     def plan(self) -> EHCPlan:
-        return get_object_or_404(
-            selectors.plans_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
-        )
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(
+                selectors.plans_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
+            )
+        return self._plan
 
-    def get_form(self, form_class: Any = None) -> forms.Form:
-        self.plan()  # another family's plan, or none, is a 404 before any form is shown
-        return super().get_form(form_class)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # another family's plan, or none, is a 404 before any form is shown
+        period = self.plan().family_period
+        return {**super().get_form_kwargs(), "amendment": bool(period and period.is_amendment)}
 
     def back_url(self) -> str:
         return reverse("casework:my-child")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(intro=period_sentence(self.plan()), **kwargs)
+
     def perform(self, form: forms.Form) -> HttpResponse:
-        services.plan_comment(
-            by=acting_user(self.request), plan=self.plan(), comments=form.cleaned_data["comments"]
+        services.representation_add(
+            by=acting_user(self.request), plan=self.plan(), **form.cleaned_data
         )
-        messages.success(self.request, "Thank you. We have received your comments.")
+        messages.success(self.request, "Thank you. We have received what you told us.")
         return redirect(self.back_url())

@@ -99,20 +99,26 @@ def test_referral_to_final_plan(page, live_server):
     page.get_by_role("button", name="Save the plan").click()
     take_step(page, "Issue the draft plan")
 
-    # The parent reads it and comments.
+    # The parent reads it and comments, then says they have nothing more to add (reg 13(1)).
     sign_in_as(page, live_server, "parent@example.org")
     expect(page.get_by_role("heading", level=1)).to_have_text("My child")
     expect(page.get_by_text("The draft EHC plan is ready.")).to_be_visible()
+    expect(page.get_by_text("You have until")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Your comments on the draft plan").fill("Please name Oak Tree School.")
-    page.get_by_role("button", name="Send your comments").click()
+    page.get_by_label("What do you think of the draft plan?").fill("Add a lunchtime club.")
+    page.get_by_label("School or college you would like named").fill("Oak Tree School")
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("We have received")
-    expect(page.get_by_text("We received your comments on")).to_be_visible()
+    expect(page.get_by_text("What you have told us")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("I have nothing more to add").check()
+    page.get_by_role("button", name="Send more").click()
+    expect(page.get_by_text("You told us you have nothing more to add.")).to_be_visible()
     assert_accessible(page)
 
     # The manager issues the final plan.
     sign_in_as(page, live_server, "manager@example.org")
     page.goto(case_url)
-    expect(page.locator(".govuk-inset-text")).to_contain_text("Please name Oak Tree School.")
+    expect(page.get_by_text("School requested: Oak Tree School")).to_be_visible()
     take_step(page, "Issue the final plan")
     assert EHCPlan.objects.get(child=child).status == "final"

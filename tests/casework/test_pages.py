@@ -246,14 +246,13 @@ def test_family_comments_on_the_draft_from_the_page(client, team, practitioner):
     plan = PlanFactory(child=child, status=PlanStatus.ASSESSING)
     workflows.transition(plan, "issue_draft", by=practitioner, on=D(2026, 6, 5))
     client.force_login(parent)
-    assert "Comment on the draft plan" in client.get("/my-child/").content.decode()
+    assert "What do you think of the draft plan?" in client.get("/my-child/").content.decode()
 
-    response = client.post(
-        f"/plans/{plan.pk}/comments/", {"comments": "Add swimming."}, follow=True
-    )
+    response = client.post(f"/plans/{plan.pk}/comments/", {"text": "Add swimming."}, follow=True)
 
-    assert "We have received your comments." in response.content.decode()
-    assert Deadline.objects.get(kind="family_comments").status == "met"
+    assert "We have received what you told us." in response.content.decode()
+    # A comment is not the end of the family's 15 days: only "nothing more to add" is.
+    assert Deadline.objects.get(kind="family_comments").status == "open"
 
 
 def count_queries(client, url: str) -> int:
