@@ -70,7 +70,7 @@ def plan_decision_letter(step: str) -> Any:
         words = {
             "name": plan.child.given_name,
             "reason": plan.decision_reason or "given in the letter we will send",
-            "comments_by": f"{on + dt.timedelta(days=15):%-d %B %Y}",
+            "comments_by": f"{period.ends_on:%-d %B %Y}" if (period := plan.family_period) else "",
         }
         return to_family(plan.child, "decision", subject.format(**words), body.format(**words))
 

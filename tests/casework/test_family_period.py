@@ -16,7 +16,7 @@ from casework.models import AccessLog, EHCPlan, PlanStatus, Representation
 from tests.factories import AssessingPlanFactory, ChildFactory, FamilyMemberFactory, staff
 from tests.factories.casework import FinalPlanFactory
 from workflows.errors import InvalidParams, TransitionNotAllowed
-from workflows.models import Deadline, DeadlineStatus
+from workflows.models import Deadline, DeadlineStatus, Notification
 
 D = dt.date
 SECTIONS = {"section_b": "Needs", "section_e": "Outcomes", "section_f": "Provision"}
@@ -112,6 +112,13 @@ def test_a_draft_sent_without_saying_how_counts_as_posted(child):
 
     assert (plan.notice_served_by, plan.notice_served_on) == ("", D(2026, 3, 24))
     assert period_due(plan) == D(2026, 4, 7)
+
+
+def test_the_draft_letter_gives_the_family_the_last_day_of_their_period(child, parent):
+    drafted(child, D(2026, 4, 2), served_by="post")
+
+    letter = Notification.objects.get(recipient=parent, subject__contains="draft")
+    assert "until 22 April 2026" in letter.body
 
 
 def test_the_draft_cannot_be_sent_before_it_was_issued(child):
