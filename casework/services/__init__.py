@@ -30,13 +30,20 @@ from casework.models import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.services.phase_transfer import phase_transfer_sync
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.services import audit, deadlines_close, record_created, transition
 
 SECTION_FIELDS = [name for name, _, _ in SECTIONS]
-PLAN_EDITABLE_FIELDS = [*SECTION_FIELDS, "placement_name", "phase_transfer_on", "phase_transfer"]
+PLAN_EDITABLE_FIELDS = [
+    *SECTION_FIELDS,
+    "placement_name",
+    "phase_transfer_on",
+    "phase_transfer",
+    "phase_transfer_setting",
+]
 
 
 class NewChild(TypedDict):
@@ -78,6 +85,7 @@ class PlanChanges(TypedDict, total=False):
     placement_name: str
     phase_transfer_on: dt.date | None
     phase_transfer: str
+    phase_transfer_setting: str
 
 
 class ReviewChanges(TypedDict, total=False):
@@ -314,9 +322,16 @@ def plan_update(*, by: User, plan: EHCPlan, **fields: Unpack[PlanChanges]) -> EH
         raise TransitionNotAllowed(
             f"The plan is {locked.get_status_display().lower()}: it can no longer be edited."
         )
+    moved = (
+        "phase_transfer_on" in fields and fields["phase_transfer_on"] != locked.phase_transfer_on
+    )
+    if moved and "phase_transfer_setting" not in fields:
+        # The setting named was for the transfer on the old date.
+        fields["phase_transfer_setting"] = ""
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(fields) or None)
+    phase_transfer_sync(locked, on=clock.today())
     return locked
 
 
