@@ -379,6 +379,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     "plan": plan,
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
                     "next_steps": [(_for_families(d.kind), d.due_on) for d in upcoming],
+                    "deadlines": upcoming,
                     "sections": [
                         (letter, title, getattr(plan, name))
                         for name, letter, title in SECTIONS
