@@ -127,6 +127,37 @@ def deadlines_not_required(
     return _stop_running(running, DeadlineStatus.NOT_REQUIRED, on=on, by=by)
 
 
+def deadlines_redate(
+    obj: models.Model, kinds: Iterable[DeadlineKind], *, was: dt.date, on: dt.date, by: User
+) -> int:
+    """The step that opened the record's open deadlines of these kinds on `was` really took
+    effect on `on` (a date corrected by `by`): each is due again by its kind's rule from `on`,
+    with an audit row. Missed and closed ones are left as they are."""
+    changed = 0
+    for deadline in (
+        Deadline.objects.for_subject(obj)
+        .filter(kind__in=_values(kinds), opened_on=was, status=DeadlineStatus.OPEN)
+        .running()
+    ):
+        due_on = registry.kind(deadline.kind).due(obj, on)
+        if due_on is None:
+            continue
+        source = {"due_on": deadline.due_on.isoformat(), "opened_on": was.isoformat()}
+        deadline.due_on, deadline.opened_on = due_on, on
+        deadline.save(update_fields=["due_on", "opened_on"])
+        audit(
+            deadline,
+            "redate",
+            by=by,
+            case_id=deadline.case_id,
+            source=deadline.status,
+            target=deadline.status,
+            params=source,
+        )
+        changed += 1
+    return changed
+
+
 def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
     """Mark open deadlines whose due day has passed as missed, each with an audit row; safe to run
     any number of times (a missed one is not marked again)."""

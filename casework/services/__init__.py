@@ -30,9 +30,11 @@ from casework.models import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.models.plan import REVIEW_OPENS
 from casework.services.phase_transfer import phase_transfer_sync
 from workflows import clock
 from workflows.acting import require_staff
+from workflows.deadlines import deadlines_redate
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.services import audit, deadlines_close, record_created, transition
 
@@ -415,6 +417,7 @@ def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) 
     changes_meeting = "meeting_on" in fields
     meeting_on = fields.pop("meeting_on", None)
     held = locked.status == ReviewStatus.HELD
+    corrected_from = locked.meeting_on if changes_meeting and held else None
     if changes_meeting and held and meeting_on is not None:
         fields["meeting_on"] = meeting_on  # a corrected date: the review stays held
     for name, value in fields.items():
@@ -422,6 +425,9 @@ def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) 
     locked.save(update_fields=list(fields) or None)
     if changes_meeting and not held and meeting_on is not None:
         locked = _hold_meeting(locked, by=by, meeting_on=meeting_on)
+    if corrected_from and meeting_on and locked.plan is not None:
+        # What the meeting opened counts from the day it was really held (s44(1), reg 20).
+        deadlines_redate(locked.plan, REVIEW_OPENS, was=corrected_from, on=meeting_on, by=by)
     if changes_meeting and held and meeting_on is None:
         locked = transition(locked, "clear_meeting", by=by)
     if report_sent_on and locked.plan is not None:

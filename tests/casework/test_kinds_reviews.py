@@ -170,3 +170,14 @@ def test_cease_makes_the_next_review_and_an_unsent_report_not_required(
         "review_report": DeadlineStatus.NOT_REQUIRED,
         "review_decision": DeadlineStatus.MET,
     }
+
+
+def test_a_corrected_meeting_date_re_dates_what_the_meeting_opened(team, practitioner, manager):
+    plan = final_plan(team, manager)
+    review = services.review_create(by=practitioner, plan=plan, meeting_on=MEETING)
+
+    services.review_update(by=practitioner, review=review, meeting_on=D(2026, 7, 3))
+
+    assert running("annual_review").due_on == D(2027, 7, 2)
+    assert running("review_report").due_on == D(2026, 7, 17)
+    assert running("review_decision").due_on == D(2026, 7, 31)
