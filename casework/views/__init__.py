@@ -28,7 +28,7 @@ from casework.forms import (
 )
 from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, PlanStatus, Review
 from workflows.acting import acting_user
-from workflows.models import DeadlineStatus
+from workflows.models import Deadline, DeadlineStatus
 from workflows.registry import registry
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
@@ -53,6 +53,11 @@ def _for_families(kind: str) -> str:
     """The family's words for a kind; a kind no longer declared shows as its stored words."""
     declared = registry.deadline_kinds.get(kind)
     return (declared.for_families if declared else "") or registry.label_of(kind)
+
+
+def _statutory(deadline: Deadline) -> bool:
+    declared = registry.deadline_kinds.get(deadline.kind)
+    return declared is not None and declared.statutory
 
 
 def case_url(case: Case) -> str:
@@ -98,7 +103,11 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
         )
         return super().get_context_data(
             at_risk=at_risk,
-            missed=[d for d in at_risk if d.status == DeadlineStatus.MISSED],
+            # A missed local target (the under-5 review) is counted apart from statutory misses.
+            missed=[d for d in at_risk if d.status == DeadlineStatus.MISSED and _statutory(d)],
+            missed_targets=[
+                d for d in at_risk if d.status == DeadlineStatus.MISSED and not _statutory(d)
+            ],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
             **kwargs,

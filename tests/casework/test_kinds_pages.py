@@ -11,7 +11,14 @@ import time_machine
 
 import workflows
 from accounts.roles import Role
-from tests.factories import FamilyMemberFactory, PlanFactory, ReferredCaseFactory, staff
+from tests.factories import (
+    DeadlineFactory,
+    FamilyMemberFactory,
+    PlanFactory,
+    ReferredCaseFactory,
+    staff,
+)
+from workflows.models import DeadlineStatus
 from workflows.templatetags.deadline_words import deadline_basis, due_day_warning
 
 D = dt.date
@@ -71,3 +78,24 @@ def test_a_bank_holiday_due_day_names_the_working_day_before_it():
 
 def test_a_kind_no_longer_declared_has_no_basis_words():
     assert deadline_basis("retired_kind") == ""
+
+
+def test_team_dashboard_counts_a_missed_under_five_review_apart_from_statutory_misses(
+    client, manager, team
+):
+    plan = PlanFactory(child__team=team)
+    for kind in ("under_five_review", "annual_review"):
+        DeadlineFactory(
+            subject=plan,
+            kind=kind,
+            status=DeadlineStatus.MISSED,
+            opened_on=D(2025, 6, 1),
+            due_on=D(2026, 6, 1),
+            team=team,
+        )
+    client.force_login(manager)
+
+    page = html.unescape(client.get("/team/").content.decode())
+
+    assert 'Missed and still open</dt><dd class="govuk-summary-list__value">1<' in page
+    assert "Local targets missed and still open (not statutory)" in page
