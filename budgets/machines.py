@@ -6,7 +6,11 @@ from typing import Any
 
 from budgets import messages
 from budgets.models import KINDS, BudgetStatus, PersonalBudget
-from budgets.services import post_allocation, release_commitments
+from budgets.services import (
+    direct_payment_review_at_plan_review,
+    post_allocation,
+    release_commitments,
+)
 from casework import models as casework_models
 from casework import panels
 from workflows.registry import Machine, registry
@@ -36,6 +40,11 @@ def register() -> None:
     registry.hook(PersonalBudget.approve, effects=(post_allocation,), notify=(messages.approved,))
     registry.hook(PersonalBudget.end, effects=(release_commitments,))
     registry.hook(PersonalBudget.return_for_changes, notify=(messages.returned,))
+    # reg 11 of the Personal Budgets Regulations: direct payments are reviewed at each review of
+    # the plan; budgets hooks the plan's step, as casework may not import budgets.
+    registry.hook(
+        casework_models.EHCPlan.start_review, effects=(direct_payment_review_at_plan_review,)
+    )
     casework_models.SUPPORT_ARRANGED_CHECKS.append(approved_budget)
     panels.CASE_PANELS.append("budgets/case_panel.html")
     panels.FAMILY_PANELS.append("budgets/family_panel.html")

@@ -16,7 +16,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.roles import Role
 from budgets import periods
-from casework.deadlines import reason_field
+from casework.deadlines import LEAD_PROFESSIONAL, reason_field
 from workflows import clock
 from workflows.registry import DeadlineKind, Step
 from workflows.rules import condition, permission, requires_role
@@ -113,12 +113,21 @@ def not_the_submitter(budget: PersonalBudget, user: Any) -> bool:
 
 
 def direct_payment_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
-    """3 months after the first direct payment (SEN (Personal Budgets) Regulations 2014)."""
-    return clock.add_months(on, 3)
+    """SEN (Personal Budgets) Regulations 2014 reg 11: the making and use of direct payments are
+    reviewed within the first 3 months of their being made, then as part of each review or
+    re-assessment of the EHC plan.
+
+    Opened by the first payment (`on` is its day): the last day of the 3 months starting with it.
+    Opened by a review meeting of the child's plan (`on` is the meeting): by the end of that
+    review, the 4 weeks in which its decision is due (SEND Regulations 2014 reg 20(10)).
+    """
+    if on == budget.first_payment_on:
+        return clock.last_day_of_months_starting_with(on, 3)
+    return clock.add_weeks(on, 4)
 
 
 def budget_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
-    """12 months after approval (council policy)."""
+    """PATHWAY_BUDGET_REVIEW_MONTHS (12) after approval: council policy, not the law."""
     return clock.add_months(on, settings.PATHWAY_BUDGET_REVIEW_MONTHS)
 
 
@@ -126,15 +135,23 @@ DIRECT_PAYMENT_REVIEW = DeadlineKind(
     "direct_payment_review",
     "Review the direct payment",
     direct_payment_review_due,
-    statutory=False,
-    basis="SEN (Personal Budgets) Regulations 2014; council policy",
+    statutory=True,
+    basis="SEN (Personal Budgets) Regulations 2014 reg 11",
+    owner=LEAD_PROFESSIONAL,
+    for_families="We review how the direct payments are working",
+    plain_basis=(
+        "The law (SEN (Personal Budgets) Regulations 2014, regulation 11) says we must review "
+        "direct payments within 3 months of the first one, then at each review of the plan"
+    ),
 )
 BUDGET_REVIEW = DeadlineKind(
     "budget_review",
     "Review the personal budget",
     budget_review_due,
     statutory=False,
-    basis="Council policy",
+    basis="Council policy (PATHWAY_BUDGET_REVIEW_MONTHS)",
+    for_families="We review the personal budget",
+    plain_basis="Our own policy is to review each personal budget within 12 months of approval",
 )
 KINDS = (DIRECT_PAYMENT_REVIEW, BUDGET_REVIEW)
 

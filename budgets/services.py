@@ -29,6 +29,7 @@ from budgets.ledger import ledger_post as ledger_post
 from budgets.ledger import money as money
 from budgets.ledger import recovery_post as recovery_post
 from budgets.models import (
+    BUDGET_REVIEW,
     DIRECT_PAYMENT_REVIEW,
     ZERO,
     AllocationScheme,
@@ -46,7 +47,7 @@ from workflows import clock
 from workflows.acting import require_staff
 from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
-from workflows.services import audit, deadlines_open, record_created
+from workflows.services import audit, deadlines_close, deadlines_open, record_created
 
 SPLIT_FIELDS = {
     "delivery": ("direct_payment_amount", "notional_amount", "third_party_amount"),
@@ -358,3 +359,31 @@ def _pay_instalment(budget: PersonalBudget, instalment: Instalment) -> None:
     )
     if instalment.number == 1:
         deadlines_open(budget, (DIRECT_PAYMENT_REVIEW,), on=instalment.due_on)
+
+
+def direct_payment_review_at_plan_review(plan: Any, *, by: User, on: dt.date) -> None:
+    """The effect of the child's EHC plan review meeting (`EHCPlan.start_review`, on the meeting
+    date): each budget of the child paying direct payments gets its next direct-payment review
+    (SEN (Personal Budgets) Regulations 2014 reg 11). One still running is replaced; a missed one
+    stays missed."""
+    for budget in PersonalBudget.objects.filter(
+        child_id=plan.child_id,
+        status__in=[BudgetStatus.ACTIVE, BudgetStatus.SUSPENDED],
+        direct_payment_amount__gt=0,
+        first_payment_on__lte=on,
+    ):
+        deadlines_open(budget, (DIRECT_PAYMENT_REVIEW,), on=on, by="start_review")
+
+
+@transaction.atomic
+def budget_review_record(
+    *, by: User, budget: PersonalBudget, reviewed_on: dt.date, direct_payments: bool
+) -> PersonalBudget:
+    """A review of the budget (council policy) or of its direct payments (reg 11) was held on
+    `reviewed_on`: its deadline is met, or missed when late."""
+    require_staff(by)
+    if reviewed_on > clock.today():
+        raise InvalidParams({"reviewed_on": ["The date cannot be in the future."]})
+    kind = DIRECT_PAYMENT_REVIEW if direct_payments else BUDGET_REVIEW
+    deadlines_close(budget, (kind,), on=reviewed_on, by="review_recorded")
+    return budget

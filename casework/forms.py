@@ -114,6 +114,11 @@ class PlanSectionsForm(forms.Form):
         widget=forms.RadioSelect,
         choices=PhaseTransfer.choices,
     )
+    phase_transfer_setting = forms.CharField(
+        label="School or college after the move, as the plan names it (optional)",
+        required=False,
+        help_text="The final plan that names it meets the phase-transfer deadline.",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

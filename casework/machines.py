@@ -13,6 +13,7 @@ from casework.models import (
     ReviewStatus,
 )
 from casework.services import ReviewDecidedBy
+from casework.services.phase_transfer import phase_transfer_met_by_naming, phase_transfer_sync
 from workflows.registry import Machine, registry
 
 
@@ -52,3 +53,8 @@ def register_machines() -> None:
     registry.hook(EHCPlan.amend, effects=(ReviewDecidedBy(ReviewOutcome.AMEND),))
     registry.hook(EHCPlan.cease, effects=(ReviewDecidedBy(ReviewOutcome.CEASE),))
     registry.hook(Case.complete_review, effects=(ReviewDecidedBy(),))
+    # A transfer date recorded before the plan was final, or left from before, opens its
+    # deadline at the plan's next step; the final naming the new setting meets it (reg 18).
+    for step in (EHCPlan.start_review, EHCPlan.maintain, EHCPlan.amend):
+        registry.hook(step, effects=(phase_transfer_sync,))
+    registry.hook(EHCPlan.issue_final, effects=(phase_transfer_sync, phase_transfer_met_by_naming))

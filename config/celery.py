@@ -33,6 +33,10 @@ app.conf.beat_schedule = {
         "task": "workflows.tasks.purge_idempotency_keys",
         "schedule": 60 * 60,
     },
+    "open-phase-transfer-deadlines": {
+        "task": "casework.tasks.open_phase_transfer_deadlines",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "pay-direct-payment-instalments": {
         "task": "budgets.tasks.pay_direct_payment_instalments",
         "schedule": crontab(hour=6, minute=0),

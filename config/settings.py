@@ -300,6 +300,9 @@ NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID", default="")
 
 # Council policy: when an approved personal budget is reviewed.
 PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=12)
+# Local target (SEND Code of Practice 9.178, guidance): a plan of a child under 5 reviewed within
+# this many months of the plan or of its last review meeting, beside the statutory 12.
+PATHWAY_UNDER_FIVE_REVIEW_MONTHS = env.int("PATHWAY_UNDER_FIVE_REVIEW_MONTHS", default=6)
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
 # The DfE local authority code, for statutory returns (887: Medway).

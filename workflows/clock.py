@@ -74,6 +74,33 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
+def last_day_of_months_starting_with(start: dt.date, months: int) -> dt.date:
+    """The last day of the period of `months` months starting with `start` (`start` counts).
+
+    `(start + months) − 1 day`, where adding the months rolls back at a month end as
+    `add_months` does. Children and Families Act 2014 s44(1) ("the period of 12 months starting
+    with the date on which the plan was first made"): 1 September 2025 → 31 August 2026, and
+    29 February 2024 → 28 February 2025 → 27 February 2025 (DESIGN §5 counting rules; the
+    earlier of the two readings of a missing corresponding date, so the council is never late).
+    """
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def days_beginning_with(start: dt.date, days: int) -> dt.date:
+    """The last day of the `days` days beginning with `start`: `start + days − 1` (15 days
+    beginning with Friday 20 March 2026 end on Friday 3 April 2026)."""
+    return start + dt.timedelta(days=days - 1)
+
+
+def last_working_day_on_or_before(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the working day before it. A statutory due
+    date on a weekend or bank holiday stays where it is; pages name this day as the last one on
+    which the office is open."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def today() -> dt.date:
     """Today in the council's time zone (Europe/London), not UTC."""
     return timezone.localdate()

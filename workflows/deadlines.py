@@ -2,10 +2,15 @@
 
     open ──close on or before due_on──▶ met
     open ──close after due_on, or the daily sweep──▶ missed (still running until closed)
-    open | missed ──a step makes it unnecessary (`Step.satisfies`)──▶ met
-    open | missed ──a newer deadline of the same kind opens──▶ superseded
+    open ──a step makes it unnecessary (`Step.satisfies`)──▶ met
+    open ──a newer deadline of the same kind opens──▶ superseded
     open | missed ──a team manager sets a council-policy one aside──▶ waived
-    open | missed ──no longer required (ready for the statutory-clock issue)──▶ not_required
+    open ──the process it timed ended another way (`Step.not_required`)──▶ not_required
+    missed ──satisfied, superseded or no longer required──▶ missed, closed on that day
+
+Nothing but closing turns a missed deadline into anything else (DESIGN §5): a step that makes
+a late duty unnecessary, a newer one replacing it, or the end of its process only stops it
+running, so every miss stays in the figures.
 
 A deadline is running while it has no `closed_on` and is open or missed
 (`Deadline.objects.running()`). A statutory deadline is never waived: a team manager records a
@@ -66,10 +71,22 @@ def deadlines_open(
         )
     if new:
         # A step that reopens a kind (the next annual review) replaces the one still running.
-        Deadline.objects.for_subject(obj).running().filter(
-            kind__in=[deadline.kind for deadline in new]
-        ).update(status=DeadlineStatus.SUPERSEDED, closed_on=on, closed_by=by)
+        replaced = (
+            Deadline.objects.for_subject(obj)
+            .running()
+            .filter(kind__in=[deadline.kind for deadline in new])
+        )
+        _stop_running(replaced, DeadlineStatus.SUPERSEDED, on=on, by=by)
         Deadline.objects.bulk_create(new)
+
+
+def _stop_running(running: models.QuerySet[Deadline], status: str, *, on: dt.date, by: str) -> int:
+    """Close running deadlines with `status`, except missed ones (the nightly sweep marks them),
+    which stay missed and are only closed. Returns the number given `status`."""
+    running.filter(status=DeadlineStatus.MISSED).update(closed_on=on, closed_by=by)
+    return running.filter(status=DeadlineStatus.OPEN).update(
+        status=status, closed_on=on, closed_by=by
+    )
 
 
 def deadlines_close(
@@ -83,14 +100,13 @@ def deadlines_close(
     """Close the record's running deadlines of these kinds, as of the effective date `on`.
 
     Met when `on` is on or before `due_on`, missed when later; a kind in `satisfies` is met
-    whatever the date, because the step made it unnecessary. In the caller's transaction.
+    whatever the date, because the step made it unnecessary, unless it was already missed. In
+    the caller's transaction.
     """
     running = Deadline.objects.for_subject(obj).running()
     satisfied = _values(satisfies)
     if satisfied:
-        running.filter(kind__in=satisfied).update(
-            status=DeadlineStatus.MET, closed_on=on, closed_by=by
-        )
+        _stop_running(running.filter(kind__in=satisfied), DeadlineStatus.MET, on=on, by=by)
     kinds = _values(closes)
     if kinds:
         # Two updates, not a loop: met or missed is decided by the effective date against due_on.
@@ -105,14 +121,41 @@ def deadlines_close(
 def deadlines_not_required(
     obj: models.Model, kinds: Iterable[DeadlineKind], *, on: dt.date, by: str
 ) -> int:
-    """Close the record's running deadlines of these kinds as no longer required: neither met nor
-    missed, so no timescale report counts them."""
-    return (
+    """Close the record's open deadlines of these kinds as no longer required: neither met nor
+    missed, so no timescale report counts them. A missed one stays missed, closed on `on`."""
+    running = Deadline.objects.for_subject(obj).running().filter(kind__in=_values(kinds))
+    return _stop_running(running, DeadlineStatus.NOT_REQUIRED, on=on, by=by)
+
+
+def deadlines_redate(
+    obj: models.Model, kinds: Iterable[DeadlineKind], *, was: dt.date, on: dt.date, by: User
+) -> int:
+    """The step that opened the record's open deadlines of these kinds on `was` really took
+    effect on `on` (a date corrected by `by`): each is due again by its kind's rule from `on`,
+    with an audit row. Missed and closed ones are left as they are."""
+    changed = 0
+    for deadline in (
         Deadline.objects.for_subject(obj)
+        .filter(kind__in=_values(kinds), opened_on=was, status=DeadlineStatus.OPEN)
         .running()
-        .filter(kind__in=_values(kinds))
-        .update(status=DeadlineStatus.NOT_REQUIRED, closed_on=on, closed_by=by)
-    )
+    ):
+        due_on = registry.kind(deadline.kind).due(obj, on)
+        if due_on is None:
+            continue
+        source = {"due_on": deadline.due_on.isoformat(), "opened_on": was.isoformat()}
+        deadline.due_on, deadline.opened_on = due_on, on
+        deadline.save(update_fields=["due_on", "opened_on"])
+        audit(
+            deadline,
+            "redate",
+            by=by,
+            case_id=deadline.case_id,
+            source=deadline.status,
+            target=deadline.status,
+            params=source,
+        )
+        changed += 1
+    return changed
 
 
 def deadlines_mark_missed(*, today: dt.date | None = None) -> int:

@@ -75,6 +75,9 @@ class DeadlineKind:
     council_duty: bool = True
     exceptions: tuple[str, ...] = ()
     for_families: str = ""
+    plain_basis: str = ""
+    """The basis in plain words, as staff and families read it on the pages ("The law (...)
+    says ..."); the pages show `basis` where it is empty."""
 
     def __repr__(self) -> str:
         return f"DeadlineKind({self.value!r})"

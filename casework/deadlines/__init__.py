@@ -11,12 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from casework.models.choices import PhaseTransfer, PlanStatus
 from workflows import clock
 from workflows.models import StatutoryException
 from workflows.registry import DeadlineKind, OwnerRule, registry
 
-UNDER_FIVE_REVIEW_MONTHS = 6
 ANNUAL_REVIEW_MONTHS = 12
 
 
@@ -62,35 +63,89 @@ def amendment_representations(plan: Any, on: dt.date) -> dt.date:
     return clock.days_beginning_with(plan.notice_served_on, FAMILY_PERIOD_DAYS)
 
 
-def annual_review(subject: Any, on: dt.date) -> dt.date:
-    """12 months after the plan or the last review; 6 months for a child under 5 on that date."""
-    months = UNDER_FIVE_REVIEW_MONTHS if subject.child.age_on(on) < 5 else ANNUAL_REVIEW_MONTHS
-    return clock.add_months(on, months)
+def review_period_start(subject: Any, on: dt.date) -> dt.date | None:
+    """The day the next review period starts with, for the step taking effect on `on`.
+
+    For an EHC plan (CFA 2014 s44(1)): the first final plan's issue, or the review meeting
+    (`start_review`, which takes effect on the meeting's date); None for any other step, so
+    `maintain`, `amend` and the amended plan's issue never restart the count. For a case's support
+    plan, each step that opens a review.
+    """
+    if not hasattr(subject, "first_final_issued_on"):
+        return on
+    if subject.status == PlanStatus.UNDER_REVIEW:
+        return on
+    first_issue = subject.first_final_issued_on == on == subject.last_final_issued_on
+    return on if subject.status == PlanStatus.FINAL and first_issue else None
+
+
+def annual_review(subject: Any, on: dt.date) -> dt.date | None:
+    """The last day of the 12 months starting with the first final plan, then with the last
+    review meeting (Children and Families Act 2014 s44(1)(a), (b)): a plan issued on 1 September
+    2025 is reviewed by 31 August 2026."""
+    start = review_period_start(subject, on)
+    if start is None:
+        return None
+    return clock.last_day_of_months_starting_with(start, ANNUAL_REVIEW_MONTHS)
+
+
+def under_five_review(subject: Any, on: dt.date) -> dt.date | None:
+    """The last day of the months of the local target (PATHWAY_UNDER_FIVE_REVIEW_MONTHS, 6)
+    starting with the first final plan or the last review meeting, for a child under 5 on that
+    day (SEND Code of Practice 2015 para 9.178: guidance, not the law; the statutory 12 months
+    still run beside it)."""
+    start = review_period_start(subject, on)
+    if start is None or subject.child.age_on(start) >= 5:
+        return None
+    return clock.last_day_of_months_starting_with(start, settings.PATHWAY_UNDER_FIVE_REVIEW_MONTHS)
 
 
 def review_report(plan: Any, on: dt.date) -> dt.date:
-    """2 weeks after the review meeting (reg 20)."""
+    """Within 2 weeks of the review meeting (SEND Regulations 2014 reg 20(7) where the child
+    attends a school or other institution, reg 21(7) where not); `on` is the meeting's date."""
     return clock.add_weeks(on, 2)
 
 
 def review_decision(plan: Any, on: dt.date) -> dt.date:
-    """4 weeks after the review meeting (reg 20)."""
+    """Within 4 weeks of the review meeting, the decision to maintain, amend or cease notified
+    (SEND Regulations 2014 reg 20(10), reg 21(8)); `on` is the meeting's date."""
     return clock.add_weeks(on, 4)
 
 
 def amended_final(plan: Any, on: dt.date) -> dt.date:
-    """8 weeks after the amendment notice (reg 22)."""
-    return clock.add_weeks(on, 8)
+    """The earlier of 8 weeks after the amendment notice (SEND Regulations 2014 reg 22(3): within
+    8 weeks of sending the plan and notice under reg 22(2)(a)) and 12 weeks after the review
+    meeting it followed (R (L) v Devon CC [2022] EWHC 493 (Admin): the notice is due within the
+    4 weeks of reg 20(10), so the 8 weeks end at most 12 weeks after the meeting).
+
+    The notice's date is the day `amend` records it was sent (by post, not the day it is served),
+    else the step's effective date.
+    """
+    notice_deadline = clock.add_weeks(plan.notice_sent_on or on, 8)
+    meeting = plan.reviews.exclude(meeting_on=None).order_by("-meeting_on").first()
+    if meeting is None:
+        return notice_deadline
+    return min(notice_deadline, clock.add_weeks(meeting.meeting_on, 12))
 
 
 def phase_transfer(plan: Any, on: dt.date) -> dt.date | None:
-    """15 February of the transfer year; 31 March for secondary school to post-16 (reg 18)."""
-    if plan.phase_transfer_on is None:
+    """The last day the plan can be reviewed and amended for the transfer (SEND Regulations 2014
+    reg 18, as amended by the 2015 Amendment Regulations).
+
+    reg 18(1)(b): before 15 February of the calendar year of transfer → 14 February;
+    reg 18(1)(a): secondary school to post-16 institution, before 31 March → 30 March;
+    reg 18(2): post-16 institution to another at any other time, at least 5 months before the
+    transfer → the transfer date less 5 calendar months (rolling back at a month end, so a
+    move on 31 July is due by 28 or 29 February, never less than 5 months before).
+    """
+    transfer_on = plan.phase_transfer_on
+    if transfer_on is None or not plan.phase_transfer:
         return None
-    year = plan.phase_transfer_on.year
-    if plan.phase_transfer == "post_16":
-        return dt.date(year, 3, 31)
-    return dt.date(year, 2, 15)
+    if plan.phase_transfer == PhaseTransfer.POST_16_TO_POST_16:
+        return clock.add_months(transfer_on, -5)
+    if plan.phase_transfer == PhaseTransfer.POST_16:
+        return dt.date(transfer_on.year, 3, 30)
+    return dt.date(transfer_on.year, 2, 14)
 
 
 def reason_field() -> forms.CharField:
@@ -141,6 +196,10 @@ DECISION_TO_ASSESS = DeadlineKind(
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We tell you whether we will carry out an EHC needs assessment",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulation 5) says we must tell you within 6 weeks of "
+        "the request whether we will carry out an EHC needs assessment"
+    ),
 )
 DECISION_NOT_TO_ISSUE = DeadlineKind(
     "decision_not_to_issue",
@@ -151,6 +210,10 @@ DECISION_NOT_TO_ISSUE = DeadlineKind(
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="If we decide not to issue a plan, we tell you by",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulation 10) says that if we decide not to issue a "
+        "plan after the assessment, we must tell you within 16 weeks of the request"
+    ),
 )
 FAMILY_COMMENTS = DeadlineKind(
     "family_comments",
@@ -182,56 +245,97 @@ FINAL_PLAN = DeadlineKind(
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We issue the final EHC plan",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulation 13) says the final plan must be issued "
+        "within 20 weeks of the request"
+    ),
 )
 ANNUAL_REVIEW = DeadlineKind(
     "annual_review",
     "Hold the review meeting",
     annual_review,
     statutory=True,
-    basis="Code of Practice 9.166",
+    basis="Children and Families Act 2014 s44(1)",
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="The plan's review meeting",
+    plain_basis=(
+        "The law (Children and Families Act 2014, section 44) says the plan must be reviewed "
+        "within 12 months of the plan being made, then within 12 months of each review"
+    ),
+)
+UNDER_FIVE_REVIEW = DeadlineKind(
+    "under_five_review",
+    "Hold the under-5 review meeting",
+    under_five_review,
+    statutory=False,
+    basis="SEND Code of Practice 2015 para 9.178 (guidance); council target",
+    owner=LEAD_PROFESSIONAL,
+    for_families="The plan's review meeting for a child under 5",
+    plain_basis=(
+        "Government guidance (SEND Code of Practice, paragraph 9.178) asks councils to review "
+        "the plan of a child under 5 more often: we aim to within 6 months. The legal limit "
+        "stays 12 months"
+    ),
 )
 REVIEW_REPORT = DeadlineKind(
     "review_report",
     "Send the review report",
     review_report,
     statutory=True,
-    basis="SEND Regs 2014 reg 20",
+    basis="SEND Regs 2014 reg 20(7), reg 21(7)",
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We send you the review report",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulations 20 and 21) says the review report must be "
+        "sent within 2 weeks of the review meeting"
+    ),
 )
 REVIEW_DECISION = DeadlineKind(
     "review_decision",
     "Decide after the review",
     review_decision,
     statutory=True,
-    basis="SEND Regs 2014 reg 20",
+    basis="SEND Regs 2014 reg 20(10), reg 21(8)",
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We tell you our decision after the review",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulations 20 and 21) says we must tell you within 4 "
+        "weeks of the review meeting whether we will keep, change or end the plan"
+    ),
 )
 AMENDED_FINAL = DeadlineKind(
     "amended_final",
     "Issue the amended plan",
     amended_final,
     statutory=True,
-    basis="SEND Regs 2014 reg 22",
+    basis="SEND Regs 2014 reg 22(3); R (L) v Devon CC [2022] EWHC 493 (Admin)",
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We issue the amended EHC plan",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulation 22, and the High Court in R (L) v Devon) "
+        "says the amended plan must be issued within 8 weeks of the proposed changes being sent "
+        "to you, and no later than 12 weeks after the review meeting"
+    ),
 )
 PHASE_TRANSFER = DeadlineKind(
     "phase_transfer",
     "Amend the plan for the move",
     phase_transfer,
     statutory=True,
-    basis="SEND Regs 2014 reg 18",
+    basis="SEND Regs 2014 reg 18(1), 18(2) (as amended 2015)",
     owner=LEAD_PROFESSIONAL,
     exceptions=REG_10_4,
     for_families="We update the plan for the move to a new school or college",
+    plain_basis=(
+        "The law (SEND Regulations 2014, regulation 18) says the plan must be reviewed and name "
+        "the new school or college before 15 February of the year of the move (before 31 March "
+        "for a move from secondary school to post-16, and at least 5 months before a move "
+        "between post-16 colleges)"
+    ),
 )
 
 KINDS = (
@@ -243,6 +347,7 @@ KINDS = (
     AMENDMENT_REPRESENTATIONS,
     FINAL_PLAN,
     ANNUAL_REVIEW,
+    UNDER_FIVE_REVIEW,
     REVIEW_REPORT,
     REVIEW_DECISION,
     AMENDED_FINAL,

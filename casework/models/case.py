@@ -163,7 +163,8 @@ class Case(FSMModelMixin, models.Model):
             "step": Step(
                 "Signpost to targeted services",
                 params=REASON,
-                closes=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE),
+                closes=(due.REFERRAL_DECISION,),
+                not_required=(due.ASSESSMENT_COMPLETE,),
             )
         },
     )
@@ -268,7 +269,8 @@ class Case(FSMModelMixin, models.Model):
             "step": Step(
                 "Close the case",
                 params=REASON,
-                closes=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE, due.ANNUAL_REVIEW),
+                closes=(due.REFERRAL_DECISION,),
+                not_required=(due.ASSESSMENT_COMPLETE, due.ANNUAL_REVIEW),
             )
         },
     )

@@ -73,6 +73,10 @@ class RequestedBy(models.TextChoices):
 class PhaseTransfer(models.TextChoices):
     SCHOOL = "school", "Between schools (for example primary to secondary)"
     POST_16 = "post_16", "From secondary school to post-16 education"
+    POST_16_TO_POST_16 = (
+        "post_16_to_post_16",
+        "From one post-16 institution to another, at another time of year",
+    )
 
 
 class ReviewOutcome(models.TextChoices):

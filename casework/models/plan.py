@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -29,6 +30,8 @@ from workflows.registry import Step
 from workflows.rules import condition
 
 CLOSED_PLAN_STATES = {PlanStatus.REFUSED, PlanStatus.NOT_ISSUED, PlanStatus.CEASED}
+REVIEW_PERIODS = (due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW)
+REVIEW_OPENS = (*REVIEW_PERIODS, due.REVIEW_REPORT, due.REVIEW_DECISION)
 
 
 SECTIONS = [
@@ -59,6 +62,16 @@ def core_sections_written(plan: EHCPlan) -> bool:
 @condition("No review meeting has been recorded: add the review first.")
 def review_meeting_recorded(plan: EHCPlan) -> bool:
     return plan.reviews.held().exists()
+
+
+def on_the_meeting_date(plan: EHCPlan, on: dt.date) -> str | None:
+    """The review starts on the day of its meeting, so the next review period, the report and
+    the decision count from the meeting (CFA 2014 s44(1), SEND Regs 2014 reg 20), never from the
+    day it was recorded."""
+    held = plan.reviews.held().first()
+    if held is None or held.meeting_on is None or held.meeting_on == on:
+        return None
+    return f"The review meeting was held on {held.meeting_on:%-d %B %Y}: the review starts then."
 
 
 class EHCPlan(FSMModelMixin, models.Model):
@@ -94,7 +107,10 @@ class EHCPlan(FSMModelMixin, models.Model):
     exception_reason = models.TextField(blank=True)
     placement_name = models.CharField(max_length=200, blank=True)
     phase_transfer_on = models.DateField(null=True, blank=True)
-    phase_transfer = models.CharField(max_length=10, choices=PhaseTransfer.choices, blank=True)
+    phase_transfer = models.CharField(max_length=20, choices=PhaseTransfer.choices, blank=True)
+    # The school or college the child will attend after the transfer, as the plan names it: a
+    # final plan issued with it filled in meets the phase-transfer deadline (reg 18).
+    phase_transfer_setting = models.CharField(max_length=200, blank=True)
     section_a = models.TextField(blank=True)
     section_b = models.TextField(blank=True)
     section_c = models.TextField(blank=True)
@@ -107,6 +123,13 @@ class EHCPlan(FSMModelMixin, models.Model):
     section_i = models.TextField(blank=True)
     section_j = models.TextField(blank=True)
     section_k = models.TextField(blank=True)
+    # The plan's deadlines, for reports that count deadlines by the plan's child.
+    deadlines = GenericRelation(
+        "workflows.Deadline",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="ehc_plan",
+    )
 
     class Meta:
         ordering = ["-requested_on", "-id"]
@@ -163,7 +186,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Refuse to assess",
                 params=REASON,
-                closes=(due.DECISION_TO_ASSESS, due.FINAL_PLAN),
+                closes=(due.DECISION_TO_ASSESS,),
+                not_required=(due.FINAL_PLAN,),
                 notify=(plan_decision_letter("refuse_to_assess"),),
             )
         },
@@ -182,7 +206,7 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Issue the draft plan",
                 params=SERVICE,
-                satisfies=(due.DECISION_NOT_TO_ISSUE,),
+                not_required=(due.DECISION_NOT_TO_ISSUE,),
                 opens=(due.FAMILY_COMMENTS,),
                 notify=(plan_decision_letter("issue_draft"),),
             )
@@ -211,7 +235,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Decide not to issue a plan",
                 params=REASON,
-                closes=(due.DECISION_NOT_TO_ISSUE, due.FINAL_PLAN),
+                closes=(due.DECISION_NOT_TO_ISSUE,),
+                not_required=(due.FINAL_PLAN,),
                 notify=(plan_decision_letter("decide_not_to_issue"),),
             )
         },
@@ -228,10 +253,10 @@ class EHCPlan(FSMModelMixin, models.Model):
         custom={
             "step": Step(
                 "Issue the final plan",
-                closes=(due.FINAL_PLAN, due.AMENDED_FINAL, due.PHASE_TRANSFER),
+                closes=(due.FINAL_PLAN, due.AMENDED_FINAL),
                 satisfies=(due.FAMILY_COMMENTS, due.AMENDMENT_REPRESENTATIONS),
                 checks=(family_period_closed,),
-                opens=(due.ANNUAL_REVIEW, due.PHASE_TRANSFER),
+                opens=(due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW),
                 notify=(plan_decision_letter("issue_final"),),
             )
         },
@@ -251,8 +276,9 @@ class EHCPlan(FSMModelMixin, models.Model):
         custom={
             "step": Step(
                 "Hold the review meeting",
-                closes=(due.ANNUAL_REVIEW,),
-                opens=(due.REVIEW_REPORT, due.REVIEW_DECISION),
+                closes=(due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW),
+                opens=REVIEW_OPENS,
+                checks=(on_the_meeting_date,),
             )
         },
     )
@@ -264,13 +290,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         source=PlanStatus.UNDER_REVIEW,
         target=PlanStatus.FINAL,
         permission=TEAM_MANAGER,
-        custom={
-            "step": Step(
-                "Maintain the plan",
-                closes=(due.REVIEW_DECISION,),
-                opens=(due.ANNUAL_REVIEW, due.PHASE_TRANSFER),
-            )
-        },
+        custom={"step": Step("Maintain the plan", closes=(due.REVIEW_DECISION,))},
     )
     def maintain(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -313,7 +333,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Cease the plan",
                 params=REASON,
-                closes=(due.REVIEW_DECISION, due.REVIEW_REPORT, due.PHASE_TRANSFER),
+                closes=(due.REVIEW_DECISION,),
+                not_required=(due.REVIEW_REPORT, due.PHASE_TRANSFER, *REVIEW_PERIODS),
             )
         },
     )

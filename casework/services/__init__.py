@@ -32,13 +32,22 @@ from casework.models import (
 )
 from casework.services.representations import plan_comment as plan_comment
 from casework.services.representations import representation_add as representation_add
+from casework.models.plan import REVIEW_OPENS
+from casework.services.phase_transfer import phase_transfer_sync
 from workflows import clock
 from workflows.acting import require_staff
+from workflows.deadlines import deadlines_redate
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.services import audit, deadlines_close, record_created, transition
 
 SECTION_FIELDS = [name for name, _, _ in SECTIONS]
-PLAN_EDITABLE_FIELDS = [*SECTION_FIELDS, "placement_name", "phase_transfer_on", "phase_transfer"]
+PLAN_EDITABLE_FIELDS = [
+    *SECTION_FIELDS,
+    "placement_name",
+    "phase_transfer_on",
+    "phase_transfer",
+    "phase_transfer_setting",
+]
 
 
 class NewChild(TypedDict):
@@ -80,6 +89,7 @@ class PlanChanges(TypedDict, total=False):
     placement_name: str
     phase_transfer_on: dt.date | None
     phase_transfer: str
+    phase_transfer_setting: str
 
 
 class ReviewChanges(TypedDict, total=False):
@@ -316,9 +326,16 @@ def plan_update(*, by: User, plan: EHCPlan, **fields: Unpack[PlanChanges]) -> EH
         raise TransitionNotAllowed(
             f"The plan is {locked.get_status_display().lower()}: it can no longer be edited."
         )
+    moved = (
+        "phase_transfer_on" in fields and fields["phase_transfer_on"] != locked.phase_transfer_on
+    )
+    if moved and "phase_transfer_setting" not in fields:
+        # The setting named was for the transfer on the old date.
+        fields["phase_transfer_setting"] = ""
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(fields) or None)
+    phase_transfer_sync(locked, on=clock.today())
     return locked
 
 
@@ -381,6 +398,7 @@ def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) 
     changes_meeting = "meeting_on" in fields
     meeting_on = fields.pop("meeting_on", None)
     held = locked.status == ReviewStatus.HELD
+    corrected_from = locked.meeting_on if changes_meeting and held else None
     if changes_meeting and held and meeting_on is not None:
         fields["meeting_on"] = meeting_on  # a corrected date: the review stays held
     for name, value in fields.items():
@@ -388,6 +406,9 @@ def review_update(*, by: User, review: Review, **fields: Unpack[ReviewChanges]) 
     locked.save(update_fields=list(fields) or None)
     if changes_meeting and not held and meeting_on is not None:
         locked = _hold_meeting(locked, by=by, meeting_on=meeting_on)
+    if corrected_from and meeting_on and locked.plan is not None:
+        # What the meeting opened counts from the day it was really held (s44(1), reg 20).
+        deadlines_redate(locked.plan, REVIEW_OPENS, was=corrected_from, on=meeting_on, by=by)
     if changes_meeting and held and meeting_on is None:
         locked = transition(locked, "clear_meeting", by=by)
     if report_sent_on and locked.plan is not None:

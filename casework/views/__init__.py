@@ -27,7 +27,7 @@ from casework.forms import (
 from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, Review
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows.acting import acting_user
-from workflows.models import DeadlineStatus
+from workflows.models import Deadline, DeadlineStatus
 from workflows.registry import registry
 from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
@@ -52,6 +52,11 @@ def _for_families(kind: str) -> str:
     """The family's words for a kind; a kind no longer declared shows as its stored words."""
     declared = registry.deadline_kinds.get(kind)
     return (declared.for_families if declared else "") or registry.label_of(kind)
+
+
+def _statutory(deadline: Deadline) -> bool:
+    declared = registry.deadline_kinds.get(deadline.kind)
+    return declared is not None and declared.statutory
 
 
 def case_url(case: Case) -> str:
@@ -97,7 +102,11 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
         )
         return super().get_context_data(
             at_risk=at_risk,
-            missed=[d for d in at_risk if d.status == DeadlineStatus.MISSED],
+            # A missed local target (the under-5 review) is counted apart from statutory misses.
+            missed=[d for d in at_risk if d.status == DeadlineStatus.MISSED and _statutory(d)],
+            missed_targets=[
+                d for d in at_risk if d.status == DeadlineStatus.MISSED and not _statutory(d)
+            ],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
             **kwargs,
@@ -378,6 +387,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     "plan": plan,
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
                     "next_steps": [(_for_families(d.kind), d.due_on) for d in upcoming],
+                    "deadlines": upcoming,
                     "sections": [
                         (letter, title, getattr(plan, name))
                         for name, letter, title in SECTIONS

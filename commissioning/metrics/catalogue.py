@@ -30,11 +30,11 @@ from django.db.models import (
 )
 
 from budgets.models import EntryKind, LedgerEntry, PersonalBudget
-from casework.deadlines import ASSESSMENT_COMPLETE, FINAL_PLAN
+from casework.deadlines import ANNUAL_REVIEW, ASSESSMENT_COMPLETE, FINAL_PLAN
 from casework.models import Assessment, EHCPlan, Referral, Review
 from commissioning.models import Feedback
 from shortbreaks.models import ServiceType, Session, SessionStatus
-from workflows.models import Deadline
+from workflows.models import Deadline, DeadlineStatus
 
 
 class Unit(StrEnum):
@@ -284,16 +284,21 @@ def review_decisions_within_4_weeks_pct() -> Source:
     "reviews_on_time_pct",
     "Annual reviews held on time",
     Unit.PERCENT,
-    "Of annual reviews due in the period, the percentage whose meeting happened by the due date.",
+    "Of the statutory annual review deadlines of EHC plans (the 12 months of Children and "
+    "Families Act 2014 s44(1)) due in the period and decided, the percentage met: the review "
+    "meeting held by the last day. Deadlines no longer required, or replaced, are left out; a "
+    "date typed on a review is never used.",
 )
 def reviews_on_time_pct() -> Source:
     return Source(
-        Review.objects.filter(due_on__isnull=False),
+        Deadline.objects.of_kind(ANNUAL_REVIEW).filter(
+            ehc_plan__isnull=False, status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED]
+        ),
         Counting.RATE,
-        child=REVIEW_CHILD,
-        team=REVIEW_TEAM,
+        child="ehc_plan__child",
+        team="ehc_plan__child__team",
         date="due_on",
-        numerator=Q(meeting_on__isnull=False, meeting_on__lte=F("due_on")),
+        numerator=Q(status=DeadlineStatus.MET),
     )
 
 

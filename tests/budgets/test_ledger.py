@@ -426,7 +426,8 @@ def test_due_instalments_are_paid_once_and_the_first_opens_the_review(child):
 
     assert (first, second) == (8, 0)  # April to November 2026
     assert balances_of(budget).spent == Decimal("800.00")
-    assert Deadline.objects.get(kind="direct_payment_review").due_on == D(2026, 7, 1)
+    # Within the first 3 months of the payments (PB Regs 2014 reg 11): 1 April to 30 June.
+    assert Deadline.objects.get(kind="direct_payment_review").due_on == D(2026, 6, 30)
 
 
 # Concurrency on PostgreSQL ------------------------------------------------------------------

@@ -94,7 +94,7 @@ def test_decision_to_assess_missed_when_agreed_after_6_weeks(child, practitioner
     assert Deadline.objects.get(kind="decision_to_assess").status == DeadlineStatus.MISSED
 
 
-def test_issuing_the_draft_satisfies_decision_not_to_issue_and_opens_15_days_for_comments(
+def test_issuing_the_draft_makes_decision_not_to_issue_not_required_and_opens_the_comments(
     child, practitioner, manager
 ):
     plan = services.plan_request(
@@ -110,7 +110,8 @@ def test_issuing_the_draft_satisfies_decision_not_to_issue_and_opens_15_days_for
     )
 
     not_to_issue = Deadline.objects.get(kind="decision_not_to_issue")
-    assert not_to_issue.status == DeadlineStatus.MET  # after week 16, but no longer needed
+    # After week 16, but a plan is being issued: the time limit for not issuing one is moot.
+    assert not_to_issue.status == DeadlineStatus.NOT_REQUIRED
     assert due("family_comments") == D(2027, 6, 3)  # 15 days beginning with 20 May (reg 13(1))
 
 
@@ -131,16 +132,16 @@ def test_final_plan_due_20_weeks_after_request_met_or_missed_by_the_issue_date(
 
 
 @pytest.mark.parametrize(
-    ("born", "issued", "review_due"),
+    ("born", "issued", "review_due", "under_five_due"),
     [
-        (D(2015, 5, 1), D(2027, 8, 31), D(2028, 8, 31)),  # 12 months
-        (D(2023, 1, 10), D(2027, 8, 31), D(2028, 2, 29)),  # under 5: 6 months, leap-year end
-        (D(2022, 8, 31), D(2027, 8, 30), D(2028, 2, 29)),  # 4 on the day of issue: 6 months
-        (D(2022, 8, 31), D(2027, 8, 31), D(2028, 8, 31)),  # 5 on the day of issue: 12 months
+        (D(2015, 5, 1), D(2027, 8, 31), D(2028, 8, 30), None),  # the 12 months starting with it
+        (D(2023, 1, 10), D(2027, 8, 31), D(2028, 8, 30), D(2028, 2, 28)),  # under 5: and 6
+        (D(2022, 8, 31), D(2027, 8, 30), D(2028, 8, 29), D(2028, 2, 28)),  # 4 on the day
+        (D(2022, 8, 31), D(2027, 8, 31), D(2028, 8, 30), None),  # 5 on the day of issue
     ],
 )
-def test_annual_review_12_months_after_the_final_plan_or_6_under_five(
-    team, manager, born, issued, review_due
+def test_annual_review_in_the_12_months_starting_with_the_final_plan_and_6_under_five(
+    team, manager, born, issued, review_due, under_five_due
 ):
     child = ChildFactory(team=team, date_of_birth=born)
     plan = PlanFactory(child=child, status=PlanStatus.DRAFT, draft_issued_on=D(2027, 6, 1))
@@ -148,6 +149,8 @@ def test_annual_review_12_months_after_the_final_plan_or_6_under_five(
     workflows.transition(plan, "issue_final", by=manager, on=issued)
 
     assert due("annual_review") == review_due
+    under_five = Deadline.objects.filter(kind="under_five_review").first()
+    assert (under_five.due_on if under_five else None) == under_five_due
 
 
 def test_review_meeting_opens_report_in_2_and_decision_in_4_weeks(child, practitioner, manager):
@@ -160,7 +163,8 @@ def test_review_meeting_opens_report_in_2_and_decision_in_4_weeks(child, practit
     workflows.transition(plan, "maintain", by=manager, on=D(2027, 8, 27))
     assert Deadline.objects.get(kind="review_decision").status == DeadlineStatus.MET
     assert plan.reviews.get().outcome == ReviewOutcome.MAINTAIN
-    assert Deadline.objects.get(kind="annual_review").due_on == D(2028, 8, 27)
+    # The next review counts from the meeting, not from the decision to maintain (s44(1)).
+    assert Deadline.objects.get(kind="annual_review").due_on == D(2028, 8, 19)
 
 
 def test_report_sent_closes_the_review_report_deadline(child, practitioner):
@@ -193,11 +197,11 @@ def test_amend_opens_amended_final_in_8_weeks_and_the_reissue_closes_it(
 @pytest.mark.parametrize(
     ("transfer", "move_on", "expected"),
     [
-        ("school", D(2028, 9, 1), D(2028, 2, 15)),
-        ("post_16", D(2028, 9, 1), D(2028, 3, 31)),
+        ("school", D(2028, 9, 1), D(2028, 2, 14)),
+        ("post_16", D(2028, 9, 1), D(2028, 3, 30)),
     ],
 )
-def test_phase_transfer_due_15_february_or_31_march_of_the_transfer_year(
+def test_phase_transfer_due_before_15_february_or_31_march_of_the_transfer_year(
     child, manager, transfer, move_on, expected
 ):
     plan = PlanFactory(
@@ -208,7 +212,8 @@ def test_phase_transfer_due_15_february_or_31_march_of_the_transfer_year(
         phase_transfer_on=move_on,
     )
 
-    workflows.transition(plan, "issue_final", by=manager, on=D(2027, 8, 1))
+    # 1 September 2027: the move is 12 months away, so reg 18 applies from today.
+    workflows.transition(plan, "issue_final", by=manager, on=D(2027, 9, 1))
 
     assert due("phase_transfer") == expected
 
@@ -255,6 +260,6 @@ def test_case_review_cycle_reopens_the_annual_review(child, practitioner):
 
     workflows.transition(case, "complete_review", by=practitioner, on=D(2027, 7, 5))
 
-    assert due("annual_review") == D(2028, 7, 5)
+    assert due("annual_review") == D(2028, 7, 4)  # the 12 months starting with the review
     review.refresh_from_db()
     assert review.decision_on == D(2027, 7, 5)

@@ -78,7 +78,13 @@ PLAN_TRANSITIONS = {
         {"reason": "x"},
     ),
     "issue_final": ([PlanStatus.DRAFT], PlanStatus.FINAL, Role.TEAM_MANAGER, {}),
-    "start_review": ([PlanStatus.FINAL], PlanStatus.UNDER_REVIEW, Role.PRACTITIONER, {}),
+    # On the day of the meeting held (plan_ready_for_anything): the review counts from it.
+    "start_review": (
+        [PlanStatus.FINAL],
+        PlanStatus.UNDER_REVIEW,
+        Role.PRACTITIONER,
+        {"on": D(2027, 3, 1)},
+    ),
     "maintain": ([PlanStatus.UNDER_REVIEW], PlanStatus.FINAL, Role.TEAM_MANAGER, {}),
     "amend": ([PlanStatus.UNDER_REVIEW], PlanStatus.DRAFT, Role.TEAM_MANAGER, {}),
     "cease": ([PlanStatus.UNDER_REVIEW], PlanStatus.CEASED, Role.TEAM_MANAGER, {"reason": "x"}),

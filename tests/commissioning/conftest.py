@@ -114,6 +114,34 @@ def caseload(team):
         plan=amended, due_on=D(2026, 6, 20), meeting_on=D(2026, 7, 1), decision_on=D(2026, 8, 1)
     )
     ReviewFactory(plan=amended, due_on=D(2026, 9, 1))
+    # The statutory annual review deadlines the reviews rate counts: one met, two missed (each
+    # closed late, as one runs at a time); one no longer required and a case's support-plan
+    # review, both left out. The dates typed on the reviews above are never read.
+    for due_on, status in [
+        (D(2026, 6, 5), "met"),
+        (D(2026, 6, 20), "missed"),
+        (D(2026, 9, 1), "missed"),
+        (D(2026, 10, 1), "not_required"),
+    ]:
+        DeadlineFactory(
+            subject=amended,
+            kind="annual_review",
+            due_on=due_on,
+            opened_on=due_on - dt.timedelta(days=364),
+            closed_on=due_on + dt.timedelta(days=10) if status == "missed" else due_on,
+            status=status,
+            team=children["E"].team,
+        )
+    support_case = CaseFactory(child=children["E"])
+    DeadlineFactory(
+        subject=support_case,
+        kind="annual_review",
+        due_on=D(2026, 7, 1),
+        opened_on=D(2025, 7, 2),
+        closed_on=D(2026, 7, 1),
+        status="met",
+        team=support_case.team,
+    )
     # Budgets: A active on the last day with a direct payment; F ends the day before; G ended in
     # December; H active without a direct payment.
     a_budget = budget(children["A"], YEAR_START, D(2027, 3, 31), direct="100.00")

@@ -34,7 +34,8 @@ EXPECTED = {
     "ehc_within_20_weeks_pct_incl_exceptions": Decimal("33.3"),
     # decided exactly 4 weeks after the meeting, and a month after
     "review_decisions_within_4_weeks_pct": Decimal("50.0"),
-    # one of three reviews due met by the due date; one late; one not held
+    # of E's three decided annual_review deadlines due in the year, one met: one late, one not
+    # held; the one no longer required and the case's review are left out
     "reviews_on_time_pct": Decimal("33.3"),
     # A and H active on 31 March; F ended the day before, G in December
     "personal_budgets_active": 2,
