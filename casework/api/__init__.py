@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from casework.api import advice
 from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
@@ -21,3 +22,4 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+advice.register(router)
