@@ -163,6 +163,11 @@ class UnderAPlan(AccessLoggedListMixin, mixins.ListModelMixin, mixins.CreateMode
         user = acting_user(self.request)  # type: ignore[attr-defined]
         return type(self).visible_to(user).filter(plan=self.plan()).order_by("pk")
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Another team's plan is "not found" before its body is even read.
+        self.plan()
+        return super().create(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[PLAN_ID]), create=extend_schema(parameters=[PLAN_ID])
@@ -241,10 +246,9 @@ class AdviceRequestViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[AdviceRequest
     @extend_schema(request=SubmitSerializer, responses=AdviceRequestSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
         data = _body(SubmitSerializer, request)
-        updated = services.advice_submit(
-            by=acting_user(request), request=self.get_object(), **data
-        )
+        updated = services.advice_submit(by=acting_user(request), request=record, **data)
         return Response(AdviceRequestSerializer(updated, context={"request": request}).data)
 
 
@@ -258,19 +262,17 @@ class TransferViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[Transfer]):
     @extend_schema(request=NoticeGivenSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"], url_path="notice-given")
     def notice_given(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
         data = _body(NoticeGivenSerializer, request)
-        updated = services.transfer_notice_give(
-            by=acting_user(request), transfer=self.get_object(), **data
-        )
+        updated = services.transfer_notice_give(by=acting_user(request), transfer=record, **data)
         return Response(TransferSerializer(updated).data)
 
     @extend_schema(request=SentSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def sent(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
         data = _body(SentSerializer, request)
-        updated = services.transfer_send(
-            by=acting_user(request), transfer=self.get_object(), **data
-        )
+        updated = services.transfer_send(by=acting_user(request), transfer=record, **data)
         return Response(TransferSerializer(updated).data)
 
 
@@ -284,18 +286,20 @@ class ReassessmentViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[Reassessment])
     @extend_schema(request=DecideSerializer, responses=ReassessmentSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
         data = _body(DecideSerializer, request)
         updated = services.reassessment_decide(
-            by=acting_user(request), reassessment=self.get_object(), **data
+            by=acting_user(request), reassessment=record, **data
         )
         return Response(ReassessmentSerializer(updated).data)
 
     @extend_schema(request=FinalIssuedSerializer, responses=ReassessmentSerializer)
     @action(detail=True, methods=["post"], url_path="final-issued")
     def final_issued(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
         data = _body(FinalIssuedSerializer, request)
         updated = services.reassessment_complete(
-            by=acting_user(request), reassessment=self.get_object(), **data
+            by=acting_user(request), reassessment=record, **data
         )
         return Response(ReassessmentSerializer(updated).data)
 
