@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from casework import views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("plans/<int:pk>/reviews/new/", views.PlanReviewCreateView.as_view(), name="plan-review"),
     path("plans/<int:pk>/comments/", views.PlanCommentView.as_view(), name="plan-comment"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
+    path("", include("casework.views.advice")),
 ]

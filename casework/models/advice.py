@@ -15,6 +15,7 @@ from accounts.roles import STAFF_ROLES
 from casework.deadlines import advice as due
 from casework.deadlines import reason_field
 from casework.models.case import TEAM_MANAGER
+from casework.models.choices import PlanStatus
 from casework.models.plan import EHCPlan
 from workflows.registry import Step
 from workflows.rules import condition, requires_role
@@ -220,6 +221,11 @@ class ReassessmentStatus(models.TextChoices):
     COMPLETED = "completed", "Plan issued after the re-assessment"
 
 
+@condition("A plan is re-assessed only while it is final.")
+def plan_is_final(reassessment: Reassessment) -> bool:
+    return reassessment.plan.status == PlanStatus.FINAL
+
+
 class Reassessment(FSMModelMixin, PlanRecord):
     """A request to re-assess a maintained plan's needs (s44(2)), and its decision (reg 25).
 
@@ -246,6 +252,7 @@ class Reassessment(FSMModelMixin, PlanRecord):
         source=ReassessmentStatus.REQUESTED,
         target=ReassessmentStatus.REASSESSING,
         permission=TEAM_MANAGER,
+        conditions=[plan_is_final],
         custom={
             "step": Step(
                 "Decide to re-assess",

@@ -210,8 +210,6 @@ def reassessment_decide(
     if decision == "refuse" and not reason.strip():
         raise InvalidParams({"reason": ["Enter the reason for refusing."]})
     _dated("decided_on", decided_on, not_before=reassessment.requested_on, what="the request")
-    if decision == "reassess":
-        _require_final(_locked_plan(reassessment.plan), "A re-assessment")
     return transition(reassessment, DECISIONS[decision], by=by, on=decided_on, reason=reason)
 
 

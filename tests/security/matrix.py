@@ -83,6 +83,12 @@ RECORD_OF = {
     "casework:plan-review": "plan",
     "casework:plan-comment": "plan",
     "casework:review": "review",
+    "casework:advice-new": "plan",
+    "casework:transfer-new": "plan",
+    "casework:reassessment-new": "plan",
+    "casework:advice-step": "advice_request",
+    "casework:transfer-step": "transfer",
+    "casework:reassessment-step": "reassessment",
     "budgets:budget": "budget",
     "budgets:score": "budget",
     "budgets:plan": "budget",
@@ -157,6 +163,9 @@ STEP_OF = {
     "budget": "suspend",
     "package": "end",
     "session": "deliver",
+    "advice_request": "submit",
+    "transfer": "send",
+    "reassessment": "refuse",
 }
 
 

@@ -124,6 +124,15 @@ RULES: dict[str, Rule] = {
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
     "casework:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:advice-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:advice-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:transfer-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    # transfers and re-assessments are recorded, and re-assessments decided, by a manager
+    "casework:transfer-new": Rule(read=MANAGER_WRITE, write=MANAGER_WRITE),
+    "casework:reassessment-new": Rule(read=MANAGER_WRITE, write=MANAGER_WRITE),
+    "casework:reassessment-step": Rule(
+        read=let(("manager",), hidden=OTHER_TEAM), write=let(("manager",), hidden=OTHER_TEAM)
+    ),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
