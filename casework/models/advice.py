@@ -223,7 +223,7 @@ class ReassessmentStatus(models.TextChoices):
 
 @condition("A plan is re-assessed only while it is final.")
 def plan_is_final(reassessment: Reassessment) -> bool:
-    return reassessment.plan.status == PlanStatus.FINAL
+    return bool(reassessment.plan.status == PlanStatus.FINAL)
 
 
 class Reassessment(FSMModelMixin, PlanRecord):
