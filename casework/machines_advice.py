@@ -18,7 +18,22 @@ from casework.models.advice import (
     Transfer,
     TransferStatus,
 )
+from casework.services.advice import PlanRecordsMoot
 from workflows.registry import Machine, registry
+
+# What a plan's ending makes moot: outstanding advice when no plan is to be issued; everything
+# still due on transfers and re-assessments when the plan is ceased.
+NO_PLAN_TO_ISSUE = PlanRecordsMoot("decide_not_to_issue", (due.ADVICE,))
+CEASED = PlanRecordsMoot(
+    "cease",
+    (
+        due.ADVICE,
+        due.TRANSFER_IN_NOTICE,
+        due.TRANSFER_OUT_SENT,
+        due.REASSESSMENT_DECISION,
+        due.REASSESSMENT_FINAL,
+    ),
+)
 
 
 def _plan_owner(record: Any) -> int | None:
@@ -44,3 +59,5 @@ def register_advice_machines() -> None:
                 verbose_name=label,
             )
         )
+    registry.hook(EHCPlan.decide_not_to_issue, effects=(NO_PLAN_TO_ISSUE,))
+    registry.hook(EHCPlan.cease, effects=(CEASED,))

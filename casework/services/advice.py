@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -23,9 +24,10 @@ from casework.models.advice import (
 )
 from workflows import clock
 from workflows.acting import require_staff
-from workflows.deadlines import deadline_reschedule
+from workflows.deadlines import deadline_reschedule, deadlines_not_required
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline, DeadlineStatus
+from workflows.registry import DeadlineKind
 from workflows.services import record_created, transition
 
 
@@ -221,3 +223,19 @@ def reassessment_complete(
     _require_manager(by)
     _dated("issued_on", issued_on, not_before=reassessment.decided_on, what="the decision")
     return transition(reassessment, "complete", by=by, on=issued_on)
+
+
+@dataclass(frozen=True)
+class PlanRecordsMoot:
+    """The effect of a plan step that ends the process these records' deadlines timed: advice
+    outstanding when the council decides not to issue a plan, a transfer or re-assessment of a
+    plan that is ceased. Their running deadlines of `kinds` become not required (never a missed
+    one: `deadlines_not_required` leaves a statutory miss as it is)."""
+
+    step: str
+    kinds: tuple[DeadlineKind, ...]
+
+    def __call__(self, plan: EHCPlan, *, by: User, on: dt.date) -> None:
+        for model in (AdviceRequest, Transfer, Reassessment):
+            for record in model.objects.filter(plan=plan):
+                deadlines_not_required(record, self.kinds, on=on, by=self.step)

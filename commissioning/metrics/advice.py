@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, DateField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
-from casework.deadlines.advice import ADVICE_WEEKS
+from casework.deadlines.advice import ADVICE, ADVICE_WEEKS
 from casework.models.advice import AGENCY_OF, AdviceRequest
 from commissioning.metrics.catalogue import Counting, Source, Unit, metric
 from workflows import clock
+from workflows.models import Deadline, DeadlineStatus
 
 
 def agency_of_kind() -> Case:
@@ -32,6 +44,14 @@ def agency_of_kind() -> Case:
 def advice_within_6_weeks_pct() -> Source:
     """Each request is counted once, in the period of the day it was answered on time or, when
     not, the day its 6 weeks ran out; a request still inside its 6 weeks is not yet counted."""
+    # Advice made moot (no plan to be issued) is left out, as every not-required deadline is.
+    _not_required = Deadline.objects.filter(
+        subject_type__app_label="casework",
+        subject_type__model="advicerequest",
+        subject_id=OuterRef("pk"),
+        kind=ADVICE.value,
+        status=DeadlineStatus.NOT_REQUIRED,
+    )
     due_on = ExpressionWrapper(
         F("requested_on") + dt.timedelta(weeks=ADVICE_WEEKS), output_field=DateField()
     )
@@ -43,6 +63,7 @@ def advice_within_6_weeks_pct() -> Source:
             output_field=DateField(),
         ),
     ).filter(Q(received_on__isnull=False) | Q(_due_on__lt=clock.today()))
+    rows = rows.exclude(Exists(_not_required))
     return Source(
         rows,
         Counting.RATE,

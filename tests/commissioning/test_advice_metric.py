@@ -12,7 +12,7 @@ from casework.models.advice import AdviceRequest
 from commissioning.metrics.catalogue import METRICS, Breakdown
 from commissioning.metrics.evaluator import TOTAL, evaluate, year_buckets
 from tests.commissioning.conftest import YEAR_START
-from tests.factories import ChildFactory, PlanFactory, UserFactory
+from tests.factories import ChildFactory, DeadlineFactory, PlanFactory, UserFactory
 
 D = dt.date
 TODAY = D(2027, 6, 1)
@@ -81,3 +81,19 @@ def test_advice_by_agency_education_health_and_social_care(advice):
 def test_the_metric_can_be_broken_down_by_agency_and_no_other_can():
     assert Breakdown.AGENCY in METRICS[KEY].breakdowns
     assert [key for key, found in METRICS.items() if Breakdown.AGENCY in found.breakdowns] == [KEY]
+
+
+def test_advice_made_moot_is_left_out(advice):
+    moot = AdviceRequest.objects.get(kind="psychological")
+    DeadlineFactory(
+        subject=moot,
+        kind="advice",
+        opened_on=moot.requested_on,
+        due_on=D(2026, 10, 13),
+        status="not_required",
+        closed_on=D(2026, 9, 20),
+    )
+
+    table = evaluate(KEY, BUCKETS, today=TODAY)
+
+    assert (table[TOTAL]["2026-27"].count, table[TOTAL]["2026-27"].denominator) == (2, 3)
