@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casework import deadlines as due
+from casework.machines_advice import register_advice_machines
 from casework.models import (
     Case,
     CaseStatus,
@@ -58,3 +59,4 @@ def register_machines() -> None:
     for step in (EHCPlan.start_review, EHCPlan.maintain, EHCPlan.amend):
         registry.hook(step, effects=(phase_transfer_sync,))
     registry.hook(EHCPlan.issue_final, effects=(phase_transfer_sync, phase_transfer_met_by_naming))
+    register_advice_machines()

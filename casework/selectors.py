@@ -33,6 +33,7 @@ from casework.models import (
     FamilyMember,
     Review,
 )
+from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from workflows import clock
 from workflows.models import Deadline, DeadlineQuerySet, TransitionLog
 from workflows.registry import registry
@@ -168,3 +169,22 @@ def record_reads(user: User, child_id: int) -> QuerySet[AccessLog]:
         .select_related("user")
         .order_by("-at", "-id")
     )
+
+
+def staff_plans_visible_to(user: User) -> QuerySet[EHCPlan]:
+    """Plans for the records only staff keep on them: advice, transfers, re-assessments."""
+    return plans_visible_to(user) if is_staff_member(user) else EHCPlan.objects.none()
+
+
+def advice_requests_visible_to(user: User) -> QuerySet[AdviceRequest]:
+    plans = staff_plans_visible_to(user)
+    return AdviceRequest.objects.filter(plan__in=plans).select_related("plan", "adviser")
+
+
+def transfers_visible_to(user: User) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(plan__in=staff_plans_visible_to(user)).select_related("plan")
+
+
+def reassessments_visible_to(user: User) -> QuerySet[Reassessment]:
+    plans = staff_plans_visible_to(user)
+    return Reassessment.objects.filter(plan__in=plans).select_related("plan")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from casework import views
 from casework.views.representations import RecordRepresentationView
@@ -34,4 +34,5 @@ urlpatterns = [
         name="plan-representation",
     ),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
+    path("", include("casework.views.advice")),
 ]

@@ -33,7 +33,7 @@ def report_params(query: Any, user: User) -> dict[str, Any]:
         errors["granularity"] = ["Choose year, quarter or month."]
     breakdown = query.get("breakdown") or None
     if breakdown is not None and breakdown not in Breakdown.__members__.values():
-        errors["breakdown"] = ["Choose age_band, primary_need, team or service_type."]
+        errors["breakdown"] = ["Choose age_band, primary_need, team, service_type or agency."]
     fmt = query.get("format")
     if fmt and fmt not in ("json", "csv", "xlsx"):
         errors["format"] = ["Choose json, csv or xlsx."]

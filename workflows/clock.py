@@ -104,3 +104,25 @@ def last_working_day_on_or_before(day: dt.date) -> dt.date:
 def today() -> dt.date:
     """Today in the council's time zone (Europe/London), not UTC."""
     return timezone.localdate()
+
+
+def working_days_beginning_with(start: dt.date, days: int) -> dt.date:
+    """The last day of the `days` working days beginning with `start`: `start` is the first of
+    them when it is a working day (15 working days beginning with Monday 7 December 2026 end on
+    Tuesday 29 December, Christmas and the Boxing Day holiday skipped); otherwise the next
+    working day is."""
+    day = start
+    counted = 1 if is_working_day(start) else 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def last_day_of_months_starting_with(start: dt.date, months: int) -> dt.date:
+    """The last day of the period of `months` calendar months starting with `start`: the day
+    before the same date `months` on, where that date rolls back at a month end (3 months
+    starting with 30 November 2026 end on 27 February 2027; 12 with 29 February 2024, on
+    27 February 2025)."""
+    return add_months(start, months) - dt.timedelta(days=1)

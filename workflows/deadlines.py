@@ -245,3 +245,27 @@ def _decide(
             params={"kind": locked.kind, "exception": exception},
         )
     return locked
+
+
+def deadline_reschedule(deadline: Deadline, *, due_on: dt.date, by: User, reason: str) -> Deadline:
+    """Move an open deadline's due date where the law moves it (a plan transferred in from
+    another council is reviewed by the later of its own date and 3 months after the transfer,
+    SEND Regs 2014 reg 15(5)), with an audit row. A missed or closed deadline keeps its date:
+    nothing turns a statutory miss into anything else. In the caller's transaction."""
+    locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if locked.status != DeadlineStatus.OPEN or locked.closed_on is not None:
+        raise TransitionNotAllowed("Only an open deadline can be given another due date.")
+    previous = locked.due_on
+    locked.due_on = due_on
+    locked.save(update_fields=["due_on"])
+    audit(
+        locked,
+        "reschedule",
+        by=by,
+        note=reason,
+        case_id=locked.case_id,
+        source=locked.status,
+        target=locked.status,
+        params={"kind": locked.kind, "from": previous, "to": due_on},
+    )
+    return locked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from casework.api import advice
 from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
@@ -27,3 +28,4 @@ router.register(
     basename="plan-representation",
 )
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+advice.register(router)

@@ -3,6 +3,7 @@
 from casework.models.access import (
     AccessLog,
 )
+from casework.models.advice import AdviceRequest, Reassessment, Transfer  # noqa: F401
 from casework.models.case import (
     OPEN_CASE_STATES,
     PRACTITIONER,

@@ -56,6 +56,7 @@ class Breakdown(StrEnum):
     PRIMARY_NEED = "primary_need"
     TEAM = "team"
     SERVICE_TYPE = "service_type"
+    AGENCY = "agency"
 
 
 BREAKDOWN_LABELS = {
@@ -63,6 +64,7 @@ BREAKDOWN_LABELS = {
     Breakdown.PRIMARY_NEED: "primary need",
     Breakdown.TEAM: "team",
     Breakdown.SERVICE_TYPE: "type of service",
+    Breakdown.AGENCY: "agency",
 }
 
 AGE_BANDS = [(0, 4), (5, 10), (11, 15), (16, 19), (20, 25)]
@@ -79,6 +81,7 @@ class Source:
     numerator: Q | None = None
     amount: Expression | str | None = None
     service_type: str | None = None
+    agency: Expression | None = None  # which agency a row counts for (advice)
 
     def __post_init__(self) -> None:
         if self.counting == Counting.RATE and self.numerator is None:
@@ -112,7 +115,13 @@ METRICS: dict[str, Metric] = {}
 
 
 def metric(
-    key: str, label: str, unit: Unit, definition: str, *, by_service_type: bool = False
+    key: str,
+    label: str,
+    unit: Unit,
+    definition: str,
+    *,
+    by_service_type: bool = False,
+    by_agency: bool = False,
 ) -> Callable[[Callable[[], Source]], Callable[[], Source]]:
     """Register a metric. The source is built when the metric is evaluated, not at import:
     building one may look up content types in the database."""
@@ -121,6 +130,8 @@ def metric(
         breakdowns = [Breakdown.AGE_BAND, Breakdown.PRIMARY_NEED, Breakdown.TEAM]
         if by_service_type:
             breakdowns.append(Breakdown.SERVICE_TYPE)
+        if by_agency:
+            breakdowns.append(Breakdown.AGENCY)
         METRICS[key] = Metric(key, label, unit, definition, source, tuple(breakdowns))
         return source
 

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from budgets import periods
 from casework.models import PrimaryNeed
+from casework.models.advice import Agency
 from commissioning.metrics.catalogue import AGE_BANDS, METRICS, Breakdown, Counting, Source, Unit
 from shortbreaks.models import ServiceType
 
@@ -157,6 +158,8 @@ def group_expression(
         return F(paths["team_name"])
     if breakdown == Breakdown.SERVICE_TYPE and source.service_type:
         return F(source.service_type)
+    if breakdown == Breakdown.AGENCY and source.agency is not None:
+        return source.agency
     raise ValueError(f"{breakdown} does not apply here")
 
 
@@ -165,6 +168,8 @@ def group_labels(breakdown: Breakdown) -> dict[str, str]:
         return dict(PrimaryNeed.choices)
     if breakdown == Breakdown.SERVICE_TYPE:
         return dict(ServiceType.choices)
+    if breakdown == Breakdown.AGENCY:
+        return dict(Agency.choices)
     return {}
 
 

@@ -49,6 +49,8 @@ EXPECTED = {
     "family_based_nights": Decimal("3.0"),
     # 5 and 4 of 5, 3, 4, 1 given in the year
     "family_satisfaction_pct": Decimal("50.0"),
+    # no advice was asked for in this caseload (tests/commissioning/test_advice_metric.py)
+    "advice_within_6_weeks_pct": None,
 }
 
 

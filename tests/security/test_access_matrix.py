@@ -63,6 +63,7 @@ SIGNED_IN_ONLY = let(SIGNED_IN)
 TEAM_PAGE = let(TEAM, hidden=OTHER_TEAM)  # a team's record on a page: other roles are 403
 STAFF_WRITE = let(STAFF)  # creating: the body says which child, so no "other" yet
 TEAM_WRITE = let(TEAM, hidden=OTHER_TEAM)  # changing a team's record through the API
+MANAGER_WRITE = let(("manager",), hidden=("other_manager",))  # a manager's decision
 NO_PUT = let(SIGNED_IN, refused="405") | everyone("405") | {"anonymous": "auth"}
 # "in": past the sign-in, whatever the page then says (the admin refuses some actions itself).
 ADMIN_ONLY = everyone("auth") | {"admin": "in"}
@@ -123,6 +124,15 @@ RULES: dict[str, Rule] = {
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
     "casework:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:advice-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:advice-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:transfer-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    # transfers and re-assessments are recorded, and re-assessments decided, by a manager
+    "casework:transfer-new": Rule(read=MANAGER_WRITE, write=MANAGER_WRITE),
+    "casework:reassessment-new": Rule(read=MANAGER_WRITE, write=MANAGER_WRITE),
+    "casework:reassessment-step": Rule(
+        read=let(("manager",), hidden=OTHER_TEAM), write=let(("manager",), hidden=OTHER_TEAM)
+    ),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -177,6 +187,22 @@ RULES: dict[str, Rule] = {
     ),
     "api:ehc-plan-comments": Rule(write=let(FAMILY, hidden=("other_family",))),
     "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY)),
+    # Advice, transfers and re-assessments: staff records; managers record transfers and
+    # re-assessments and decide them
+    "api:ehc-plan-advice-requests-list": Rule(read=not_theirs(TEAM), write=TEAM_WRITE),
+    "api:ehc-plan-transfers-list": Rule(read=not_theirs(TEAM), write=MANAGER_WRITE),
+    "api:ehc-plan-reassessments-list": Rule(read=not_theirs(TEAM), write=MANAGER_WRITE),
+    "api:advice-request-list": Rule(read=SIGNED_IN_ONLY),
+    "api:advice-request-detail": Rule(read=not_theirs(TEAM)),
+    "api:advice-request-submit": Rule(write=TEAM_WRITE),
+    "api:transfer-list": Rule(read=SIGNED_IN_ONLY),
+    "api:transfer-detail": Rule(read=not_theirs(TEAM)),
+    "api:transfer-notice-given": Rule(write=TEAM_WRITE),
+    "api:transfer-sent": Rule(write=TEAM_WRITE),
+    "api:reassessment-list": Rule(read=SIGNED_IN_ONLY),
+    "api:reassessment-detail": Rule(read=not_theirs(TEAM)),
+    "api:reassessment-decide": Rule(write=MANAGER_WRITE),
+    "api:reassessment-final-issued": Rule(write=MANAGER_WRITE),
     "api:review-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
+from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
@@ -90,6 +91,29 @@ def _provider(name: str) -> tuple[User, Provider]:
     return user, provider
 
 
+def _plan_records(plan: Any, *, by: User) -> tuple[Any, Any, Any]:
+    """An advice request, a transfer and a re-assessment on the plan, as rows: their routes'
+    access is asked about, not their steps."""
+    return (
+        AdviceRequest.objects.create(
+            plan=plan,
+            kind="medical",
+            adviser_email="paed@example.org",
+            requested_on=D(2026, 9, 10),
+            recorded_by=by,
+        ),
+        Transfer.objects.create(
+            plan=plan,
+            direction="out",
+            other_council="Kent",
+            moved_on=D(2026, 12, 1),
+            notice_received_on=D(2026, 10, 1),
+            recorded_by=by,
+        ),
+        Reassessment.objects.create(plan=plan, requested_on=D(2026, 10, 1), recorded_by=by),
+    )
+
+
 def build() -> World:
     team, other_team = TeamFactory(name="Team A"), TeamFactory(name="Team B")
     practitioner = staff(Role.PRACTITIONER, team)
@@ -116,6 +140,7 @@ def build() -> World:
         by=practitioner, child=child, requested_on=D(2026, 9, 3), requested_by="parent"
     )
     review = casework.review_create(by=practitioner, case=case, due_on=D(2027, 9, 1))
+    advice_request, transfer, reassessment = _plan_records(plan, by=practitioner)
     budget = ActiveBudgetFactory(
         child=child, amount="500.00", practitioner=practitioner, manager=manager
     )
@@ -154,6 +179,9 @@ def build() -> World:
         "assessment": assessment,
         "plan": plan,
         "review": review,
+        "advice_request": advice_request,
+        "transfer": transfer,
+        "reassessment": reassessment,
         "deadline": Deadline.objects.filter(case_id=case.pk).order_by("pk").first(),
         "scheme": default_scheme(),
         "budget": budget,
