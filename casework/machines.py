@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casework import deadlines as due
+from casework.dispute_machines import register_dispute_machines
 from casework.models import (
     Case,
     CaseStatus,
@@ -52,3 +53,4 @@ def register_machines() -> None:
     registry.hook(EHCPlan.amend, effects=(ReviewDecidedBy(ReviewOutcome.AMEND),))
     registry.hook(EHCPlan.cease, effects=(ReviewDecidedBy(ReviewOutcome.CEASE),))
     registry.hook(Case.complete_review, effects=(ReviewDecidedBy(),))
+    register_dispute_machines()

@@ -47,6 +47,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "being_amended",
             "decision_reason",
             "exception_reason",
+            "appeal_by",
             *PLAN_EDITABLE_FIELDS,
         ]
         read_only_fields = [
@@ -62,6 +63,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "being_amended",
             "decision_reason",
             "exception_reason",
+            "appeal_by",
         ]
 
 

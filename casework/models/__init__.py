@@ -32,6 +32,13 @@ from casework.models.choices import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.models.dispute import (
+    Dispute,
+    DisputeAbout,
+    DisputeKind,
+    TribunalOrder,
+    TribunalOrderStep,
+)
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -68,6 +75,9 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Child",
+    "Dispute",
+    "DisputeAbout",
+    "DisputeKind",
     "EHCPlan",
     "FamilyMember",
     "PhaseTransfer",
@@ -79,6 +89,8 @@ __all__ = [
     "Review",
     "ReviewOutcome",
     "ReviewStatus",
+    "TribunalOrder",
+    "TribunalOrderStep",
     "age_on",
     "aged_14_or_over",
     "aged_17_and_a_half_or_over",
