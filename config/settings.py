@@ -218,7 +218,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     # Several models have a `status`; each set of choices gets its own schema name.
-    "ENUM_NAME_OVERRIDES": {"ActionStatusEnum": "commissioning.models.ActionStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "commissioning.models.ActionStatus",
+        "DisputeKindEnum": "casework.models.dispute.DisputeKind",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [

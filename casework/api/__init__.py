@@ -22,7 +22,5 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
-router.register(
-    r"ehc-plans/(?P<plan_pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute"
-)
+router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute")
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")

@@ -95,7 +95,7 @@ class PlanDisputeViewSet(
 
     def plan(self) -> EHCPlan:
         return get_object_or_404(
-            selectors.plans_visible_to(acting_user(self.request)), pk=self.kwargs["plan_pk"]
+            selectors.plans_visible_to(acting_user(self.request)), pk=self.kwargs["pk"]
         )
 
     def get_queryset(self) -> QuerySet[Dispute]:
@@ -103,8 +103,8 @@ class PlanDisputeViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        if getattr(self, "kwargs", {}).get("plan_pk") is not None:
-            steps = list(TribunalOrderStep.objects.filter(dispute__plan_id=self.kwargs["plan_pk"]))
+        if getattr(self, "kwargs", {}).get("pk") is not None:
+            steps = list(TribunalOrderStep.objects.filter(dispute__plan_id=self.kwargs["pk"]))
             context["deadlines"] = step_deadlines(steps)
         return context
 

@@ -108,6 +108,8 @@ RECORD_OF = {
     "api:ehc-plan-apply-transition": "plan",
     "api:ehc-plan-comments": "plan",
     "api:ehc-plan-transitions": "plan",
+    "api:plan-dispute-list": "plan",
+    "api:tribunal-order-step-done": "order_step",
     "api:review-detail": "review",
     "api:deadline-detail": "deadline",
     "api:deadline-record-exception": "deadline",

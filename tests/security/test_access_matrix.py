@@ -177,6 +177,10 @@ RULES: dict[str, Rule] = {
     ),
     "api:ehc-plan-comments": Rule(write=let(FAMILY, hidden=("other_family",))),
     "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY)),
+    "api:plan-dispute-list": Rule(
+        read=not_theirs(TEAM, FAMILY), write=let(("manager",), hidden=("other_manager",))
+    ),
+    "api:tribunal-order-step-done": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:review-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),
