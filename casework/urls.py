@@ -1,6 +1,7 @@
 from django.urls import path
 
 from casework import views
+from casework.views.disputes import DisputeCreateView
 
 app_name = "casework"
 
@@ -27,5 +28,6 @@ urlpatterns = [
     path("plans/<int:pk>/sections/", views.PlanSectionsView.as_view(), name="plan-sections"),
     path("plans/<int:pk>/reviews/new/", views.PlanReviewCreateView.as_view(), name="plan-review"),
     path("plans/<int:pk>/comments/", views.PlanCommentView.as_view(), name="plan-comment"),
+    path("plans/<int:pk>/disputes/new/", DisputeCreateView.as_view(), name="plan-dispute"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from accounts.roles import Role
 from casework import selectors
 from casework.api.access import nested_read
 from casework.deadlines.disputes import TRIBUNAL_ORDER
+from casework.dispute_reads import step_deadlines
 from casework.models import Dispute, DisputeKind, EHCPlan, TribunalOrder, TribunalOrderStep
 from casework.services.disputes import dispute_record, order_step_done
 from workflows.acting import acting_user
@@ -74,15 +74,6 @@ class DisputeRequestSerializer(serializers.Serializer[Any]):
         choices=TribunalOrder.choices, allow_null=True, allow_blank=True, required=False
     )
     notes = StrictCharField(required=False, allow_blank=True, max_length=20_000)
-
-
-def step_deadlines(steps: list[TribunalOrderStep]) -> dict[int, Deadline]:
-    """The latest `tribunal_order` deadline of each step, in one query."""
-    step_type = ContentType.objects.get_for_model(TribunalOrderStep)
-    rows = Deadline.objects.filter(
-        subject_type=step_type, subject_id__in=[step.pk for step in steps]
-    ).order_by("opened_at", "pk")
-    return {row.subject_id: row for row in rows}
 
 
 class PlanDisputeViewSet(

@@ -82,6 +82,7 @@ RECORD_OF = {
     "casework:plan-sections": "plan",
     "casework:plan-review": "plan",
     "casework:plan-comment": "plan",
+    "casework:plan-dispute": "plan",
     "casework:review": "review",
     "budgets:budget": "budget",
     "budgets:score": "budget",

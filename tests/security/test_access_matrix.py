@@ -119,6 +119,10 @@ RULES: dict[str, Rule] = {
     ),
     "casework:plan-sections": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:plan-review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:plan-dispute": Rule(  # mediation and appeals are recorded by the team's manager
+        read=let(("manager",), hidden=("other_manager",)),
+        write=let(("manager",), hidden=("other_manager",)),
+    ),
     "casework:plan-comment": Rule(
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
