@@ -47,7 +47,9 @@ class Dispute(models.Model):
     kind = models.CharField(max_length=30, choices=DisputeKind.choices)
     on = models.DateField()
     order = models.CharField(max_length=20, choices=TribunalOrder.choices, blank=True)
-    about = models.CharField(max_length=20, choices=DisputeAbout.choices, blank=True)
+    about = models.CharField(
+        max_length=20, choices=DisputeAbout.choices, default=DisputeAbout.OTHER
+    )
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -45,6 +45,9 @@ APPEALABLE = {
     "cease": DisputeAbout.OTHER,
 }
 NEEDS_ORDER = {DisputeKind.TRIBUNAL_DECISION, DisputeKind.CONCESSION}
+# A request for mediation is over when the mediation is held, or when the adviser issues the
+# certificate without it (the family chose not to go on, or it could not be arranged in time).
+MEDIATION_ENDS = (DisputeKind.MEDIATION_HELD, DisputeKind.MEDIATION_CERTIFICATE)
 
 
 @dataclass(frozen=True)
@@ -216,10 +219,11 @@ def _refusal(plan: EHCPlan, disputes: list[Dispute], kind: str, on: dt.date) -> 
             "There is no decision on this plan that the family can appeal against yet."
         )
     if kind == DisputeKind.MEDIATION_REQUESTED:
-        waiting = _waiting(disputes, kind, (DisputeKind.MEDIATION_HELD,))
-        if waiting is not None and waiting.on >= decided:
+        waiting = _waiting(disputes, kind, MEDIATION_ENDS)
+        if waiting is not None:
             raise TransitionNotAllowed(
-                f"Mediation was asked for on {waiting.on:%-d %B %Y} and has not been held yet."
+                f"Mediation was asked for on {waiting.on:%-d %B %Y} and has not been held yet: "
+                "record the mediation or the certificate first."
             )
     if kind == DisputeKind.APPEAL_REGISTERED:
         waiting = _waiting(disputes, kind, tuple(NEEDS_ORDER))
@@ -233,6 +237,19 @@ def _refusal(plan: EHCPlan, disputes: list[Dispute], kind: str, on: dt.date) -> 
 def _not_before(on: dt.date, earlier: dt.date | None, what: str) -> None:
     if earlier is not None and on < earlier:
         raise InvalidParams({"on": [f"The date cannot be before {what}, on {earlier:%-d %B %Y}."]})
+
+
+def _mediation_ended_without_meeting(plan: EHCPlan, on: dt.date) -> None:
+    """A certificate with no mediation held ends the council's 30 days: missed if it comes after
+    them (the council did not arrange it in time), otherwise no longer required (the family chose
+    not to go on). A missed one stays missed."""
+    running = Deadline.objects.for_subject(plan).running().of_kind(MEDIATION_ARRANGED)
+    if running.filter(due_on__lt=on).exists():
+        deadlines_close(plan, (MEDIATION_ARRANGED,), on=on, by=DisputeKind.MEDIATION_CERTIFICATE)
+    else:
+        deadlines_not_required(
+            plan, (MEDIATION_ARRANGED,), on=on, by=DisputeKind.MEDIATION_CERTIFICATE
+        )
 
 
 @transaction.atomic
@@ -271,9 +288,11 @@ def dispute_record(
         deadlines_open(locked, (MEDIATION_ARRANGED,), on=on, by=kind)
     elif kind == DisputeKind.MEDIATION_HELD:
         deadlines_close(locked, (MEDIATION_ARRANGED,), on=on, by=kind)
-    elif kind == DisputeKind.MEDIATION_CERTIFICATE and locked.appeal_decision_on is not None:
-        new_date = appeal_by(locked.appeal_decision_on, on)
-        EHCPlan.objects.filter(pk=locked.pk).update(appeal_by=new_date)
+    elif kind == DisputeKind.MEDIATION_CERTIFICATE:
+        _mediation_ended_without_meeting(locked, on)
+        if locked.appeal_decision_on is not None:
+            new_date = appeal_by(locked.appeal_decision_on, on)
+            EHCPlan.objects.filter(pk=locked.pk).update(appeal_by=new_date)
     elif kind in NEEDS_ORDER:
         for item in ORDER_STEPS[order]:
             step = TribunalOrderStep.objects.create(

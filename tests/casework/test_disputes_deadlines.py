@@ -115,10 +115,42 @@ def test_a_certificate_without_mediation_leaves_the_unarranged_mediation_missed(
     record(manager, plan, "mediation_requested", D(2027, 2, 1))
     record(manager, plan, "mediation_certificate", D(2027, 3, 10))
 
+    deadline = Deadline.objects.for_subject(plan).get(kind="mediation_arranged")
+    assert (deadline.status, deadline.closed_on) == (DeadlineStatus.MISSED, D(2027, 3, 10))
+
+
+def test_a_missed_mediation_stays_missed_when_the_certificate_follows(child, manager):
+    plan = refused(child, manager, on=D(2027, 1, 20))
+    record(manager, plan, "mediation_requested", D(2027, 2, 1))
     deadlines_mark_missed()
+
+    record(manager, plan, "mediation_certificate", D(2027, 3, 10))
 
     deadline = Deadline.objects.for_subject(plan).get(kind="mediation_arranged")
     assert deadline.status == DeadlineStatus.MISSED
+
+
+def test_a_certificate_inside_the_30_days_makes_the_mediation_no_longer_required(child, manager):
+    plan = refused(child, manager, on=D(2027, 1, 20))
+    record(manager, plan, "mediation_requested", D(2027, 2, 1))
+
+    record(manager, plan, "mediation_certificate", D(2027, 2, 10))
+
+    deadline = Deadline.objects.for_subject(plan).get(kind="mediation_arranged")
+    assert deadline.status == DeadlineStatus.NOT_REQUIRED
+
+
+def test_a_new_request_for_mediation_waits_for_the_last_one_to_end(child, manager):
+    plan = refused(child, manager, on=D(2027, 1, 20))
+    record(manager, plan, "mediation_requested", D(2027, 2, 1))
+    with pytest.raises(TransitionNotAllowed):
+        record(manager, plan, "mediation_requested", D(2027, 2, 5))
+    record(manager, plan, "mediation_certificate", D(2027, 2, 10))
+
+    record(manager, plan, "mediation_requested", D(2027, 2, 11))
+
+    statuses = Deadline.objects.for_subject(plan).filter(kind="mediation_arranged")
+    assert sorted(statuses.values_list("status", flat=True)) == ["not_required", "open"]
 
 
 # tribunal_order -------------------------------------------------------------------------------

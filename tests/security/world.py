@@ -120,7 +120,12 @@ def build() -> World:
     # A step of an order, put straight in: the routes that take one need a record to ask about.
     order_step = TribunalOrderStep.objects.create(
         dispute=Dispute.objects.create(
-            plan=plan, kind="concession", on=D(2026, 9, 3), order="cease", recorded_by=manager
+            plan=plan,
+            kind="concession",
+            on=D(2026, 9, 3),
+            order="cease",
+            about="request",
+            recorded_by=manager,
         ),
         step="maintain",
         label="Continue to maintain the plan",
