@@ -308,7 +308,7 @@ def test_an_order_step_taken_twice_is_refused(child, manager):
         order_step_done(by=manager, step=step, on=D(2027, 4, 2))
 
 
-def test_every_open_order_step_and_mediation_has_an_owner_or_the_case_has_none(child, manager):
+def test_order_step_and_mediation_deadlines_belong_to_the_childs_team(child, manager):
     plan = not_issued(child, manager)
     record(manager, plan, "mediation_requested", D(2027, 2, 1))
     record(manager, plan, "appeal_registered", D(2027, 2, 15))
