@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casework import deadlines as due
+from casework.dispute_machines import register_dispute_machines
 from casework.machines_advice import register_advice_machines
 from casework.models import (
     Case,
@@ -60,3 +61,4 @@ def register_machines() -> None:
         registry.hook(step, effects=(phase_transfer_sync,))
     registry.hook(EHCPlan.issue_final, effects=(phase_transfer_sync, phase_transfer_met_by_naming))
     register_advice_machines()
+    register_dispute_machines()

@@ -60,7 +60,24 @@ PLAN_DECISIONS = {
         "{name}'s final education, health and care plan has been issued. You can see it on the "
         "My child page. If you disagree with it you can appeal to the First-tier Tribunal (SEND).",
     ),
+    "maintain": (
+        "We will keep {name}'s EHC plan as it is",
+        "After the review we have decided to keep {name}'s education, health and care plan "
+        "without changes.",
+    ),
+    "cease": (
+        "We will stop maintaining {name}'s EHC plan",
+        "After the review we have decided to stop maintaining {name}'s education, health and care "
+        "plan. The reason: {reason}.",
+    ),
 }
+APPEAL_LETTERS = {"refuse_to_assess", "decide_not_to_issue", "issue_final", "maintain", "cease"}
+APPEAL_WORDS = (
+    " If you disagree, you can appeal to the SEND Tribunal until {appeal_by}. You must first "
+    "contact a mediation adviser, who will tell you about mediation and give you a certificate; "
+    "if the certificate is issued less than a month before that date, you have one month from "
+    "the certificate instead."
+)
 
 
 def plan_decision_letter(step: str) -> Any:
@@ -72,6 +89,10 @@ def plan_decision_letter(step: str) -> Any:
             "reason": plan.decision_reason or "given in the letter we will send",
             "comments_by": f"{period.ends_on:%-d %B %Y}" if (period := plan.family_period) else "",
         }
-        return to_family(plan.child, "decision", subject.format(**words), body.format(**words))
+        text = body.format(**words)
+        # Set in the same step by the appeal-date hook, which runs before the letters are written.
+        if step in APPEAL_LETTERS and plan.appeal_by is not None:
+            text += APPEAL_WORDS.format(appeal_by=f"{plan.appeal_by:%-d %B %Y}")
+        return to_family(plan.child, "decision", subject.format(**words), text)
 
     return letters

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from casework import views
+from casework.views.disputes import DisputeCreateView
 from casework.views.representations import RecordRepresentationView
 
 app_name = "casework"
@@ -33,6 +34,7 @@ urlpatterns = [
         RecordRepresentationView.as_view(),
         name="plan-representation",
     ),
+    path("plans/<int:pk>/disputes/new/", DisputeCreateView.as_view(), name="plan-dispute"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
     path("", include("casework.views.advice")),
 ]

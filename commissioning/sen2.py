@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from budgets.models import PersonalBudget
 from casework.deadlines import FINAL_PLAN
-from casework.models import Child, EHCPlan, PlanStatus, Review, ReviewOutcome
+from casework.models import Child, DisputeAbout, EHCPlan, PlanStatus, Review, ReviewOutcome
 from commissioning import sen2_codes as codes
 from commissioning.metrics.catalogue import budget_active_on
+from commissioning.sen2_disputes import dispute_flags
 from workflows.exports import csv_text, looks_like_formula
 from workflows.models import Deadline, TransitionLog
 
@@ -243,6 +244,7 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
         .values_list("subject_id", flat=True)
     )
     flags = budget_flags([p.child_id for p in plans], census)
+    disputes = dispute_flags([p.pk for p in plans], census)
     # An amendment re-issues the draft, so the assessment's outcome date is the first draft's.
     first_drafts = dict(
         TransitionLog.objects.filter(
@@ -266,6 +268,7 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
             exception=plan.pk in exceptions,
             flags=flags.get(child.pk),
             first_draft=first_drafts.get(plan.pk, plan.draft_issued_on),
+            disputes=disputes.get(plan.pk, set()),
         )
     return sen2
 
@@ -328,6 +331,7 @@ def _plan(
     exception: bool,
     flags: dict[str, bool] | None,
     first_draft: dt.date | None,
+    disputes: set[tuple[str, str]],
 ) -> None:
     child = plan.child
     decided = plan.assessment_decision_on is not None
@@ -340,8 +344,8 @@ def _plan(
         requestoutcome=(
             codes.REQUEST_OUTCOME.get(plan.status, codes.REQUEST_AGREED) if decided else ""
         ),
-        requestmediation=0,
-        requesttribunal=0,
+        requestmediation=_bit((DisputeAbout.REQUEST, "mediation") in disputes),
+        requesttribunal=_bit((DisputeAbout.REQUEST, "tribunal") in disputes),
         exported=0,
     )
     if not decided or plan.status == PlanStatus.REFUSED:
@@ -358,10 +362,10 @@ def _plan(
             else ""
         ),
         assessmentoutcomedate=_date(first_draft),
-        assessmentmediation=0,
-        assessmenttribunal=0,
-        othermediation=0,
-        othertribunal=0,
+        assessmentmediation=_bit((DisputeAbout.ASSESSMENT, "mediation") in disputes),
+        assessmenttribunal=_bit((DisputeAbout.ASSESSMENT, "tribunal") in disputes),
+        othermediation=_bit((DisputeAbout.OTHER, "mediation") in disputes),
+        othertribunal=_bit((DisputeAbout.OTHER, "tribunal") in disputes),
         week20=_bit(exception),
     )
     if plan.first_final_issued_on is None:

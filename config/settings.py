@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "commissioning.models.ActionStatus",
         "AdviceKindEnum": "casework.models.advice.AdviceKind",
+        "DisputeKindEnum": "casework.models.dispute.DisputeKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

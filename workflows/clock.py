@@ -86,12 +86,6 @@ def last_day_of_months_starting_with(start: dt.date, months: int) -> dt.date:
     return add_months(start, months) - dt.timedelta(days=1)
 
 
-def days_beginning_with(start: dt.date, days: int) -> dt.date:
-    """The last day of the `days` days beginning with `start`: `start + days − 1` (15 days
-    beginning with Friday 20 March 2026 end on Friday 3 April 2026)."""
-    return start + dt.timedelta(days=days - 1)
-
-
 def last_working_day_on_or_before(day: dt.date) -> dt.date:
     """`day` itself when it is a working day, else the working day before it. A statutory due
     date on a weekend or bank holiday stays where it is; pages name this day as the last one on
@@ -118,11 +112,3 @@ def working_days_beginning_with(start: dt.date, days: int) -> dt.date:
         if is_working_day(day):
             counted += 1
     return day
-
-
-def last_day_of_months_starting_with(start: dt.date, months: int) -> dt.date:
-    """The last day of the period of `months` calendar months starting with `start`: the day
-    before the same date `months` on, where that date rolls back at a month end (3 months
-    starting with 30 November 2026 end on 27 February 2027; 12 with 29 February 2024, on
-    27 February 2025)."""
-    return add_months(start, months) - dt.timedelta(days=1)

@@ -58,6 +58,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "being_amended",
             "decision_reason",
             "exception_reason",
+            "appeal_by",
             *PLAN_EDITABLE_FIELDS,
         ]
         read_only_fields = [
@@ -76,6 +77,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "being_amended",
             "decision_reason",
             "exception_reason",
+            "appeal_by",
         ]
 
 

@@ -33,6 +33,13 @@ from casework.models.choices import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.models.dispute import (
+    Dispute,
+    DisputeAbout,
+    DisputeKind,
+    TribunalOrder,
+    TribunalOrderStep,
+)
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -69,6 +76,9 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Child",
+    "Dispute",
+    "DisputeAbout",
+    "DisputeKind",
     "EHCPlan",
     "FamilyMember",
     "PhaseTransfer",
@@ -83,6 +93,8 @@ __all__ = [
     "ReviewOutcome",
     "ReviewStatus",
     "ServedBy",
+    "TribunalOrder",
+    "TribunalOrderStep",
     "age_on",
     "aged_14_or_over",
     "aged_17_and_a_half_or_over",

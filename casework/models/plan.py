@@ -105,6 +105,10 @@ class EHCPlan(FSMModelMixin, models.Model):
     being_amended = models.BooleanField(default=False)
     decision_reason = models.TextField(blank=True)
     exception_reason = models.TextField(blank=True)
+    # The family's last day to appeal (Tribunal Procedure (HESC) Rules 2008 r20(1)(c)): set by
+    # each appealable decision and moved by a later mediation certificate; not a council deadline.
+    appeal_decision_on = models.DateField(null=True, blank=True)
+    appeal_by = models.DateField(null=True, blank=True)
     placement_name = models.CharField(max_length=200, blank=True)
     phase_transfer_on = models.DateField(null=True, blank=True)
     phase_transfer = models.CharField(max_length=20, choices=PhaseTransfer.choices, blank=True)

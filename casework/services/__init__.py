@@ -30,10 +30,10 @@ from casework.models import (
     ReviewOutcome,
     ReviewStatus,
 )
-from casework.services.representations import plan_comment as plan_comment
-from casework.services.representations import representation_add as representation_add
 from casework.models.plan import REVIEW_OPENS
 from casework.services.phase_transfer import phase_transfer_sync
+from casework.services.representations import plan_comment as plan_comment
+from casework.services.representations import representation_add as representation_add
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.deadlines import deadlines_redate

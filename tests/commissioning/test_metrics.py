@@ -51,6 +51,9 @@ EXPECTED = {
     "family_satisfaction_pct": Decimal("50.0"),
     # no advice was asked for in this caseload (tests/commissioning/test_advice_metric.py)
     "advice_within_6_weeks_pct": None,
+    # the caseload has no disputes: tests/commissioning/test_disputes_metrics.py counts them
+    "mediation_cases": 0,
+    "tribunal_appeals": 0,
 }
 
 

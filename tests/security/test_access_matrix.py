@@ -120,6 +120,10 @@ RULES: dict[str, Rule] = {
     ),
     "casework:plan-sections": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:plan-review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:plan-dispute": Rule(  # mediation and appeals are recorded by the team's manager
+        read=let(("manager",), hidden=("other_manager",)),
+        write=let(("manager",), hidden=("other_manager",)),
+    ),
     "casework:plan-comment": Rule(
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
@@ -203,6 +207,10 @@ RULES: dict[str, Rule] = {
     "api:reassessment-detail": Rule(read=not_theirs(TEAM)),
     "api:reassessment-decide": Rule(write=MANAGER_WRITE),
     "api:reassessment-final-issued": Rule(write=MANAGER_WRITE),
+    "api:plan-dispute-list": Rule(
+        read=not_theirs(TEAM, FAMILY), write=let(("manager",), hidden=("other_manager",))
+    ),
+    "api:tribunal-order-step-done": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:review-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),

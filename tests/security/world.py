@@ -18,6 +18,7 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
+from casework.models import Dispute, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
@@ -141,6 +142,20 @@ def build() -> World:
     )
     review = casework.review_create(by=practitioner, case=case, due_on=D(2027, 9, 1))
     advice_request, transfer, reassessment = _plan_records(plan, by=practitioner)
+    # A step of an order, put straight in: the routes that take one need a record to ask about.
+    order_step = TribunalOrderStep.objects.create(
+        dispute=Dispute.objects.create(
+            plan=plan,
+            kind="concession",
+            on=D(2026, 9, 3),
+            order="cease",
+            about="request",
+            recorded_by=manager,
+        ),
+        step="maintain",
+        label="Continue to maintain the plan",
+        weeks=0,
+    )
     budget = ActiveBudgetFactory(
         child=child, amount="500.00", practitioner=practitioner, manager=manager
     )
@@ -182,6 +197,7 @@ def build() -> World:
         "advice_request": advice_request,
         "transfer": transfer,
         "reassessment": reassessment,
+        "order_step": order_step,
         "deadline": Deadline.objects.filter(case_id=case.pk).order_by("pk").first(),
         "scheme": default_scheme(),
         "budget": budget,
