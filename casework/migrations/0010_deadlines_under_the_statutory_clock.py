@@ -17,7 +17,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0005_plan_phase_transfer_setting_and_post_16_moves"),
+        ("casework", "0009_disputes_and_appeal_date"),
         ("workflows", "0005_deadline_superseded_not_required_sweep_audit"),
         ("budgets", "0003_ledger_entries_mean_something"),
         ("contenttypes", "0002_remove_content_type_name"),

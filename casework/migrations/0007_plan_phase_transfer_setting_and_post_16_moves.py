@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0004_access_log_child_index_in_child_at"),
+        ("casework", "0006_representations_from_comments"),
     ]
 
     operations = [

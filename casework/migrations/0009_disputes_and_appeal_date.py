@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0004_access_log_child_index_in_child_at"),
+        ("casework", "0008_advice_transfers_reassessments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
