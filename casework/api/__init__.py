@@ -24,7 +24,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register(
-    r"ehc-plans/(?P<plan_pk>[0-9]+)/representations",
+    r"ehc-plans/(?P<pk>[0-9]+)/representations",
     RepresentationViewSet,
     basename="plan-representation",
 )

@@ -18,7 +18,7 @@ from casework.api.access import (
     AccessLoggedRetrieveMixin,
     ScopedRelationsMixin,
 )
-from casework.models import Child, EHCPlan
+from casework.models import Child, EHCPlan, ServedBy
 from casework.services import PLAN_EDITABLE_FIELDS
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
@@ -28,6 +28,11 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
     scoped_relations = {"child": selectors.children_visible_to}
     fixed_after_create = ("child", "requested_on", "requested_by")
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    notice_served_by = serializers.ChoiceField(
+        choices=[("", "Not recorded: counted as posted"), *ServedBy.choices],
+        read_only=True,
+        help_text="How the current draft or amendment notice was sent to the family.",
+    )
     family_period_ends_on = serializers.DateField(
         source="family_period.ends_on",
         read_only=True,

@@ -47,7 +47,7 @@ class RepresentationSerializer(ModelSerializer[Representation]):
         read_only_fields = ["id", "plan", "period", "by", "created_at"]
 
 
-PLAN_ID = OpenApiParameter("plan_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+PLAN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
@@ -69,7 +69,7 @@ class RepresentationViewSet(
         if not hasattr(self, "_plan"):
             self._plan = get_object_or_404(
                 selectors.plans_visible_to(acting_user(self.request)),
-                pk=self.kwargs["plan_pk"],
+                pk=self.kwargs["pk"],
             )
         return self._plan
 

@@ -127,6 +127,7 @@ RULES: dict[str, Rule] = {
     "casework:plan-comment": Rule(
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
+    "casework:plan-representation": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:advice-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:advice-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -211,6 +212,10 @@ RULES: dict[str, Rule] = {
         read=not_theirs(TEAM, FAMILY), write=let(("manager",), hidden=("other_manager",))
     ),
     "api:tribunal-order-step-done": Rule(write=let(("manager",), hidden=("other_manager",))),
+    "api:plan-representation-list": Rule(  # the family's own, and staff recording one received
+        read=not_theirs(TEAM, FAMILY),
+        write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+    ),
     "api:review-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),
