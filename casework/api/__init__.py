@@ -9,6 +9,7 @@ from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
 from casework.api.deadlines import DeadlineViewSet
+from casework.api.exceptions import DeadlineExceptionViewSet
 from casework.api.plans import EHCPlanViewSet
 from casework.api.referrals import ReferralViewSet
 from casework.api.reviews import ReviewViewSet
@@ -21,3 +22,4 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("ehc-plans", EHCPlanViewSet, basename="ehc-plan")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")

@@ -93,12 +93,31 @@ def date_field(required_message: str) -> forms.DateField:
     )
 
 
-# Who answers for a casework deadline: the case's lead professional, as each machine finds them.
+def lead_professional_or_case_officer(record: Any) -> int | None:
+    """Who answers for a casework deadline (DESIGN §5 Owners): the case's lead professional, as
+    the record's machine finds them; for an EHC process without a social-care case (or whose
+    case has no lead professional), the plan's case officer — the record's own, or that of the
+    plan it belongs to (an advice request, a review). None when neither is known: the reminders
+    then go to the team's managers."""
+    lead = registry.machine_for(type(record)).owner_of(record)
+    if lead is not None:
+        return int(lead)
+    if hasattr(record, "case_officer_id"):
+        return int(record.case_officer_id) if record.case_officer_id is not None else None
+    plan = getattr(record, "plan", None)
+    if plan is not None and type(plan) in registry.machines:
+        return lead_professional_or_case_officer(plan)
+    return None
+
+
 LEAD_PROFESSIONAL = OwnerRule(
-    "The case's lead professional",
-    lambda record: registry.machine_for(type(record)).owner_of(record),
+    "The case's lead professional; without a case, the plan's case officer",
+    lead_professional_or_case_officer,
 )
-REG_10_4 = tuple(StatutoryException.values)
+# The grounds of reg 10(4)(a) to (d), which reg 5(4) (the 6 weeks), reg 10(4) itself (the 16
+# weeks), reg 13(3) (the 20 weeks) and reg 27(3) (a re-assessment's 14 weeks) apply. No other time
+# limit in the regulations has an exception: every other kind declares `exceptions=()`.
+EXCEPTIONS_REG_10_4 = tuple(StatutoryException.values)
 
 REFERRAL_DECISION = DeadlineKind(
     "referral_decision",
@@ -107,7 +126,7 @@ REFERRAL_DECISION = DeadlineKind(
     statutory=True,
     basis="Working Together 2023",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We decide what happens with the referral",
 )
 ASSESSMENT_COMPLETE = DeadlineKind(
@@ -117,7 +136,7 @@ ASSESSMENT_COMPLETE = DeadlineKind(
     statutory=True,
     basis="Working Together 2023",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We finish the assessment",
 )
 DECISION_TO_ASSESS = DeadlineKind(
@@ -127,7 +146,7 @@ DECISION_TO_ASSESS = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 5",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="We tell you whether we will carry out an EHC needs assessment",
 )
 DECISION_NOT_TO_ISSUE = DeadlineKind(
@@ -137,7 +156,7 @@ DECISION_NOT_TO_ISSUE = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 10(1)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="If we decide not to issue a plan, we tell you by",
 )
 FAMILY_COMMENTS = DeadlineKind(
@@ -148,7 +167,7 @@ FAMILY_COMMENTS = DeadlineKind(
     basis="SEND Regs 2014 reg 13(1)",
     owner=LEAD_PROFESSIONAL,
     council_duty=False,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="Your last day to comment on the draft plan",
 )
 FINAL_PLAN = DeadlineKind(
@@ -158,7 +177,7 @@ FINAL_PLAN = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 13(2)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="We issue the final EHC plan",
 )
 ANNUAL_REVIEW = DeadlineKind(
@@ -168,7 +187,7 @@ ANNUAL_REVIEW = DeadlineKind(
     statutory=True,
     basis="Code of Practice 9.166",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="The plan's review meeting",
 )
 REVIEW_REPORT = DeadlineKind(
@@ -178,7 +197,7 @@ REVIEW_REPORT = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 20",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We send you the review report",
 )
 REVIEW_DECISION = DeadlineKind(
@@ -188,7 +207,7 @@ REVIEW_DECISION = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 20",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We tell you our decision after the review",
 )
 AMENDED_FINAL = DeadlineKind(
@@ -198,7 +217,7 @@ AMENDED_FINAL = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 22",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We issue the amended EHC plan",
 )
 PHASE_TRANSFER = DeadlineKind(
@@ -208,7 +227,7 @@ PHASE_TRANSFER = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 18",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We update the plan for the move to a new school or college",
 )
 

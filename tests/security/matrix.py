@@ -112,6 +112,8 @@ RECORD_OF = {
     "api:deadline-detail": "deadline",
     "api:deadline-record-exception": "deadline",
     "api:deadline-waive": "deadline",
+    "api:deadline-exception-detail": "deadline_exception",
+    "api:deadline-exception-withdraw": "deadline_exception",
     "api:allocation-scheme-detail": "scheme",
     "api:allocation-scheme-score": "scheme",
     "api:allocation-scheme-versions": "scheme",

@@ -181,7 +181,10 @@ RULES: dict[str, Rule] = {
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),
     "api:deadline-detail": Rule(read=not_theirs(TEAM, FAMILY)),
-    "api:deadline-record-exception": Rule(write=TEAM_WRITE),
+    "api:deadline-record-exception": Rule(write=let(("manager",), hidden=("other_manager",))),
+    "api:deadline-exception-list": Rule(read=SIGNED_IN_ONLY),
+    "api:deadline-exception-detail": Rule(read=not_theirs(TEAM)),
+    "api:deadline-exception-withdraw": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:deadline-waive": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:allocation-scheme-list": Rule(read=SIGNED_IN_ONLY),
     "api:allocation-scheme-detail": Rule(read=not_theirs(STAFF)),  # the council's one scheme
