@@ -1,6 +1,7 @@
 from django.urls import path
 
 from casework import views
+from casework.views import exceptions
 
 app_name = "casework"
 
@@ -28,4 +29,19 @@ urlpatterns = [
     path("plans/<int:pk>/reviews/new/", views.PlanReviewCreateView.as_view(), name="plan-review"),
     path("plans/<int:pk>/comments/", views.PlanCommentView.as_view(), name="plan-comment"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
+    path(
+        "plans/<int:pk>/case-officer/",
+        exceptions.CaseOfficerView.as_view(),
+        name="plan-case-officer",
+    ),
+    path(
+        "deadlines/<int:pk>/exceptions/",
+        exceptions.DeadlineExceptionsView.as_view(),
+        name="deadline-exceptions",
+    ),
+    path(
+        "deadline-exceptions/<int:pk>/withdraw/",
+        exceptions.WithdrawExceptionView.as_view(),
+        name="deadline-exception-withdraw",
+    ),
 ]

@@ -123,6 +123,14 @@ RULES: dict[str, Rule] = {
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
     "casework:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    # exceptions and the case officer: the team reads, a manager of the team decides
+    "casework:deadline-exceptions": Rule(
+        read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
+    ),
+    "casework:deadline-exception-withdraw": Rule(
+        read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
+    ),
+    "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
