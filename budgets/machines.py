@@ -33,6 +33,7 @@ def register() -> None:
             team_of=lambda budget: budget.team_id,
             owner_of=lambda budget: budget.case.lead_professional_id if budget.case else None,
             verbose_name="personal budget",
+            child_lookups=("child",),
         )
     )
     # The ledger postings that approving and ending make, and who is told, in the transition's

@@ -1,6 +1,6 @@
 """Existing deadlines brought under the statutory clock's rules (issue 17, item 11).
 
-Called by the data migration `casework 0006` with the historical models, and by its tests with
+Called by the data migration `casework 0012` with the historical models, and by its tests with
 the live ones: it reads and writes only fields both have, and names kinds by their stored
 values as they were when it was written, since a migration must not follow later declarations.
 

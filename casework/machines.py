@@ -30,6 +30,7 @@ def register_machines() -> None:
             team_of=lambda case: case.team_id,
             owner_of=lambda case: case.lead_professional_id,
             opens_on_create=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE),
+            child_lookups=("child",),
         )
     )
     registry.register(
@@ -42,12 +43,19 @@ def register_machines() -> None:
             owner_of=lambda plan: plan.case.lead_professional_id if plan.case else None,
             opens_on_create=(due.DECISION_TO_ASSESS, due.FINAL_PLAN),
             verbose_name="EHC plan",
+            child_lookups=("child",),
         )
     )
     # A review's steps stay out of the case history, which shows the case's and the plan's: the
     # meeting and the decision are there as the steps they begin and end.
     registry.register(
-        Machine(model=Review, field_name="status", states=ReviewStatus, verbose_name="review")
+        Machine(
+            model=Review,
+            field_name="status",
+            states=ReviewStatus,
+            verbose_name="review",
+            child_lookups=("plan__child", "case__child"),
+        )
     )
     # The decision on the plan or the case decides its review, in the step's own transaction;
     # a hook because the review's service imports the models these steps are declared on.

@@ -7,6 +7,8 @@ family login sees only the children it is linked to; everyone else sees nothing 
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case as DbCase
@@ -21,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
@@ -79,34 +82,43 @@ def family_members_visible_to(user: User) -> QuerySet[FamilyMember]:
     return FamilyMember.objects.filter(child__in=children_visible_to(user))
 
 
+def _child_of(lookups: tuple[str, ...], children: QuerySet[Child]) -> Q:
+    return reduce(or_, (Q(**{f"{lookup}__in": children}) for lookup in lookups))
+
+
 def deadlines_visible_to(user: User, *, child_id: int | None = None) -> DeadlineQuerySet:
-    """Deadlines on the cases and plans of the children the user may see."""
+    """Deadlines on every record of the children the user may see — cases, plans, reviews, and
+    the records of the apps above casework (budgets, packages) through their machines'
+    `child_lookups` — in one query; with `child_id`, that child's alone."""
     children = children_visible_to(user)
     if child_id is not None:
         children = children.filter(pk=child_id)
-    cases = Case.objects.filter(child__in=children).values("pk")
-    plans = EHCPlan.objects.filter(child__in=children).values("pk")
-    return Deadline.objects.filter(
-        Q(subject_type=ContentType.objects.get_for_model(Case), subject_id__in=cases)
-        | Q(subject_type=ContentType.objects.get_for_model(EHCPlan), subject_id__in=plans)
-    )
+    on_records = Q(case_id__in=Case.objects.filter(child__in=children).values("pk"))
+    for model, machine in registry.machines.items():
+        if machine.child_lookups:
+            records = model._default_manager.filter(_child_of(machine.child_lookups, children))
+            on_records |= Q(
+                subject_type=ContentType.objects.get_for_model(model),
+                subject_id__in=records.values("pk"),
+            )
+    return Deadline.objects.filter(on_records)
 
 
 def with_child(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
     """Each deadline with its child's id as `child_pk`, for the access log, in the same query."""
-    subject = {
-        model: model.objects.filter(pk=OuterRef("subject_id")).values("child_id")[:1]
-        for model in (Case, EHCPlan)
-    }
-    return deadlines.annotate(
-        child_pk=DbCase(
-            *(
-                When(subject_type=ContentType.objects.get_for_model(model), then=Subquery(query))
-                for model, query in subject.items()
-            ),
-            default=Value(None),
+    whens = []
+    for model, machine in registry.machines.items():
+        if not machine.child_lookups:
+            continue
+        subject = model._default_manager.filter(pk=OuterRef("subject_id"))
+        child = Coalesce(
+            *(Subquery(subject.values(f"{lookup}_id")[:1]) for lookup in machine.child_lookups),
+            Value(None),
             output_field=IntegerField(),
         )
+        whens.append(When(subject_type=ContentType.objects.get_for_model(model), then=child))
+    return deadlines.annotate(
+        child_pk=DbCase(*whens, default=Value(None), output_field=IntegerField())
     )
 
 

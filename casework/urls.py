@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from casework import views
+from casework.views import exceptions
 from casework.views.disputes import DisputeCreateView
 from casework.views.representations import RecordRepresentationView
 
@@ -37,4 +38,19 @@ urlpatterns = [
     path("plans/<int:pk>/disputes/new/", DisputeCreateView.as_view(), name="plan-dispute"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
     path("", include("casework.views.advice")),
+    path(
+        "plans/<int:pk>/case-officer/",
+        exceptions.CaseOfficerView.as_view(),
+        name="plan-case-officer",
+    ),
+    path(
+        "deadlines/<int:pk>/exceptions/",
+        exceptions.DeadlineExceptionsView.as_view(),
+        name="deadline-exceptions",
+    ),
+    path(
+        "deadline-exceptions/<int:pk>/withdraw/",
+        exceptions.WithdrawExceptionView.as_view(),
+        name="deadline-exception-withdraw",
+    ),
 ]

@@ -24,7 +24,7 @@ from commissioning import sen2_codes as codes
 from commissioning.metrics.catalogue import budget_active_on
 from commissioning.sen2_disputes import dispute_flags
 from workflows.exports import csv_text, looks_like_formula
-from workflows.models import Deadline, TransitionLog
+from workflows.models import DeadlineException, TransitionLog
 
 MODULES: dict[str, list[str]] = {
     "sen2": [
@@ -236,12 +236,14 @@ def build(year: int, *, teams: list[int] | None = None) -> Return:
     )
     plans = list(plans_in_scope(year, census, teams))
     plan_type = ContentType.objects.get_for_model(EHCPlan)
+    # The 20-week exception flag: a live (not withdrawn) reg 13(3) exception in the history.
     exceptions = set(
-        Deadline.objects.filter(
-            subject_type=plan_type, subject_id__in=[p.pk for p in plans], kind=FINAL_PLAN.value
-        )
-        .exclude(exception="")
-        .values_list("subject_id", flat=True)
+        DeadlineException.objects.filter(
+            deadline__subject_type=plan_type,
+            deadline__subject_id__in=[p.pk for p in plans],
+            deadline__kind=FINAL_PLAN.value,
+            withdrawn_at__isnull=True,
+        ).values_list("deadline__subject_id", flat=True)
     )
     flags = budget_flags([p.child_id for p in plans], census)
     disputes = dispute_flags([p.pk for p in plans], census)

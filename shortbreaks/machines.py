@@ -25,6 +25,7 @@ def register() -> None:
             case_of=lambda package: None,
             team_of=lambda package: package.team_id,
             verbose_name="package",
+            child_lookups=("child",),
         )
     )
     registry.register(
@@ -34,6 +35,7 @@ def register() -> None:
             states=SessionStatus,
             team_of=lambda session: session.package.team_id,
             verbose_name="session",
+            child_lookups=("package__child",),
         )
     )
     # The ledger postings of each session outcome, and the family's message on a cancellation,

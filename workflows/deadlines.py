@@ -14,28 +14,39 @@ running, so every miss stays in the figures.
 
 A deadline is running while it has no `closed_on` and is open or missed
 (`Deadline.objects.running()`). A statutory deadline is never waived: a team manager records a
-reg 10(4) exception on it instead, and it keeps counting. Every function here runs inside its
-caller's transaction, or in its own.
+reg 10(4) exception on it instead (a history of `DeadlineException` rows), and it keeps
+counting. Every function here runs inside its caller's transaction, or in its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from workflows import clock
 from workflows.audit import audit
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
-from workflows.models import Deadline, DeadlineStatus, StatutoryException, TransitionLog
+from workflows.exceptions import Facts, ground_refusals
+from workflows.models import (
+    Deadline,
+    DeadlineException,
+    DeadlineQuerySet,
+    DeadlineStatus,
+    TransitionLog,
+)
 from workflows.registry import DeadlineKind, registry
 
 MARK_MISSED = "mark_missed"
 """The audit row's `transition` for the daily sweep; its actor is empty: no person did it."""
+REASSIGN = "reassign_owner"
+"""The audit row's `transition` when a deadline's owner changes."""
 
 
 def _values(kinds: Iterable[DeadlineKind]) -> list[str]:
@@ -195,54 +206,153 @@ def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
 
 def deadline_waive(deadline: Deadline, *, by: User, reason: str) -> Deadline:
     """Set aside a council-policy deadline; statutory ones take an exception instead."""
-    return _decide(deadline, by=by, reason=reason, waive=True)
+    return _decide(deadline, by=by, reason=reason)
 
 
-def deadline_record_exception(
-    deadline: Deadline, *, by: User, exception: str, reason: str
-) -> Deadline:
-    """Record a reg 10(4) exception: the deadline still counts, and reports show it apart."""
-    if exception not in StatutoryException.values:
-        raise InvalidParams({"exception": ["Choose one of the exceptions in regulation 10(4)."]})
-    return _decide(deadline, by=by, reason=reason, exception=exception)
-
-
-def _decide(
-    deadline: Deadline, *, by: User, reason: str, waive: bool = False, exception: str = ""
-) -> Deadline:
+def deadline_exception_add(
+    deadline: Deadline, *, by: User, ground: str, reason: str, facts: Facts
+) -> DeadlineException:
+    """Record an exception on a statutory deadline, on a ground of reg 10(4) whose dates are
+    checked (`workflows.exceptions`). It is added to the deadline's history, never written over
+    another; the deadline keeps counting, and reports show it apart."""
     if not by.has_role(Role.TEAM_MANAGER):
-        raise NotPermitted("Only a team manager can waive a deadline or record an exception.")
+        raise NotPermitted("Only a team manager can record an exception.")
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        kind = registry.kind(locked.kind)
+        if not kind.exceptions:
+            raise TransitionNotAllowed(
+                f"The regulations allow no exception to “{kind.label}”"
+                + (f" ({kind.basis})." if kind.basis else ".")
+            )
+        if locked.status in Deadline.SET_ASIDE:
+            raise TransitionNotAllowed("This deadline is no longer counted: it has been closed.")
+        problems = ground_refusals(ground, facts, opened_on=locked.opened_on, due_on=locked.due_on)
+        if not problems and ground not in kind.exceptions:
+            problems = {"exception": ["This ground does not apply to this deadline."]}
+        if not reason.strip():
+            problems["reason"] = ["Enter the reason."]
+        if facts.advice_requested_on and facts.advice_requested_on > clock.today():
+            problems["advice_requested_on"] = ["The date cannot be in the future."]
+        if problems:
+            raise InvalidParams(problems)
+        added = DeadlineException.objects.create(
+            deadline=locked,
+            ground=ground,
+            reason=reason,
+            added_by=by,
+            **asdict(facts),
+        )
+        _keep_current_exception(locked)
+        audit(
+            locked,
+            "record_exception",
+            by=by,
+            note=reason,
+            case_id=locked.case_id,
+            source=locked.status,
+            target=locked.status,
+            params={"kind": locked.kind, "exception": ground, "exception_id": added.pk},
+        )
+    return added
+
+
+def deadline_exception_withdraw(
+    exception: DeadlineException, *, by: User, reason: str
+) -> DeadlineException:
+    """Withdraw an exception: its row stays, stamped with who withdrew it, when and why."""
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted("Only a team manager can withdraw an exception.")
+    if not reason.strip():
+        raise InvalidParams({"reason": ["Enter why the exception is withdrawn."]})
+    with transaction.atomic():
+        locked = DeadlineException.objects.select_for_update().get(pk=exception.pk)
+        if locked.withdrawn_at is not None:
+            raise TransitionNotAllowed("This exception has already been withdrawn.")
+        locked.withdrawn_by = by
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+        deadline = Deadline.objects.select_for_update().get(pk=locked.deadline_id)
+        _keep_current_exception(deadline)
+        audit(
+            deadline,
+            "withdraw_exception",
+            by=by,
+            note=reason,
+            case_id=deadline.case_id,
+            source=deadline.status,
+            target=deadline.status,
+            params={"kind": deadline.kind, "exception": locked.ground, "exception_id": locked.pk},
+        )
+    return locked
+
+
+def _keep_current_exception(deadline: Deadline) -> None:
+    """`Deadline.exception` is the ground of its latest live exception, or empty."""
+    latest = deadline.exceptions.filter(withdrawn_at__isnull=True).order_by("-added_at", "-pk")
+    deadline.exception = latest.values_list("ground", flat=True).first() or ""
+    deadline.save(update_fields=["exception"])
+
+
+def deadlines_reassign(
+    deadlines: DeadlineQuerySet, *, owner_id: int | None, by: User, reason: str
+) -> int:
+    """Give these deadlines' running ones a new owner (the case officer or the lead professional
+    changed), each with an audit row; in the caller's transaction. Returns how many moved."""
+    moving = list(
+        deadlines.running()
+        .exclude(owner_id=owner_id)
+        .select_for_update()
+        .values_list("pk", "owner_id", "case_id", "kind")
+    )
+    if not moving:
+        return 0
+    Deadline.objects.filter(pk__in=[pk for pk, _, _, _ in moving]).update(owner_id=owner_id)
+    deadline_type = ContentType.objects.get_for_model(Deadline)
+    TransitionLog.objects.bulk_create(
+        TransitionLog(
+            subject_type=deadline_type,
+            subject_id=pk,
+            case_id=case_id,
+            transition=REASSIGN,
+            actor=by,
+            effective_on=clock.today(),
+            note=reason,
+            params={"kind": kind, "from_owner": old_owner, "to_owner": owner_id},
+        )
+        for pk, old_owner, case_id, kind in moving
+    )
+    return len(moving)
+
+
+def _decide(deadline: Deadline, *, by: User, reason: str) -> Deadline:
+    if not by.has_role(Role.TEAM_MANAGER):
+        raise NotPermitted("Only a team manager can waive a deadline.")
     if not reason.strip():
         raise InvalidParams({"reason": ["Enter the reason."]})
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
         kind = registry.kind(locked.kind)
-        if waive and kind.statutory:
+        if kind.statutory:
             raise TransitionNotAllowed(
                 "A statutory deadline cannot be waived: record an exception instead."
             )
-        if not waive and not kind.statutory:
-            raise TransitionNotAllowed("Exceptions apply to statutory deadlines only.")
-        if locked.status in Deadline.SET_ASIDE or (waive and locked.closed_on is not None):
+        if locked.status in Deadline.SET_ASIDE or locked.closed_on is not None:
             raise TransitionNotAllowed("This deadline has already been closed.")
-        if not waive and exception not in kind.exceptions:
-            raise InvalidParams({"exception": ["This exception does not apply to this deadline."]})
-        if waive:
-            locked.status = DeadlineStatus.WAIVED
-            locked.closed_on = clock.today()
-        else:
-            locked.exception = exception
+        locked.status = DeadlineStatus.WAIVED
+        locked.closed_on = clock.today()
         locked.waiver_reason = reason
         locked.save()
         audit(
             locked,
-            "waive" if waive else "record_exception",
+            "waive",
             by=by,
             note=reason,
             case_id=locked.case_id,
             source=deadline.status,
             target=locked.status,
-            params={"kind": locked.kind, "exception": exception},
+            params={"kind": locked.kind},
         )
     return locked
 

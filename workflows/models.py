@@ -63,9 +63,17 @@ class DeadlineStatus(models.TextChoices):
 
 
 class StatutoryException(models.TextChoices):
-    """The exceptions of SEND Regulations 2014 reg 10(4), under which a timescale may be missed."""
+    """The grounds of SEND Regulations 2014 reg 10(4)(a) to (d) (applied by reg 5(4), 13(3) and
+    27(3)) on which a time limit need not be complied with. Late advice is none of them."""
 
-    SETTING_CLOSED = "setting_closed", "The setting was closed for 4 weeks or more"
+    SETTING_CLOSED = (
+        "setting_closed",
+        "Advice was asked of a school or post-16 institution closed for 4 weeks or more",
+    )
+    EARLY_YEARS_CLOSED = (
+        "early_years_closed",
+        "Advice was asked of an early years provider closed for 4 weeks or more",
+    )
     EXCEPTIONAL_CIRCUMSTANCES = (
         "exceptional_circumstances",
         "Exceptional personal circumstances of the child or family",
@@ -119,7 +127,8 @@ class Deadline(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="deadlines",
-        help_text="Who is reminded: the case's lead professional.",
+        help_text="Who is reminded: the kind's owner rule (DESIGN §5 Owners); when empty, the "
+        "team's managers.",
     )
     label = models.CharField(max_length=200, blank=True, help_text="The record, for reminders.")
     kind = models.CharField(max_length=40)
@@ -131,6 +140,8 @@ class Deadline(models.Model):
     )
     closed_on = models.DateField(null=True, blank=True)
     closed_by = models.CharField(max_length=60, blank=True, help_text="The closing transition.")
+    # The ground of the latest live `DeadlineException`, kept in step by the one writer of both
+    # (`workflows.deadlines`) so that lists and reports read it without a join.
     exception = models.CharField(max_length=40, choices=StatutoryException.choices, blank=True)
     waiver_reason = models.TextField(blank=True)
 
@@ -156,6 +167,56 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} due {self.due_on:%d %b %Y} ({self.status})"
+
+
+class DeadlineException(models.Model):
+    """One exception recorded against a statutory deadline, with the facts its ground rests on
+    (DESIGN §5). A history: a second exception is a new row, and a withdrawn one keeps its row
+    with who withdrew it, when and why. `workflows.deadlines` is the only writer; the deadline's
+    current exception is its latest live (not withdrawn) row."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="exceptions")
+    ground = models.CharField(max_length=40, choices=StatutoryException.choices)
+    reason = models.TextField()
+    advice_requested_on = models.DateField(null=True, blank=True)
+    closed_from = models.DateField(null=True, blank=True)
+    closed_to = models.DateField(
+        null=True, blank=True, help_text="The last day the setting was closed."
+    )
+    away_from = models.DateField(null=True, blank=True)
+    away_to = models.DateField(null=True, blank=True, help_text="The last day away.")
+    # Empty only on rows carried over from before exceptions were a history.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadline_exceptions_added",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadline_exceptions_withdrawn",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        indexes = [
+            # A deadline's history, and the live exception of each deadline in reports.
+            models.Index(fields=["deadline", "withdrawn_at"], name="deadline_exception_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} on {self.deadline}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class Reminder(models.Model):

@@ -133,6 +133,9 @@ class Machine:
     owner_of: Callable[[Any], int | None] = lambda record: None
     opens_on_create: tuple[DeadlineKind, ...] = ()
     verbose_name: str = ""
+    # The lookups from a record to its child (`"child"`, `"package__child"`; a review has two),
+    # so that a child's deadlines are found on every record of theirs in one query.
+    child_lookups: tuple[str, ...] = ()
 
     @property
     def field(self) -> FSMFieldMixin:

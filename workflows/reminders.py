@@ -53,8 +53,9 @@ def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
 def reminders_sweep(*, today: dt.date | None = None) -> int:
     """Write every reminder now due; returns how many were new. Safe to run at any time.
 
-    Each audience (deadline owners, escalations to managers) is one batch of statements in a
-    transaction of its own: one that fails is reported and the other is still written."""
+    Each audience (deadline owners, managers of deadlines without one, escalations to managers)
+    is one batch of statements in a transaction of its own: one that fails is reported and the
+    others are still written."""
     return each_in_own_transaction(
         "Reminder sweep",
         reminder_batches(today=today),
@@ -96,17 +97,26 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
         recipient=F("owner_id"),
     )
     # One row for each manager of the deadline's team.
-    to_managers = running.filter(
-        due_on__lte=escalate_due_before,
+    managers = Q(
         team__memberships__user__groups__name=Role.TEAM_MANAGER,
         team__memberships__user__is_active=True,
-    ).annotate(
+    )
+    # No owner rule found anyone (DESIGN §5 Owners: "failing both, the team's managers").
+    unowned_to_managers = running.filter(in_window, managers, owner__isnull=True).annotate(
+        deadline_id=F("pk"),
+        offset=Case(*which_offset, output_field=IntegerField()),
+        recipient=F("team__memberships__user_id"),
+    )
+    to_managers = running.filter(managers, due_on__lte=escalate_due_before).annotate(
         deadline_id=F("pk"),
         offset=Value(ESCALATION, output_field=IntegerField()),
         recipient=F("team__memberships__user_id"),
     )
     return [
         ReminderBatch("reminders to the deadlines' owners", to_owner, today),
+        ReminderBatch(
+            "reminders of deadlines without an owner to team managers", unowned_to_managers, today
+        ),
         ReminderBatch("overdue deadlines escalated to team managers", to_managers, today),
     ]
 

@@ -22,12 +22,14 @@ from accounts.models import User
 from workflows import bounds, clock
 from workflows.audit import audit as audit
 from workflows.checks import permission_reasons, unmet_conditions, wrong_state_reason
-from workflows.deadlines import deadline_record_exception as deadline_record_exception
+from workflows.deadlines import deadline_exception_add as deadline_exception_add
+from workflows.deadlines import deadline_exception_withdraw as deadline_exception_withdraw
 from workflows.deadlines import deadline_waive as deadline_waive
 from workflows.deadlines import deadlines_close as deadlines_close
 from workflows.deadlines import deadlines_mark_missed as deadlines_mark_missed
 from workflows.deadlines import deadlines_not_required as deadlines_not_required
 from workflows.deadlines import deadlines_open as deadlines_open
+from workflows.deadlines import deadlines_reassign as deadlines_reassign
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import IdempotencyKey, TransitionLog
 from workflows.outbox import notify

@@ -11,6 +11,7 @@ from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
 from casework.api.deadlines import DeadlineViewSet
 from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
+from casework.api.exceptions import DeadlineExceptionViewSet
 from casework.api.plans import EHCPlanViewSet
 from casework.api.referrals import ReferralViewSet
 from casework.api.representations import RepresentationViewSet
@@ -32,3 +33,4 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 advice.register(router)
 router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute")
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")
+router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from casework import selectors, services
 from casework.api.access import (
@@ -20,6 +22,7 @@ from casework.api.access import (
 )
 from casework.models import Child, EHCPlan, ServedBy
 from casework.services import PLAN_EDITABLE_FIELDS
+from casework.services.owners import plan_change_case_officer
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 
@@ -40,6 +43,12 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
         help_text="The last day of the family's period on the current draft or proposed "
         "amendments (reg 13(1), reg 22(2)(c)); the final plan waits until the day after.",
     )
+    case_officer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text="Who answers for the plan's deadlines when no case is open: the person who "
+        "recorded the request, until a team manager names another (PATCH).",
+    )
 
     class Meta:
         model = EHCPlan
@@ -47,6 +56,7 @@ class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
             "id",
             "child",
             "case",
+            "case_officer",
             "status",
             "requested_on",
             "requested_by",
@@ -113,21 +123,30 @@ class EHCPlanViewSet(
     def get_queryset(self) -> QuerySet[EHCPlan]:
         return selectors.plans_visible_to(acting_user(self.request)).order_by("pk")
 
+    @transaction.atomic
     def perform_create(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
         data = serializer.validated_data
-        serializer.instance = services.plan_request(
-            by=acting_user(self.request),
+        by = acting_user(self.request)
+        plan = services.plan_request(
+            by=by,
             child=data["child"],
             requested_on=data["requested_on"],
             requested_by=data["requested_by"],
         )
+        case_officer = data.get("case_officer")
+        if case_officer is not None and case_officer.pk != by.pk:
+            plan = plan_change_case_officer(by=by, plan=plan, case_officer=case_officer)
+        serializer.instance = plan
 
+    @transaction.atomic
     def perform_update(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:
-        serializer.instance = services.plan_update(
-            by=acting_user(self.request),
-            plan=cast(EHCPlan, serializer.instance),
-            **serializer.validated_data,
-        )
+        by = acting_user(self.request)
+        changes = dict(serializer.validated_data)
+        plan = cast(EHCPlan, serializer.instance)
+        case_officer = changes.pop("case_officer", None)
+        if case_officer is not None and case_officer.pk != plan.case_officer_id:
+            plan = plan_change_case_officer(by=by, plan=plan, case_officer=case_officer)
+        serializer.instance = services.plan_update(by=by, plan=plan, **changes)
 
     @extend_schema(request=PlanCommentSerializer, responses=EHCPlanSerializer)
     @action(detail=True, methods=["post"])

@@ -160,12 +160,31 @@ def date_field(required_message: str) -> forms.DateField:
     )
 
 
-# Who answers for a casework deadline: the case's lead professional, as each machine finds them.
+def lead_professional_or_case_officer(record: Any) -> int | None:
+    """Who answers for a casework deadline (DESIGN §5 Owners): the case's lead professional, as
+    the record's machine finds them; for an EHC process without a social-care case (or whose
+    case has no lead professional), the plan's case officer — the record's own, or that of the
+    plan it belongs to (an advice request, a review). None when neither is known: the reminders
+    then go to the team's managers."""
+    lead = registry.machine_for(type(record)).owner_of(record)
+    if lead is not None:
+        return int(lead)
+    if hasattr(record, "case_officer_id"):
+        return int(record.case_officer_id) if record.case_officer_id is not None else None
+    plan = getattr(record, "plan", None)
+    if plan is not None and type(plan) in registry.machines:
+        return lead_professional_or_case_officer(plan)
+    return None
+
+
 LEAD_PROFESSIONAL = OwnerRule(
-    "The case's lead professional",
-    lambda record: registry.machine_for(type(record)).owner_of(record),
+    "The case's lead professional; without a case, the plan's case officer",
+    lead_professional_or_case_officer,
 )
-REG_10_4 = tuple(StatutoryException.values)
+# The grounds of reg 10(4)(a) to (d), which reg 5(4) (the 6 weeks), reg 10(4) itself (the 16
+# weeks), reg 13(3) (the 20 weeks) and reg 27(3) (a re-assessment's 14 weeks) apply. No other time
+# limit in the regulations has an exception: every other kind declares `exceptions=()`.
+EXCEPTIONS_REG_10_4 = tuple(StatutoryException.values)
 
 REFERRAL_DECISION = DeadlineKind(
     "referral_decision",
@@ -174,7 +193,7 @@ REFERRAL_DECISION = DeadlineKind(
     statutory=True,
     basis="Working Together 2023",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We decide what happens with the referral",
 )
 ASSESSMENT_COMPLETE = DeadlineKind(
@@ -184,7 +203,7 @@ ASSESSMENT_COMPLETE = DeadlineKind(
     statutory=True,
     basis="Working Together 2023",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We finish the assessment",
 )
 DECISION_TO_ASSESS = DeadlineKind(
@@ -194,7 +213,7 @@ DECISION_TO_ASSESS = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 5",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="We tell you whether we will carry out an EHC needs assessment",
     plain_basis=(
         "The law (SEND Regulations 2014, regulation 5) says we must tell you within 6 weeks of "
@@ -208,7 +227,7 @@ DECISION_NOT_TO_ISSUE = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 10(1)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="If we decide not to issue a plan, we tell you by",
     plain_basis=(
         "The law (SEND Regulations 2014, regulation 10) says that if we decide not to issue a "
@@ -223,7 +242,7 @@ FAMILY_COMMENTS = DeadlineKind(
     basis="SEND Regs 2014 reg 13(1)(a); served by post: Interpretation Act 1978 s7",
     owner=LEAD_PROFESSIONAL,
     council_duty=False,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="Your last day to comment on the draft plan",
 )
 AMENDMENT_REPRESENTATIONS = DeadlineKind(
@@ -243,7 +262,7 @@ FINAL_PLAN = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 13(2)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="We issue the final EHC plan",
     plain_basis=(
         "The law (SEND Regulations 2014, regulation 13) says the final plan must be issued "
@@ -257,7 +276,7 @@ ANNUAL_REVIEW = DeadlineKind(
     statutory=True,
     basis="Children and Families Act 2014 s44(1)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="The plan's review meeting",
     plain_basis=(
         "The law (Children and Families Act 2014, section 44) says the plan must be reviewed "
@@ -285,7 +304,7 @@ REVIEW_REPORT = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 20(7), reg 21(7)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We send you the review report",
     plain_basis=(
         "The law (SEND Regulations 2014, regulations 20 and 21) says the review report must be "
@@ -299,7 +318,7 @@ REVIEW_DECISION = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 20(10), reg 21(8)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We tell you our decision after the review",
     plain_basis=(
         "The law (SEND Regulations 2014, regulations 20 and 21) says we must tell you within 4 "
@@ -313,7 +332,7 @@ AMENDED_FINAL = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 22(3); R (L) v Devon CC [2022] EWHC 493 (Admin)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We issue the amended EHC plan",
     plain_basis=(
         "The law (SEND Regulations 2014, regulation 22, and the High Court in R (L) v Devon) "
@@ -328,7 +347,7 @@ PHASE_TRANSFER = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 18(1), 18(2) (as amended 2015)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=(),
     for_families="We update the plan for the move to a new school or college",
     plain_basis=(
         "The law (SEND Regulations 2014, regulation 18) says the plan must be reviewed and name "

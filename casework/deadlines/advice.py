@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from casework.deadlines import LEAD_PROFESSIONAL, REG_10_4
+from casework.deadlines import EXCEPTIONS_REG_10_4, LEAD_PROFESSIONAL
 from workflows import clock
 from workflows.models import StatutoryException
 from workflows.registry import DeadlineKind
@@ -132,7 +132,7 @@ REASSESSMENT_FINAL = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 27(2); exceptions reg 27(3)",
     owner=LEAD_PROFESSIONAL,
-    exceptions=REG_10_4,
+    exceptions=EXCEPTIONS_REG_10_4,
     for_families="We issue the plan after the re-assessment",
 )
 

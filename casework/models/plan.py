@@ -89,6 +89,15 @@ class EHCPlan(FSMModelMixin, models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
     )
+    # Who answers for the EHC process when no social-care case is open (DESIGN §5 Owners). Empty
+    # only on plans from before it was recorded; `plan_request` names the user recording it.
+    case_officer = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans_as_case_officer",
+    )
     status = FSMField(default=PlanStatus.REQUESTED, choices=PlanStatus.choices, protected=True)
     requested_on = models.DateField()
     requested_by = models.CharField(max_length=20, choices=RequestedBy.choices)

@@ -309,6 +309,7 @@ def plan_request(*, by: User, child: Child, requested_on: dt.date, requested_by:
         case=child.cases.filter(status__in=OPEN_CASE_STATES).first(),
         requested_on=requested_on,
         requested_by=requested_by,
+        case_officer=by,
     )
     record_created(plan, by=by, on=requested_on, note="Request for an EHC needs assessment")
     return plan

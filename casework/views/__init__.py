@@ -125,7 +125,13 @@ class CasePageView(StaffOnly, TemplateView):
             pk=self.kwargs["pk"],
         )
         services.access_record(by=user, child_id=case.child_id, record=case, via="page")
-        plan = selectors.plans_visible_to(user).filter(child=case.child).order_by("-pk").first()
+        plan = (
+            selectors.plans_visible_to(user)
+            .filter(child=case.child)
+            .select_related("case_officer")
+            .order_by("-pk")
+            .first()
+        )
         case_steps = [option for option in transition_options(case, user) if option.allowed]
         plan_steps = (
             [option for option in transition_options(plan, user) if option.allowed] if plan else []
@@ -144,7 +150,7 @@ class CasePageView(StaffOnly, TemplateView):
             case_reviews=case.reviews.all(),
             case_steps=case_steps,
             plan_steps=plan_steps,
-            deadlines=selectors.case_deadlines(case).running(),
+            deadlines=selectors.case_deadlines(case).running().select_related("owner"),
             history=selectors.case_history(case),
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             can_request_plan=plan is None or not plan.is_open,

@@ -34,7 +34,7 @@ from casework.deadlines import ANNUAL_REVIEW, ASSESSMENT_COMPLETE, FINAL_PLAN
 from casework.models import Assessment, EHCPlan, Referral, Review
 from commissioning.models import Feedback
 from shortbreaks.models import ServiceType, Session, SessionStatus
-from workflows.models import Deadline, DeadlineStatus
+from workflows.models import Deadline, DeadlineException, DeadlineStatus
 
 
 class Unit(StrEnum):
@@ -151,12 +151,14 @@ def _on_or_before(day: str, base: str, delta: dt.timedelta) -> Q:
 
 
 def _statutory_exception_recorded() -> Exists:
+    """A live (not withdrawn) reg 13(3) exception in the final plan deadline's history."""
     return Exists(
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(EHCPlan),
-            subject_id=OuterRef("pk"),
-            kind=FINAL_PLAN.value,
-        ).exclude(exception="")
+        DeadlineException.objects.filter(
+            deadline__subject_type=ContentType.objects.get_for_model(EHCPlan),
+            deadline__subject_id=OuterRef("pk"),
+            deadline__kind=FINAL_PLAN.value,
+            withdrawn_at__isnull=True,
+        )
     )
 
 

@@ -11,7 +11,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from casework.deadlines import REG_10_4
+from casework.deadlines import EXCEPTIONS_REG_10_4
 from casework.deadlines.advice import REASSESSMENT_DECISION, REASSESSMENT_FINAL
 from casework.models import PlanStatus
 from casework.models.advice import Reassessment
@@ -215,5 +215,5 @@ def test_only_a_manager_records_and_another_team_sees_nothing(
 
 
 def test_only_the_final_after_re_assessment_admits_the_reg_27_3_exceptions():
-    assert REASSESSMENT_FINAL.exceptions == REG_10_4
+    assert REASSESSMENT_FINAL.exceptions == EXCEPTIONS_REG_10_4
     assert REASSESSMENT_DECISION.exceptions == ()

@@ -355,7 +355,7 @@ def test_manager_waives_nothing_statutory_but_records_an_exception(manager, prac
     )
 
     assert waived.status_code == 409
-    assert excepted.status_code == 200
+    assert excepted.status_code == 201
     assert excepted.json()["exception"] == "exceptional_circumstances"
     assert by_practitioner.status_code == 403
     assert TransitionLog.objects.filter(transition="record_exception").count() == 1

@@ -1,4 +1,4 @@
-"""The data migration of the statutory clock (casework 0006), through its logic with the live
+"""The data migration of the statutory clock (casework 0012), through its logic with the live
 models: what it changes on stored deadlines, and that a miss stays a miss."""
 
 from __future__ import annotations

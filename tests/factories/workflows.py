@@ -14,6 +14,7 @@ from workflows import clock
 from workflows.models import (
     BatchFailure,
     Deadline,
+    DeadlineException,
     IdempotencyKey,
     Notification,
     Reminder,
@@ -52,11 +53,21 @@ class DeadlineFactory(_AboutASubject):
 
     class Meta:
         model = Deadline
+        skip_postgeneration_save = True
 
     kind = "assessment_complete"
     opened_on = factory.LazyFunction(lambda: clock.today())
     due_on = factory.LazyAttribute(lambda o: o.opened_on + dt.timedelta(days=45))
     team = factory.LazyAttribute(lambda o: o.subject.team if hasattr(o.subject, "team") else None)
+
+    @factory.post_generation
+    def exception_history(
+        obj: Deadline, create: bool, extracted: object, **kwargs: object
+    ) -> None:
+        """An `exception` given is the ground of a live row of its history, as the writer keeps
+        them; reports read the history."""
+        if create and obj.exception:
+            DeadlineException.objects.create(deadline=obj, ground=obj.exception, reason="Given")
 
 
 class ReminderFactory(factory.django.DjangoModelFactory):

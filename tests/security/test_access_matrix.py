@@ -138,6 +138,14 @@ RULES: dict[str, Rule] = {
     "casework:reassessment-step": Rule(
         read=let(("manager",), hidden=OTHER_TEAM), write=let(("manager",), hidden=OTHER_TEAM)
     ),
+    # exceptions and the case officer: the team reads, a manager of the team decides
+    "casework:deadline-exceptions": Rule(
+        read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
+    ),
+    "casework:deadline-exception-withdraw": Rule(
+        read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
+    ),
+    "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -220,7 +228,10 @@ RULES: dict[str, Rule] = {
     "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),
     "api:deadline-detail": Rule(read=not_theirs(TEAM, FAMILY)),
-    "api:deadline-record-exception": Rule(write=TEAM_WRITE),
+    "api:deadline-record-exception": Rule(write=let(("manager",), hidden=("other_manager",))),
+    "api:deadline-exception-list": Rule(read=SIGNED_IN_ONLY),
+    "api:deadline-exception-detail": Rule(read=not_theirs(TEAM)),
+    "api:deadline-exception-withdraw": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:deadline-waive": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:allocation-scheme-list": Rule(read=SIGNED_IN_ONLY),
     "api:allocation-scheme-detail": Rule(read=not_theirs(STAFF)),  # the council's one scheme

@@ -20,6 +20,7 @@ from budgets.demo import default_scheme
 from casework import services as casework
 from casework.models import Dispute, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
+from casework.services.exceptions import exception_record
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
@@ -32,6 +33,7 @@ from tests.factories import (
     UserFactory,
     staff,
 )
+from workflows.exceptions import Facts
 from workflows.models import Deadline, Notification
 
 D = dt.date
@@ -167,6 +169,13 @@ def build() -> World:
     (session,) = shortbreaks.sessions_book(
         by=practitioner, package=package, dates=[TODAY.date()], units="1"
     )
+    exception = exception_record(
+        by=manager,
+        deadline=Deadline.objects.for_subject(plan).get(kind="final_plan"),
+        ground="exceptional_circumstances",
+        reason="The child was in hospital",
+        facts=Facts(),
+    )
     notification = Notification.objects.create(
         recipient=practitioner, kind="test", subject="A reminder", body="Due soon"
     )
@@ -199,6 +208,7 @@ def build() -> World:
         "reassessment": reassessment,
         "order_step": order_step,
         "deadline": Deadline.objects.filter(case_id=case.pk).order_by("pk").first(),
+        "deadline_exception": exception,
         "scheme": default_scheme(),
         "budget": budget,
         "service": service,

@@ -15,6 +15,7 @@ from tests.engine.models import Errand, State
 from tests.factories import UserFactory
 from workflows import services
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
+from workflows.exceptions import Facts
 from workflows.models import Deadline, DeadlineStatus, TransitionLog
 
 TODAY = dt.datetime(2026, 12, 18, 10, 0, tzinfo=dt.UTC)
@@ -352,9 +353,13 @@ def test_a_statutory_deadline_takes_an_exception_not_a_waiver(team, practitioner
     with pytest.raises(TransitionNotAllowed):
         services.deadline_waive(decision, by=manager, reason="Busy")
     with pytest.raises(InvalidParams):
-        services.deadline_record_exception(decision, by=manager, exception="holiday", reason="x")
-    excepted = services.deadline_record_exception(
-        decision, by=manager, exception="away_from_area", reason="Family abroad for 6 weeks"
+        services.deadline_exception_add(
+            decision, by=manager, ground="holiday", reason="x", facts=Facts()
+        )
+    away = Facts(away_from=decision.opened_on, away_to=decision.opened_on + dt.timedelta(weeks=6))
+    services.deadline_exception_add(
+        decision, by=manager, ground="away_from_area", reason="Family abroad", facts=away
     )
+    excepted = Deadline.objects.get(pk=decision.pk)
 
     assert (excepted.status, excepted.exception) == (DeadlineStatus.OPEN, "away_from_area")

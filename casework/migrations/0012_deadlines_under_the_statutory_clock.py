@@ -17,8 +17,8 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0009_disputes_and_appeal_date"),
-        ("workflows", "0005_deadline_superseded_not_required_sweep_audit"),
+        ("casework", "0011_plan_case_officer_from_request"),
+        ("workflows", "0007_deadline_exceptions_carried_into_history"),
         ("budgets", "0003_ledger_entries_mean_something"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
