@@ -40,6 +40,7 @@ def register_dispute_machines() -> None:
             case_of=lambda step: _plan_of(step).case_id,
             team_of=lambda step: _plan_of(step).child.team_id,
             owner_of=lambda step: registry.machine_for(EHCPlan).owner_of(_plan_of(step)),
+            child_lookups=("dispute__plan__child",),
             verbose_name="step of a Tribunal order",
         )
     )

@@ -55,6 +55,7 @@ def register_advice_machines() -> None:
                 case_of=lambda record: record.plan.case_id,
                 team_of=lambda record: record.plan.child.team_id,
                 owner_of=_plan_owner,
+                child_lookups=("plan__child",),
                 opens_on_create=opens,
                 verbose_name=label,
             )

@@ -190,8 +190,9 @@ REFERRAL_DECISION = DeadlineKind(
     "referral_decision",
     "Decide on the referral",
     referral_decision,
-    statutory=True,
-    basis="Working Together 2023",
+    # Statutory guidance, not a time limit in law (DESIGN §5): a manager may waive it.
+    statutory=False,
+    basis="Working Together to Safeguard Children 2023 (statutory guidance)",
     owner=LEAD_PROFESSIONAL,
     exceptions=(),
     for_families="We decide what happens with the referral",
@@ -200,8 +201,9 @@ ASSESSMENT_COMPLETE = DeadlineKind(
     "assessment_complete",
     "Complete the assessment",
     assessment_complete,
-    statutory=True,
-    basis="Working Together 2023",
+    # Statutory guidance, not a time limit in law (DESIGN §5): a manager may waive it.
+    statutory=False,
+    basis="Working Together to Safeguard Children 2023 (statutory guidance)",
     owner=LEAD_PROFESSIONAL,
     exceptions=(),
     for_families="We finish the assessment",

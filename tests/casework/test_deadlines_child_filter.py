@@ -13,9 +13,11 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from budgets.services import direct_payments_pay_due
+from casework.services.advice import advice_request
 from tests.factories import (
     ActiveBudgetFactory,
     AssessingCaseFactory,
+    AssessingPlanFactory,
     ChildFactory,
     FamilyMemberFactory,
     RequestedPlanFactory,
@@ -108,3 +110,21 @@ def test_a_provider_sees_no_deadlines(team):
     provider = UserFactory(role=Role.PROVIDER)
 
     assert kinds_listed(provider, child) == []
+
+
+def test_the_childs_deadlines_include_advice_asked_for_on_a_plan_without_a_case(
+    team, practitioner
+):
+    child = ChildFactory(team=team)
+    plan = AssessingPlanFactory(child=child, practitioner=practitioner)
+    advice_request(
+        by=practitioner,
+        plan=plan,
+        kind="medical",
+        adviser=None,
+        adviser_email="paediatrics@nhs.example",
+        requested_on=dt.date(2026, 5, 20),
+    )
+
+    assert plan.case_id is None
+    assert "advice" in kinds_listed(practitioner, child)

@@ -46,7 +46,7 @@ def test_the_case_page_shows_each_deadlines_owner_and_the_case_officer(
 
     page = client.get(f"/cases/{case.pk}/").content.decode()
 
-    assert ">Owner</th>" in page
+    assert f"Owner: {case.lead_professional}" in page
     assert str(case.lead_professional) in page
     assert "EHC case officer" in page
     assert str(plan.case_officer) in page
