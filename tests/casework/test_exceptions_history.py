@@ -26,8 +26,15 @@ from workflows.registry import registry
 D = dt.date
 TODAY = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
 
-# reg 8(2) lets advice be late for the family's circumstances or absence: the law, beside DESIGN's four
-ADMIT = {"decision_to_assess", "decision_not_to_issue", "final_plan", "reassessment_final", "advice"}
+# reg 8(2) lets advice be late for the family's circumstances or absence: the law, beside
+# DESIGN's four
+ADMIT = {
+    "decision_to_assess",
+    "decision_not_to_issue",
+    "final_plan",
+    "reassessment_final",
+    "advice",
+}
 ADMIT_NONE = [
     "referral_decision",
     "assessment_complete",
