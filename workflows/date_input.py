@@ -50,7 +50,7 @@ class DatePartsField(forms.MultiValueField):
         day, month, year = (int(value) for value in data_list)
         try:
             value = dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError("Enter a real date.") from None
         validate_date_in_bounds(value)
         return value

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("step", models.CharField(max_length=20)),
+                ("step", models.CharField(max_length=40)),
                 ("label", models.CharField(max_length=200)),
                 ("weeks", models.PositiveSmallIntegerField()),
                 (

@@ -75,7 +75,7 @@ class TribunalOrderStep(FSMModelMixin, models.Model):
     """
 
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="steps")
-    step = models.CharField(max_length=20)
+    step = models.CharField(max_length=40)
     label = models.CharField(max_length=200)
     weeks = models.PositiveSmallIntegerField()
     status = FSMField(

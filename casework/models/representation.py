@@ -113,11 +113,18 @@ def current_representations(plan: Any) -> models.QuerySet[Representation]:
 
 def family_period_closed(plan: Any, on: dt.date) -> str | None:
     """issue_final's check (reg 13(1) / reg 22(2)(c)): refused while `on`, the final's effective
-    date, is inside the family's period, unless the family said by then it has nothing to add."""
+    date, is inside the family's period, unless the family's last word by then was that it has
+    nothing more to add: anything they sent after that (a meeting asked for) reopens the period."""
     period = family_period_of(plan)
     if period is None or on > period.ends_on:
         return None
-    if current_representations(plan).filter(nothing_more_to_add=True, made_on__lte=on).exists():
+    last_word = (
+        current_representations(plan)
+        .filter(made_on__lte=on)
+        .order_by("-made_on", "-created_at", "-id")
+        .first()
+    )
+    if last_word is not None and last_word.nothing_more_to_add:
         return None
     if period.is_amendment:
         what, final = "make representations on the proposed amendments", "the amended plan"

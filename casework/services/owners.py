@@ -29,7 +29,11 @@ def plan_change_case_officer(*, by: User, plan: EHCPlan, case_officer: User) -> 
     unless a case's lead professional answers for them."""
     if not by.has_role(Role.TEAM_MANAGER):
         raise NotPermitted("Only a team manager can change the case officer.")
-    locked = EHCPlan.objects.select_for_update().select_related("child", "case").get(pk=plan.pk)
+    locked = (
+        EHCPlan.objects.select_for_update(of=("self",))
+        .select_related("child", "case")
+        .get(pk=plan.pk)
+    )
     _check_staff_of_team(case_officer, locked.child.team_id, "case_officer")
     if locked.case_officer_id == case_officer.pk:
         return locked

@@ -46,7 +46,7 @@ class DayMonthYearField(forms.MultiValueField):
         day, month, year = data_list
         try:
             return dt.date(year, month, day)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise forms.ValidationError("Enter a real date.") from None
 
 

@@ -228,6 +228,23 @@ def test_nothing_more_to_add_unlocks_the_final_from_its_date(child, parent, mana
     assert plan.status == PlanStatus.FINAL
 
 
+def test_a_meeting_asked_for_after_nothing_more_to_add_keeps_the_final_waiting(
+    child, parent, manager
+):
+    plan = drafted(child, D(2026, 3, 20), served_by="email")
+    with at(D(2026, 3, 24)):
+        services.representation_add(by=parent, plan=plan, nothing_more_to_add=True)
+    with at(D(2026, 3, 26)):
+        services.representation_add(
+            by=parent, plan=plan, text="We would like to meet first.", meeting_requested=True
+        )
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflows.transition(plan, "issue_final", by=manager, on=D(2026, 3, 27))
+
+    assert "3 April 2026" in refused.value.detail
+
+
 def test_staff_record_nothing_more_to_add_received_by_email_with_its_date(
     child, practitioner, manager
 ):
