@@ -272,7 +272,7 @@ def dispute_record(
     disputes = list(locked.disputes.order_by("on", "pk"))
     follows = _refusal(locked, disputes, kind, on)
     if follows is not None:
-        _not_before(on, follows.on, f"the {follows.get_kind_display().lower()}")
+        _not_before(on, follows.on, f"the record “{follows.get_kind_display()}”")
     else:
         _not_before(on, locked.appeal_decision_on, "the decision")
     dispute = Dispute.objects.create(
