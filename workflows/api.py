@@ -213,7 +213,9 @@ class TransitionsMixin:
                     for key in reserved
                 }
             )
-        note = params.pop("note", "") or ""
+        # Only text or nothing: `false` or 0 is a wrong type, not an empty note.
+        note = params.pop("note", None)
+        note = "" if note is None else note
         if not isinstance(note, str):
             raise InvalidParams({"note": ["Enter the note as text."]})
         updated = transition(
