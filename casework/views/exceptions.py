@@ -3,6 +3,7 @@ Regulations 2014 reg 5(4), 10(4), 13(3)) and to name the plan's case officer (DE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -32,9 +33,8 @@ class ManagerWrites:
     a 403 with the reason, before the form is read (a record of another team is still a 404)."""
 
     refusal = MANAGERS_ONLY
-
-    def the_record(self) -> Any:
-        raise NotImplementedError
+    # Each view finds its record (a 404 for another team's) with a method of this name.
+    the_record: Callable[[], Any]
 
     def not_now(self) -> str:
         """Why a manager cannot send it for this record now (a 409), or empty."""
