@@ -138,6 +138,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             Role.TEAM_MANAGER,
             Role.PRACTITIONER,
             Role.COMMISSIONER,
+            Role.PROFESSIONAL,
             Role.PROVIDER,
             Role.FAMILY,
         ):
@@ -194,3 +195,80 @@ def with_roles(users: models.QuerySet[User]) -> models.QuerySet[User]:
             for role in Role.values
         }
     )
+
+
+class Agency(models.TextChoices):
+    """The service an organisation belongs to (DESIGN §3): it decides which of the family's
+    consents lets its professionals see a child (see `consent_agency`)."""
+
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    VOLUNTARY = "voluntary", "Voluntary or community body"
+    OTHER_COUNCIL = "other_council", "Another council"
+
+
+class ConsentAgency(models.TextChoices):
+    """The three agencies a family gives consent for (DESIGN §3 *Consent per agency*)."""
+
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+
+
+def consent_agency(agency: str) -> str:
+    """The consent that covers an organisation's professionals. A voluntary body or another
+    council works with a family as part of its care and support, so the family's consent to
+    social care sharing is the one that covers them: DESIGN names only three consents."""
+    if agency in ConsentAgency.values:
+        return agency
+    return ConsentAgency.SOCIAL_CARE
+
+
+class Organisation(models.Model):
+    """A school, college, early-years setting, NHS trust or practice, voluntary body or another
+    council whose professionals work in children's teams around the child."""
+
+    name = models.CharField(max_length=200, unique=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def consent_agency(self) -> str:
+        return consent_agency(self.agency)
+
+
+class Profession(models.TextChoices):
+    SENCO = "senco", "SENCO"
+    TEACHER = "teacher", "Teacher"
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist", "Educational psychologist"
+    PAEDIATRICIAN = "paediatrician", "Paediatrician"
+    THERAPIST = "therapist", "Therapist"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    SCHOOL_NURSE = "school_nurse", "School nurse"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    OTHER = "other", "Other"
+
+
+class Professional(models.Model):
+    """What makes a user a professional from another agency: the organisation they work for
+    and their profession. One organisation per account: someone who moves school is invited
+    again by the new school's council contact, and the old school's access ends with them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="professionals"
+    )
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+
+    class Meta:
+        ordering = ["user__full_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_profession_display()}, {self.organisation})"

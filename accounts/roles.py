@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     FAMILY = "family", "Family"
     PROVIDER = "provider", "Short-break provider"
+    PROFESSIONAL = "professional", "Professional in a team around the child"
     COMMISSIONER = "commissioner", "Commissioner"
 
 

@@ -1,6 +1,6 @@
 """Who is asked for a second factor, and whether this browser session has given it.
 
-Staff (practitioners, team managers, and professionals where that role exists) and
+Staff (practitioners and team managers), professionals from other agencies and
 administrators give a TOTP code after their password: always when
 PATHWAY_REQUIRE_SECOND_FACTOR is on (production), and in the demo once they have set an
 authenticator app up. Families, providers and commissioners are never asked.
@@ -14,8 +14,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from accounts.roles import Role
 
-# "professional" by name: the role is planned (DESIGN §1) and is covered the day it exists.
-ROLES = frozenset({Role.PRACTITIONER.value, Role.TEAM_MANAGER.value, "professional"})
+ROLES = frozenset({Role.PRACTITIONER.value, Role.TEAM_MANAGER.value, Role.PROFESSIONAL.value})
 
 SESSION_KEY = "pathway_second_factor"
 VERIFIED = "verified"

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import STAFF_ROLES
+from accounts.roles import STAFF_ROLES, Role
 from casework.models import AccessLog
 
 # Rows per INSERT: a page is one; an export of a whole return is a few, well inside every
@@ -25,9 +25,11 @@ Read = tuple[int, str, int]
 
 
 def reads_are_logged(by: User) -> bool:
-    """Staff reads are logged (DESIGN §9), and an administrator's exports; a family reading its
-    own child's records, or a provider its own bookings, is not."""
-    return bool(by.is_superuser) or any(by.has_role(role) for role in STAFF_ROLES)
+    """Staff and professionals' reads are logged (DESIGN §9), and an administrator's exports; a
+    family reading its own child's records, or a provider its own bookings, is not."""
+    return bool(by.is_superuser) or any(
+        by.has_role(role) for role in (*STAFF_ROLES, Role.PROFESSIONAL)
+    )
 
 
 def access_record(*, by: User, child_id: int, record: Any, via: str) -> None:

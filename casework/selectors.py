@@ -1,7 +1,9 @@
 """Casework reads, always scoped to what the user may see (DESIGN §9).
 
 Staff (practitioners and team managers) see their teams' children and everything about them; a
-family login sees only the children it is linked to; everyone else sees nothing here.
+family login sees only the children it is linked to; a professional from another agency sees the
+children whose team around the child they are in (`children_of_professional`), and only through
+the reads that say so (`children_readable_by`); everyone else sees nothing here.
 """
 
 from __future__ import annotations
@@ -24,17 +26,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
-from accounts.models import User
+from accounts.models import Professional, User
 from accounts.roles import STAFF_ROLES, Role
 from casework.models import (
     AccessLog,
     Case,
     CaseStatus,
     Child,
+    Consent,
     EHCPlan,
     FamilyMember,
     Review,
+    TeamMember,
 )
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from workflows import clock
@@ -56,6 +61,55 @@ def children_visible_to(user: User) -> QuerySet[Child]:
             Exists(FamilyMember.objects.filter(child=OuterRef("pk"), user=user))
         )
     return Child.objects.none()
+
+
+def is_professional(user: User) -> bool:
+    return bool(user.is_authenticated) and user.has_role(Role.PROFESSIONAL)
+
+
+def professional_of(user: User) -> Professional | None:
+    """The user's professional profile (organisation and profession), or None."""
+    if not is_professional(user):
+        return None
+    cached: Professional | None = getattr(user, "_professional_cache", None)
+    if cached is None:
+        cached = Professional.objects.select_related("organisation").filter(user=user).first()
+        user._professional_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def consent_standing(agency: str, *, on: dt.date) -> Exact[bool]:
+    """True for a child (the outer query's row) whose latest consent for `agency` on `on` is
+    given: a withdrawal recorded today counts from today (DESIGN §3 "takes effect at once")."""
+    latest = Consent.objects.filter(child=OuterRef("pk"), agency=agency, on__lte=on).order_by(
+        "-on", "-id"
+    )
+    return Exact(Subquery(latest.values("given")[:1]), True)
+
+
+def children_of_professional(user: User) -> QuerySet[Child]:
+    """The children a professional may see (DESIGN §3, §9): those whose team around the child
+    they are in today while the family's consent for their agency stands, and those on whose
+    assessment they were asked for advice. A request for advice under reg 6(1) of the SEND
+    Regulations 2014 is the law's own requirement, so it does not wait on the family's consent:
+    the adviser sees the child while the request stands, answered or not."""
+    profile = professional_of(user)
+    if profile is None:
+        return Child.objects.none()
+    today = clock.today()
+    member = Exists(TeamMember.objects.current(today).filter(child=OuterRef("pk"), user=user))
+    adviser = Exists(AdviceRequest.objects.filter(plan__child=OuterRef("pk"), adviser=user))
+    consent = consent_standing(profile.organisation.consent_agency, on=today)
+    return Child.objects.filter(Q(member, consent) | Q(adviser))
+
+
+def children_readable_by(user: User) -> QuerySet[Child]:
+    """The children whose summary, case, plan and reviews the user may read: staff and families
+    as `children_visible_to`, professionals as `children_of_professional`. Budgets, ledgers,
+    bookings and statements stay with `children_visible_to`, which no professional passes."""
+    if is_professional(user) and not is_staff_member(user):
+        return children_of_professional(user)
+    return children_visible_to(user)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

@@ -61,6 +61,14 @@ from casework.models.representation import Representation, RepresentationPeriod,
 from casework.models.review import (
     Review,
 )
+from casework.models.team import (
+    CaseNote,
+    CaseNoteKind,
+    Consent,
+    ConsentGivenBy,
+    TeamMember,
+    TeamPart,
+)
 
 __all__ = [
     "CLOSED_PLAN_STATES",
@@ -74,8 +82,12 @@ __all__ = [
     "Assessment",
     "AssessmentOutcome",
     "Case",
+    "CaseNote",
+    "CaseNoteKind",
     "CaseStatus",
     "Child",
+    "Consent",
+    "ConsentGivenBy",
     "Dispute",
     "DisputeAbout",
     "DisputeKind",
@@ -93,6 +105,8 @@ __all__ = [
     "ReviewOutcome",
     "ReviewStatus",
     "ServedBy",
+    "TeamMember",
+    "TeamPart",
     "TribunalOrder",
     "TribunalOrderStep",
     "age_on",

@@ -81,6 +81,14 @@ from tests.factories.statutory import (
     TransferFactory,
     TribunalOrderStepFactory,
 )
+from tests.factories.team import (
+    CaseNoteFactory,
+    ConsentFactory,
+    OrganisationFactory,
+    ProfessionalFactory,
+    TeamMemberFactory,
+    professional_in_team,
+)
 from tests.factories.workflows import (
     BatchFailureFactory,
     DeadlineFactory,
@@ -106,8 +114,10 @@ __all__ = [
     "BookedSessionFactory",
     "CancelledSessionFactory",
     "CaseFactory",
+    "CaseNoteFactory",
     "ChildFactory",
     "ComparatorFactory",
+    "ConsentFactory",
     "DeadlineExceptionFactory",
     "DeadlineFactory",
     "DeclinedPackageFactory",
@@ -126,10 +136,12 @@ __all__ = [
     "MeasureFactory",
     "NoShowSessionFactory",
     "NotificationFactory",
+    "OrganisationFactory",
     "OutcomeFactory",
     "PackageFactory",
     "PersonalBudgetFactory",
     "PlanFactory",
+    "ProfessionalFactory",
     "ProgressNoteFactory",
     "ProviderFactory",
     "ReassessmentFactory",
@@ -149,6 +161,7 @@ __all__ = [
     "SuspendedBudgetFactory",
     "TargetFactory",
     "TeamFactory",
+    "TeamMemberFactory",
     "TeamMembershipFactory",
     "ThemeFactory",
     "ThroughServices",
@@ -156,5 +169,6 @@ __all__ = [
     "TransitionLogFactory",
     "TribunalOrderStepFactory",
     "UserFactory",
+    "professional_in_team",
     "staff",
 ]
