@@ -30,6 +30,9 @@ MANAGERS = ("manager", "other_manager")
 FAMILY = ("family",)
 FAMILIES = ("family", "other_family")
 PROVIDERS = ("provider", "other_provider")
+# In the child's team with consent; in another child's team; in the team, consent withdrawn.
+PROFESSIONAL = ("professional",)
+PROFESSIONALS = ("professional", "other_professional", "withdrawn_professional")
 READERS = (*STAFF, "commissioner")  # of the implementation plan and the reports
 SIGNED_IN = tuple(actor for actor in ACTORS if actor != "anonymous")
 
@@ -95,10 +98,12 @@ RULES: dict[str, Rule] = {
     "accounts:password-reset-sent": Rule(read=PUBLIC),
     "accounts:password-reset-confirm": Rule(read=PUBLIC, write=PUBLIC),  # the link is the key
     "accounts:password-reset-complete": Rule(read=PUBLIC),
-    # Two-step verification: staff and administrators only
-    "accounts:second-factor": Rule(read=let(STAFF, ("admin",)), write=let(STAFF, ("admin",))),
+    # Two-step verification: staff, professionals and administrators only
+    "accounts:second-factor": Rule(
+        read=let(STAFF, PROFESSIONALS, ("admin",)), write=let(STAFF, PROFESSIONALS, ("admin",))
+    ),
     "accounts:second-factor-set-up": Rule(
-        read=let(STAFF, ("admin",)), write=let(STAFF, ("admin",))
+        read=let(STAFF, PROFESSIONALS, ("admin",)), write=let(STAFF, PROFESSIONALS, ("admin",))
     ),
     "notifications": Rule(read=SIGNED_IN_ONLY, write=SIGNED_IN_ONLY),  # each sees their own
     "healthz": Rule(read=PUBLIC),

@@ -29,8 +29,10 @@ from tests.factories import (
     ActiveBudgetFactory,
     ActivePackageFactory,
     ChildFactory,
+    ConsentFactory,
     TeamFactory,
     UserFactory,
+    professional_in_team,
     staff,
 )
 from workflows.exceptions import Facts
@@ -50,6 +52,11 @@ ACTORS = (
     "provider",
     "other_provider",
     "commissioner",
+    # professionals from other agencies (DESIGN §3): in Amelia's team with consent; in the other
+    # family's child's team; in Amelia's team, but the family has withdrawn their agency's consent
+    "professional",
+    "other_professional",
+    "withdrawn_professional",
     "admin",
     "anonymous",
 )
@@ -122,7 +129,7 @@ def build() -> World:
     practitioner = staff(Role.PRACTITIONER, team)
     manager = staff(Role.TEAM_MANAGER, team)
     family, child = _family_with_child(team, "Amelia")
-    other_family, _ = _family_with_child(other_team, "Oscar")
+    other_family, other_child = _family_with_child(other_team, "Oscar")
     provider_user, provider = _provider("Rochester Short Breaks")
     other_provider_user, other_provider = _provider("Chatham Play")
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
@@ -183,6 +190,12 @@ def build() -> World:
     measure = (
         Measure.objects.filter(outcome__theme__plan=commissioning_plan).order_by("pk").first()
     )
+    # Amelia's school SENCO convenes her review; a paediatrician is in her team, but the family
+    # has withdrawn consent for health; Oscar's SENCO is in his team only.
+    professional = professional_in_team(child, agency="education", part="review_convener")
+    withdrawn_professional = professional_in_team(child, agency="health", part="adviser")
+    ConsentFactory(child=child, agency="health", given=False, recorded_by=practitioner)
+    other_professional = professional_in_team(other_child, agency="education", part="adviser")
     people: dict[str, User | None] = {
         "practitioner": practitioner,
         "manager": manager,
@@ -193,11 +206,15 @@ def build() -> World:
         "provider": provider_user,
         "other_provider": other_provider_user,
         "commissioner": UserFactory(role=Role.COMMISSIONER),
+        "professional": professional,
+        "other_professional": other_professional,
+        "withdrawn_professional": withdrawn_professional,
         "admin": admin,
         "anonymous": None,
     }
     records = {
         "child": child,
+        "other_child": other_child,
         "case": case,
         "referral": referral,
         "assessment": assessment,
