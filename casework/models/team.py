@@ -23,8 +23,9 @@ class TeamPart(models.TextChoices):
 
 class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
     def current(self, on: dt.date) -> TeamMemberQuerySet:
-        """Members on `on`: started on or before it and not ended (`ends_on` is their last day)."""
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+        """Members on `on`: started on or before it and not ended by it. `ends_on` is the day the
+        membership ended, so ending it today ends the professional's access at once."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on), starts_on__lte=on)
 
 
 class TeamMember(models.Model):
