@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import workflows
 from accounts.demo import DEMO_TEAM
 from accounts.models import Team, User
-from casework import services
+from casework import demo_team, services
 from casework.models import Child, FamilyMember, ReviewOutcome
 from workflows import clock
 
@@ -262,6 +262,7 @@ def _plan_journey(spec: DemoChild, child: Child, worker: User, manager: User) ->
         elif step == "agree":
             day = requested - 40
             plan = workflows.transition(plan, "agree_to_assess", by=manager, on=_ago(day))
+            demo_team.advice_while_assessing(child, plan, worker=worker, agreed_days_ago=day)
         elif step == "not_issued":
             workflows.transition(
                 plan,
@@ -325,5 +326,6 @@ def load() -> str:
         _case_journey(spec, child, worker, manager)
         if spec.plan_steps:
             _plan_journey(spec, child, worker, manager)
+        demo_team.team_around(child, worker=worker)
         made += 1
     return f"{made} new children and families"

@@ -90,8 +90,13 @@ def advice_request(
         )
     if adviser is not None:
         in_team = adviser.is_active and adviser.teams.filter(pk=locked.child.team_id).exists()
-        if not (in_team and any(adviser.has_role(role) for role in STAFF_ROLES)):
-            raise InvalidParams({"adviser": ["Choose a member of the child's team."]})
+        staff_of_team = in_team and any(adviser.has_role(role) for role in STAFF_ROLES)
+        # A professional of another agency answers in Pathway (DESIGN §3), so may be asked.
+        professional = adviser.is_active and adviser.has_role(Role.PROFESSIONAL)
+        if not (staff_of_team or professional):
+            raise InvalidParams(
+                {"adviser": ["Choose a member of the child's team or a professional."]}
+            )
         email = email or adviser.email
     request = AdviceRequest.objects.create(
         plan=locked,
