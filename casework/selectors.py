@@ -364,15 +364,7 @@ def team_of(child: Child) -> QuerySet[TeamMember]:
 
 
 def advice_asked_of(user: User, child: Child) -> QuerySet[AdviceRequest]:
-    """The advice a professional was asked for on the child's plans, each with its `advice`
-    deadline's due date as `due_on`."""
-    deadline = Deadline.objects.filter(
-        kind="advice",
-        subject_type=ContentType.objects.get_for_model(AdviceRequest),
-        subject_id=OuterRef("pk"),
-    ).order_by("-pk")
-    return (
-        AdviceRequest.objects.filter(adviser=user, plan__child=child)
-        .annotate(due_on=Subquery(deadline.values("due_on")[:1]))
-        .order_by("requested_on", "pk")
+    """The advice a professional was asked for on the child's plans, oldest request first."""
+    return AdviceRequest.objects.filter(adviser=user, plan__child=child).order_by(
+        "requested_on", "pk"
     )
