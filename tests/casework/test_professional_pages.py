@@ -124,7 +124,7 @@ def test_my_children_costs_the_same_whatever_its_length(client, team, practition
     with CaptureQueriesContext(connection) as many:
         response = client.get("/professional/")
 
-    assert response.content.decode().count("class=\"govuk-summary-card__title\"") == 8
+    assert response.content.decode().count('class="govuk-summary-card__title"') == 8
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
