@@ -35,6 +35,7 @@ START_PAGES = {
     Role.COMMISSIONER: "commissioning:report",
     Role.PROVIDER: "shortbreaks:provider",
     Role.FAMILY: "casework:my-child",
+    Role.PROFESSIONAL: "casework:professional-home",
 }
 
 

@@ -40,6 +40,7 @@ from casework.models import (
     FamilyMember,
     Review,
     TeamMember,
+    TeamPart,
 )
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from workflows import clock
@@ -136,6 +137,31 @@ def family_members_visible_to(user: User) -> QuerySet[FamilyMember]:
     return FamilyMember.objects.filter(child__in=children_visible_to(user))
 
 
+def cases_readable_by(user: User) -> QuerySet[Case]:
+    """The cases whose summary the user may read: a professional's children's as well."""
+    if is_professional(user) and not is_staff_member(user):
+        return Case.objects.filter(child__in=children_of_professional(user))
+    return cases_visible_to(user)
+
+
+def plans_readable_by(user: User) -> QuerySet[EHCPlan]:
+    return EHCPlan.objects.filter(child__in=children_readable_by(user))
+
+
+def reviews_readable_by(user: User) -> QuerySet[Review]:
+    children = children_readable_by(user)
+    return Review.objects.filter(Q(plan__child__in=children) | Q(case__child__in=children))
+
+
+def family_members_readable_by(user: User, child: Child) -> QuerySet[FamilyMember]:
+    """A child's family members as the user may list them: a professional sees the parents and
+    carers only, to contact them (DESIGN §9); the rest of the family is not theirs to know."""
+    members = child.family_members.order_by("pk")
+    if is_professional(user) and not is_staff_member(user):
+        return members.filter(has_parental_responsibility=True)
+    return members
+
+
 def _child_of(lookups: tuple[str, ...], children: QuerySet[Child]) -> Q:
     return reduce(or_, (Q(**{f"{lookup}__in": children}) for lookup in lookups))
 
@@ -147,6 +173,46 @@ def deadlines_visible_to(user: User, *, child_id: int | None = None) -> Deadline
     children = children_visible_to(user)
     if child_id is not None:
         children = children.filter(pk=child_id)
+    return _deadlines_of_children(children)
+
+
+# The deadlines of a plan's review (s44, reg 20): what a setting convening the review works to.
+REVIEW_DEADLINE_KINDS = ("annual_review", "under_five_review", "review_report", "review_decision")
+
+
+def deadlines_of_professional(user: User, *, child_id: int | None = None) -> DeadlineQuerySet:
+    """A professional's own deadlines (DESIGN §9 "their own advice and reviews"): the `advice`
+    deadline of each request they were asked to answer, and the review deadlines of the
+    children they see whose review they convene today. Nothing of the council's own work."""
+    if professional_of(user) is None:
+        return Deadline.objects.none()
+    requests = AdviceRequest.objects.filter(adviser=user)
+    convened = children_of_professional(user).filter(
+        Exists(
+            TeamMember.objects.current(clock.today()).filter(
+                child=OuterRef("pk"), user=user, part=TeamPart.REVIEW_CONVENER
+            )
+        )
+    )
+    if child_id is not None:
+        requests = requests.filter(plan__child_id=child_id)
+        convened = convened.filter(pk=child_id)
+    advice = Q(
+        kind="advice",
+        subject_type=ContentType.objects.get_for_model(AdviceRequest),
+        subject_id__in=requests.values("pk"),
+    )
+    reviews = _deadlines_of_children(convened).filter(kind__in=REVIEW_DEADLINE_KINDS)
+    return Deadline.objects.filter(advice | Q(pk__in=reviews.values("pk")))
+
+
+def deadlines_readable_by(user: User, *, child_id: int | None = None) -> DeadlineQuerySet:
+    if is_professional(user) and not is_staff_member(user):
+        return deadlines_of_professional(user, child_id=child_id)
+    return deadlines_visible_to(user, child_id=child_id)
+
+
+def _deadlines_of_children(children: QuerySet[Child]) -> DeadlineQuerySet:
     on_records = Q(case_id__in=Case.objects.filter(child__in=children).values("pk"))
     for model, machine in registry.machines.items():
         if machine.child_lookups:
@@ -187,6 +253,14 @@ def case_history(case: Case) -> QuerySet[TransitionLog]:
 
 def case_deadlines(case: Case) -> DeadlineQuerySet:
     return Deadline.objects.filter(case_id=case.pk).order_by("due_on", "id")
+
+
+def case_deadlines_readable_by(user: User, case: Case) -> DeadlineQuerySet:
+    """The case's deadlines the user may read: a professional's own among them only."""
+    deadlines = case_deadlines(case)
+    if is_professional(user) and not is_staff_member(user):
+        return deadlines.filter(pk__in=deadlines_of_professional(user).values("pk"))
+    return deadlines
 
 
 def caseload(user: User, *, status: str | None = None) -> QuerySet[Case]:
@@ -254,3 +328,43 @@ def transfers_visible_to(user: User) -> QuerySet[Transfer]:
 def reassessments_visible_to(user: User) -> QuerySet[Reassessment]:
     plans = staff_plans_visible_to(user)
     return Reassessment.objects.filter(plan__in=plans).select_related("plan")
+
+
+def children_of_professional_listed(user: User) -> QuerySet[Child]:
+    """A professional's children for *My children*, each with the user's part in the team (empty
+    for an adviser outside it), the key worker's name and the latest plan's status, in one
+    query."""
+    today = clock.today()
+    current = TeamMember.objects.current(today).filter(child=OuterRef("pk")).order_by("pk")
+    plan = EHCPlan.objects.filter(child=OuterRef("pk")).order_by("-pk")
+    return (
+        children_of_professional(user)
+        .annotate(
+            their_part=Subquery(current.filter(user=user).values("part")[:1]),
+            key_worker_name=Subquery(current.filter(part=TeamPart.KEY_WORKER).values("name")[:1]),
+            plan_status=Subquery(plan.values("status")[:1]),
+        )
+        .order_by("given_name", "family_name", "pk")
+    )
+
+
+def team_of(child: Child) -> QuerySet[TeamMember]:
+    """The child's team around the child today, key worker first."""
+    key_worker_first = DbCase(
+        When(part=TeamPart.KEY_WORKER, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        TeamMember.objects.current(clock.today())
+        .filter(child=child)
+        .select_related("organisation")
+        .order_by(key_worker_first, "name", "pk")
+    )
+
+
+def advice_asked_of(user: User, child: Child) -> QuerySet[AdviceRequest]:
+    """The advice a professional was asked for on the child's plans, oldest request first."""
+    return AdviceRequest.objects.filter(adviser=user, plan__child=child).order_by(
+        "requested_on", "pk"
+    )

@@ -106,7 +106,7 @@ class CaseViewSet(
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
-            selectors.cases_visible_to(acting_user(self.request))
+            selectors.cases_readable_by(acting_user(self.request))
             .select_related("child")
             .order_by("pk")
         )
@@ -140,5 +140,6 @@ class CaseViewSet(
     def deadlines(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
         nested_read(request, case)
-        rows = selectors.case_deadlines(case).select_related("subject_type")
+        rows = selectors.case_deadlines_readable_by(acting_user(request), case)
+        rows = rows.select_related("subject_type")
         return Response(DeadlineSerializer(rows, many=True).data)

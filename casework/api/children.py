@@ -53,14 +53,20 @@ class ChildSerializer(ModelSerializer[Child]):
 class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
     """A family member. A family login sees the other members' names and relationships only,
     and its own contact details (DESIGN §9): someone's address or phone may be withheld from the
-    rest of the family for good reason."""
+    rest of the family for good reason. A professional is shown only the parents and carers
+    (`family_members_readable_by`), with their contact details, so that they can reach them."""
 
     CONTACT_FIELDS = ("email", "phone", "address")
 
     def to_representation(self, instance: FamilyMember) -> dict[str, Any]:
         data = super().to_representation(instance)
         viewer = self.context.get("viewer")
-        if viewer is None or selectors.is_staff_member(viewer) or instance.user_id == viewer.pk:
+        if (
+            viewer is None
+            or selectors.is_staff_member(viewer)
+            or selectors.is_professional(viewer)
+            or instance.user_id == viewer.pk
+        ):
             return data
         return {name: value for name, value in data.items() if name not in self.CONTACT_FIELDS}
 
@@ -101,7 +107,7 @@ class ChildViewSet(
     filterset_class = ChildFilter
 
     def get_queryset(self) -> QuerySet[Child]:
-        return selectors.children_visible_to(acting_user(self.request)).order_by("pk")
+        return selectors.children_readable_by(acting_user(self.request)).order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Child]) -> None:
         serializer.instance = services.child_create(
@@ -123,6 +129,8 @@ class ChildViewSet(
             )
             return Response(FamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
         nested_read(request, child)
-        members = child.family_members.all()
-        viewer = {"viewer": acting_user(request)}
-        return Response(FamilyMemberSerializer(members, many=True, context=viewer).data)
+        viewer = acting_user(request)
+        members = selectors.family_members_readable_by(viewer, child)
+        return Response(
+            FamilyMemberSerializer(members, many=True, context={"viewer": viewer}).data
+        )

@@ -69,7 +69,7 @@ class DeadlineFilter(StrictFilterSet):
         self, queryset: QuerySet[Deadline], name: str, value: int
     ) -> QuerySet[Deadline]:
         user = cast(User, self.request.user)
-        return queryset & selectors.deadlines_visible_to(user, child_id=value)
+        return queryset & selectors.deadlines_readable_by(user, child_id=value)
 
 
 WAIVE_REQUEST = inline_serializer("WaiveRequest", {"reason": serializers.CharField()})
@@ -85,7 +85,7 @@ class DeadlineViewSet(
 
     def get_queryset(self) -> QuerySet[Deadline]:
         return selectors.with_child(
-            selectors.deadlines_visible_to(acting_user(self.request))
+            selectors.deadlines_readable_by(acting_user(self.request))
             .select_related("subject_type")
             .prefetch_related("exceptions")
             .order_by("due_on", "pk")

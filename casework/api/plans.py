@@ -121,7 +121,7 @@ class EHCPlanViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[EHCPlan]:
-        return selectors.plans_visible_to(acting_user(self.request)).order_by("pk")
+        return selectors.plans_readable_by(acting_user(self.request)).order_by("pk")
 
     @transaction.atomic
     def perform_create(self, serializer: serializers.BaseSerializer[EHCPlan]) -> None:

@@ -75,7 +75,7 @@ class ReviewViewSet(
 
     def get_queryset(self) -> QuerySet[Review]:
         return (
-            selectors.reviews_visible_to(acting_user(self.request))
+            selectors.reviews_readable_by(acting_user(self.request))
             .select_related("plan", "case")
             .order_by("pk")
         )

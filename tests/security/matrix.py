@@ -78,6 +78,7 @@ RECORD_OF = {
     "casework:case-review": "case",
     "budgets:new": "case",
     "shortbreaks:package-new": "case",
+    "casework:professional-child": "child",
     "casework:plan-transition": "plan",
     "casework:plan-sections": "plan",
     "casework:plan-review": "plan",

@@ -113,6 +113,11 @@ RULES: dict[str, Rule] = {
     "casework:caseload": Rule(read=let(STAFF)),
     "casework:team": Rule(read=let(MANAGERS)),
     "casework:my-child": Rule(read=let(FAMILIES)),
+    # A professional's pages: each sees their own children (none, once consent is withdrawn)
+    "casework:professional-home": Rule(read=let(PROFESSIONALS)),
+    "casework:professional-child": Rule(
+        read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
+    ),
     "casework:referral-new": Rule(read=let(STAFF), write=let(STAFF)),
     "casework:case": Rule(read=TEAM_PAGE),
     "casework:access-log": Rule(read=let(("manager",), hidden=("other_manager",))),
@@ -186,25 +191,31 @@ RULES: dict[str, Rule] = {
     "api:auth-logout": Rule(write=SIGNED_IN_ONLY),  # ends the caller's own token
     "api:auth-logout-all": Rule(write=SIGNED_IN_ONLY),
     "api:child-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
-    "api:child-detail": Rule(read=not_theirs(TEAM, FAMILY)),
-    "api:child-family-members": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE),
+    "api:child-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:child-family-members": Rule(
+        read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE
+    ),
     "api:referral-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),
-    "api:case-detail": Rule(read=not_theirs(TEAM, FAMILY)),
-    "api:case-apply-transition": Rule(write=not_theirs(TEAM, refused=FAMILY)),
-    "api:case-deadlines": Rule(read=not_theirs(TEAM, FAMILY)),
-    "api:case-history": Rule(read=not_theirs(TEAM, refused=FAMILY)),  # the audit trail: staff
-    "api:case-transitions": Rule(read=not_theirs(TEAM, FAMILY)),
+    "api:case-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:case-apply-transition": Rule(write=not_theirs(TEAM, refused=(*FAMILY, *PROFESSIONAL))),
+    "api:case-deadlines": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),  # their own only
+    "api:case-history": Rule(  # the audit trail: staff
+        read=not_theirs(TEAM, refused=(*FAMILY, *PROFESSIONAL))
+    ),
+    "api:case-transitions": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:assessment-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:assessment-detail": Rule(read=not_theirs(TEAM), write=TEAM_WRITE, put=NO_PUT),
     "api:ehc-plan-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
-    "api:ehc-plan-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
+    "api:ehc-plan-detail": Rule(
+        read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE, put=NO_PUT
+    ),
     "api:ehc-plan-apply-transition": Rule(
-        write=not_theirs(("manager",), refused=("practitioner", "family"))
+        write=not_theirs(("manager",), refused=("practitioner", "family", "professional"))
     ),
     "api:ehc-plan-comments": Rule(write=let(FAMILY, hidden=("other_family",))),
-    "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY)),
+    "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     # Advice, transfers and re-assessments: staff records; managers record transfers and
     # re-assessments and decide them
     "api:ehc-plan-advice-requests-list": Rule(read=not_theirs(TEAM), write=TEAM_WRITE),
@@ -230,7 +241,9 @@ RULES: dict[str, Rule] = {
         write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
     ),
     "api:review-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
-    "api:review-detail": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE, put=NO_PUT),
+    "api:review-detail": Rule(
+        read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE, put=NO_PUT
+    ),
     "api:deadline-list": Rule(read=SIGNED_IN_ONLY),
     "api:deadline-detail": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:deadline-record-exception": Rule(write=let(("manager",), hidden=("other_manager",))),
