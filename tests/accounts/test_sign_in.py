@@ -17,6 +17,8 @@ START_PAGES = {
     "parent2@example.org": "/my-child/",
     "provider@example.org": "/provider/",
     "commissioner@example.org": "/commissioning/",
+    "senco@example.org": "/professional/",
+    "health@example.org": "/professional/",
     "admin@example.org": "/admin/",
 }
 
