@@ -45,7 +45,11 @@ def family(child):
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
 
 
 def test_the_case_page_links_to_the_team_around_the_child(client, practitioner, team):
@@ -60,7 +64,11 @@ def test_the_case_page_links_to_the_team_around_the_child(client, practitioner, 
 def test_the_team_page_shows_current_and_past_members_and_consent(client, practitioner, child):
     school = OrganisationFactory(name="Rochester Primary School")
     TeamMemberFactory(
-        child=child, name="Ann Lee", organisation=school, part="key_worker", email="ann@example.org"
+        child=child,
+        name="Ann Lee",
+        organisation=school,
+        part="key_worker",
+        email="ann@example.org",
     )
     TeamMemberFactory(
         child=child, name="Dr Old", starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2026, 1, 1)
@@ -73,7 +81,8 @@ def test_the_team_page_shows_current_and_past_members_and_consent(client, practi
     assert response.status_code == 200
     now, before = page.index("Who is in the team now"), page.index("Who was in the team")
     assert now < page.index("Ann Lee", now) < before < page.index("Dr Old", now)
-    assert "Rochester Primary School" in page and "ann@example.org" in page
+    assert "Rochester Primary School" in page
+    assert "ann@example.org" in page
     assert "Not recorded: this agency" in page
     assert AccessLog.objects.filter(user=practitioner, child=child, via="page").exists()
 
@@ -116,7 +125,11 @@ def test_staff_add_a_contact_from_the_team_page(client, practitioner, child):
 
     assert response.status_code == 302
     member = TeamMember.objects.get(child=child)
-    assert (member.name, member.part, member.email) == ("Sam Okafor", "key_worker", "sam@example.org")
+    assert (member.name, member.part, member.email) == (
+        "Sam Okafor",
+        "key_worker",
+        "sam@example.org",
+    )
 
 
 def test_a_second_key_worker_on_the_page_is_an_error_in_the_summary(client, practitioner, child):
@@ -130,7 +143,8 @@ def test_a_second_key_worker_on_the_page_is_an_error_in_the_summary(client, prac
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "govuk-error-summary" in page and "already has a key worker, Ann Lee" in page
+    assert "govuk-error-summary" in page
+    assert "already has a key worker, Ann Lee" in page
 
 
 def test_staff_end_a_membership_from_its_page(client, practitioner, child):
@@ -219,8 +233,10 @@ def test_my_child_shows_the_team_and_the_key_workers_contact_details(client, fam
     page = client.get("/my-child/").content.decode()
 
     assert "Your key worker is Ann Lee, Rochester Primary School" in page
-    assert "ann@example.org" in page and "01634 111222" in page
-    assert "Dr Priya Shah" in page and "Adviser" in page
+    assert "ann@example.org" in page
+    assert "01634 111222" in page
+    assert "Dr Priya Shah" in page
+    assert "Adviser" in page
     assert "Gone" not in page
 
 
