@@ -156,7 +156,13 @@ class ChildTeamView(generics.GenericAPIView[TeamMember]):
         nested_read(request, child)
         return Response(TeamMemberSerializer(selectors.team_of(child), many=True).data)
 
-    @extend_schema(request=TeamMemberAddSerializer, responses={201: TeamMemberSerializer})
+    @extend_schema(
+        request=TeamMemberAddSerializer,
+        responses={201: TeamMemberSerializer},
+        description="Add a professional user (`user`) or a named contact outside Pathway "
+        "(`name`, `profession`, `email`, `phone`) to the team, by staff of the child's team. "
+        "One key worker at a time: a second is a 400 on `key_worker`.",
+    )
     def post(self, request: Request, pk: int) -> Response:
         child = _child(request, pk, writing=True)
         data = _body(TeamMemberAddSerializer, request)
@@ -220,7 +226,14 @@ class ChildConsentsView(generics.GenericAPIView[Consent]):
             }
         )
 
-    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer})
+    @extend_schema(
+        request=ConsentSerializer,
+        responses={201: ConsentSerializer},
+        description="Record consent given or withdrawn, by staff of the child's team (who say "
+        "`by`) or by the child's family (a parent records as `parent`; a young person's own "
+        "login as `young_person`, from their 16th birthday). `on` is not in the future and not "
+        "before the child was born.",
+    )
     def post(self, request: Request, pk: int) -> Response:
         child = _child(request, pk, writing=True)
         data = _body(ConsentSerializer, request)

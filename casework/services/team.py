@@ -94,6 +94,10 @@ def team_member_add(
     if not profession:
         raise InvalidParams({"profession": ["Select the person's profession."]})
     _dates(starts_on, None)
+    if starts_on < child.date_of_birth:
+        raise InvalidParams(
+            {"from": [f"The start date cannot be before {child.given_name} was born."]}
+        )
     _one_key_worker(child, part=part, starts_on=starts_on, ends_on=None, besides=None)
     member = TeamMember.objects.create(
         child=child,

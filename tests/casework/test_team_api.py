@@ -303,3 +303,14 @@ def test_another_teams_member_is_a_404_identical_to_a_missing_one(child, other_t
 
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json() == missing.json()
+
+
+def test_a_start_before_the_child_was_born_is_a_400_on_from(child, practitioner):
+    response = _client(practitioner).post(
+        _team_url(child),
+        {"name": "Jo Patel", "profession": "teacher", "part": "adviser", "from": "2016-04-30"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["from"]
