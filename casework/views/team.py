@@ -187,8 +187,8 @@ class ChildTeamPage(StaffOnly, ChildPage):
     submit_label = "Add to the team"
 
     def back_url(self) -> str:
-        case = selectors.cases_visible_to(acting_user(self.request)).filter(child=self.child())
-        latest = case.order_by("-pk").first()
+        cases = selectors.cases_visible_to(acting_user(self.request)).filter(child=self.child())
+        latest = cases.order_by("-pk").first()
         return (
             reverse("casework:case", args=[latest.pk]) if latest else reverse("casework:caseload")
         )
@@ -229,12 +229,10 @@ class TeamMemberPage(StaffOnly, ChildPage):
 
     def child(self) -> Child:
         if not hasattr(self, "_child"):
-            self._child = self.member().child
+            member = self.member()
+            self._child = member.child
             services.access_record(
-                by=acting_user(self.request),
-                child_id=self._child.pk,
-                record=self._member,
-                via="page",
+                by=acting_user(self.request), child_id=member.child_id, record=member, via="page"
             )
         return self._child
 

@@ -71,3 +71,13 @@ def test_staff_add_a_key_worker_and_the_family_sees_them_on_my_child(page, live_
     expect(page.get_by_text("Your key worker is Sam Okafor", exact=False)).to_be_visible()
     expect(page.get_by_text("sam@example.org")).to_be_visible()
     checked(page)
+
+    page.get_by_role("link", name="Give or withdraw consent", exact=False).click()
+    expect(
+        page.get_by_text("regulation 6 of the SEND Regulations 2014", exact=False)
+    ).to_be_visible()
+    checked(page)
+    page.get_by_label("Health").check()
+    page.get_by_label("No, I withdraw consent").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("You have withdrawn consent for health.")).to_be_visible()
