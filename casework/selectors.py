@@ -9,6 +9,7 @@ the reads that say so (`children_readable_by`); everyone else sees nothing here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
@@ -28,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
-from accounts.models import Professional, User
+from accounts.models import ConsentAgency, Professional, User
 from accounts.roles import STAFF_ROLES, Role
 from casework.models import (
     AccessLog,
@@ -348,7 +349,7 @@ def children_of_professional_listed(user: User) -> QuerySet[Child]:
     )
 
 
-def team_of(child: Child) -> QuerySet[TeamMember]:
+def current_team_of(child: Child) -> QuerySet[TeamMember]:
     """The child's team around the child today, key worker first."""
     key_worker_first = DbCase(
         When(part=TeamPart.KEY_WORKER, then=Value(0)),
@@ -368,3 +369,51 @@ def advice_asked_of(user: User, child: Child) -> QuerySet[AdviceRequest]:
     return AdviceRequest.objects.filter(adviser=user, plan__child=child).order_by(
         "requested_on", "pk"
     )
+
+
+def team_of(child: Child) -> QuerySet[TeamMember]:
+    """The child's team around the child, past members too, in the order they joined; each with
+    its organisation in the same query."""
+    return (
+        TeamMember.objects.filter(child=child)
+        .select_related("organisation")
+        .order_by("starts_on", "pk")
+    )
+
+
+def team_members_editable_by(user: User) -> QuerySet[TeamMember]:
+    """Members of the teams around the children of the user's own teams: staff change them."""
+    if not is_staff_member(user):
+        return TeamMember.objects.none()
+    return TeamMember.objects.filter(child__in=children_visible_to(user)).select_related(
+        "organisation", "child"
+    )
+
+
+def key_worker_of(members: Iterable[TeamMember], *, on: dt.date) -> TeamMember | None:
+    """The key worker on `on` among the members (`team_of`), read without another query."""
+    return next(
+        (
+            member
+            for member in members
+            if member.part == TeamPart.KEY_WORKER
+            and member.starts_on <= on
+            and (member.ends_on is None or member.ends_on > on)
+        ),
+        None,
+    )
+
+
+def consents_of(child: Child) -> QuerySet[Consent]:
+    """Every consent recorded for the child, oldest first: the history, never edited."""
+    return Consent.objects.filter(child=child).order_by("on", "pk")
+
+
+def consents_standing(history: Iterable[Consent], *, on: dt.date) -> dict[str, Consent | None]:
+    """Each agency's standing consent on `on` — the latest record by date, then entry, as
+    `consent_standing` decides for the database — or None where none was ever recorded."""
+    standing: dict[str, Consent | None] = dict.fromkeys(ConsentAgency.values)
+    for consent in sorted(history, key=lambda record: (record.on, record.pk)):
+        if consent.on <= on:
+            standing[consent.agency] = consent
+    return standing

@@ -39,6 +39,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
     path("", include("casework.views.advice")),
     path("", include("casework.views.professional")),
+    path("", include("casework.views.team")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import LogoutAllView, LogoutView, ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
+from casework.api import urlpatterns as casework_api_paths
 from commissioning import api as commissioning_api
 from shortbreaks.api import router as shortbreaks_api
 from workflows.api import notifications_router
@@ -16,6 +17,7 @@ api_v1 = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     *casework_api.urls,
+    *casework_api_paths,
     *budgets_api.urls,
     *shortbreaks_api.urls,
     *commissioning_api.urls,

@@ -16,6 +16,7 @@ from casework.api.plans import EHCPlanViewSet
 from casework.api.referrals import ReferralViewSet
 from casework.api.representations import RepresentationViewSet
 from casework.api.reviews import ReviewViewSet
+from casework.api.team import urlpatterns as team_urlpatterns
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
@@ -34,3 +35,7 @@ advice.register(router)
 router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute")
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")
 router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")
+
+# Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
+# the router's: config.urls adds them to the API's.
+urlpatterns = [*team_urlpatterns]

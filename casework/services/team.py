@@ -1,7 +1,9 @@
-"""Writers of a child's team around the child (DESIGN §3): members join, change part and leave.
+"""Writers of a child's team around the child (DESIGN §3): members join, change part and leave;
+the family's consent to each agency is given and withdrawn.
 
 Staff of the child's team add and change members; a member is never deleted, only ended, and a
-professional's access to the child ends on the day their membership does.
+professional's access to the child ends on the day their membership does. Consent is recorded by
+staff or by the family, one record more each time, never changed.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import Organisation, User
-from casework.models import Child, TeamMember, TeamPart
+from accounts.models import ConsentAgency, Organisation, User
+from accounts.roles import Role
+from casework.models import Child, Consent, ConsentGivenBy, FamilyMember, TeamMember, TeamPart
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.audit import audit
-from workflows.errors import InvalidParams
+from workflows.errors import InvalidParams, NotPermitted
+
+# How a family member who is the young person themself is recorded (FamilyMember.relationship
+# is free text): their login records consent as the young person, every other one as a parent.
+YOUNG_PERSON_RELATIONSHIPS = frozenset({"self", "young person", "the young person"})
+CONSENT_FROM_AGE = 16
 
 
 def _key_worker_overlapping(
@@ -86,6 +94,10 @@ def team_member_add(
     if not profession:
         raise InvalidParams({"profession": ["Select the person's profession."]})
     _dates(starts_on, None)
+    if starts_on < child.date_of_birth:
+        raise InvalidParams(
+            {"from": [f"The start date cannot be before {child.given_name} was born."]}
+        )
     _one_key_worker(child, part=part, starts_on=starts_on, ends_on=None, besides=None)
     member = TeamMember.objects.create(
         child=child,
@@ -138,3 +150,77 @@ def team_member_change(
         params={"child": member.child_id, "to": new_end},
     )
     return member
+
+
+def is_young_person(member: FamilyMember) -> bool:
+    return member.relationship.strip().lower() in YOUNG_PERSON_RELATIONSHIPS
+
+
+def _family_link(by: User, child: Child) -> FamilyMember | None:
+    """The family login's own entry among the child's family members, or None for staff."""
+    if not by.has_role(Role.FAMILY):
+        return None
+    return FamilyMember.objects.filter(child=child, user=by).order_by("pk").first()
+
+
+def _consent_giver(by: User, child: Child, given_by: str | None) -> str:
+    """Who gave the consent: staff say so; a family login gives it as what it is, a parent or
+    the young person themself, and cannot record it for the other."""
+    if by.has_role(Role.PRACTITIONER) and child.team.memberships.filter(user=by).exists():
+        if not given_by:
+            raise InvalidParams({"by": ["Choose who gave or withdrew the consent."]})
+        return given_by
+    link = _family_link(by, child)
+    if link is None:
+        raise NotPermitted("Only the child's team or family can record consent.")
+    own = ConsentGivenBy.YOUNG_PERSON if is_young_person(link) else ConsentGivenBy.PARENT
+    if given_by and given_by != own:
+        who = "the young person" if own == ConsentGivenBy.YOUNG_PERSON else "a parent or carer"
+        raise InvalidParams({"by": [f"You record consent as {who}."]})
+    return own
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    by: User,
+    child: Child,
+    agency: str,
+    given: bool,
+    on: dt.date,
+    given_by: str | None = None,
+) -> Consent:
+    """Record the family's consent to one agency seeing the child's record, given or withdrawn.
+
+    Append-only: the latest record for the agency stands (`selectors.consent_standing`), so a
+    withdrawal dated today ends that agency's professionals' access on their next request. A
+    young person gives their own consent from 16 (on the date it was given)."""
+    if agency not in ConsentAgency.values:
+        raise InvalidParams({"agency": ["Choose education, health or social care."]})
+    if given_by and given_by not in ConsentGivenBy.values:
+        raise InvalidParams({"by": ["Choose a parent or carer, or the young person."]})
+    giver = _consent_giver(by, child, given_by)
+    if on > clock.today():
+        raise InvalidParams({"on": ["The date cannot be in the future."]})
+    if on < child.date_of_birth:
+        raise InvalidParams({"on": [f"The date cannot be before {child.given_name} was born."]})
+    if giver == ConsentGivenBy.YOUNG_PERSON and child.age_on(on) < CONSENT_FROM_AGE:
+        raise InvalidParams(
+            {
+                "by": [
+                    f"{child.given_name} was not yet {CONSENT_FROM_AGE} on that date: a parent "
+                    "or carer gives consent until then."
+                ]
+            }
+        )
+    consent = Consent.objects.create(
+        child=child, agency=agency, given=given, on=on, by=giver, recorded_by=by
+    )
+    audit(
+        consent,
+        "consent_give" if given else "consent_withdraw",
+        by=by,
+        target=agency,
+        params={"child": child.pk, "on": on.isoformat(), "by": giver},
+    )
+    return consent

@@ -24,8 +24,9 @@ from casework.forms import (
     ReviewForm,
     ReviewOutcomeForm,
 )
-from casework.models import SECTIONS, Case, CaseStatus, EHCPlan, Review
+from casework.models import SECTIONS, Case, CaseStatus, Child, EHCPlan, Review
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
+from workflows import clock
 from workflows.acting import acting_user
 from workflows.models import Deadline, DeadlineStatus
 from workflows.registry import registry
@@ -57,6 +58,22 @@ def _for_families(kind: str) -> str:
 def _statutory(deadline: Deadline) -> bool:
     declared = registry.deadline_kinds.get(deadline.kind)
     return declared is not None and declared.statutory
+
+
+def family_team_context(child: Child, case: Case | None) -> dict[str, Any]:
+    """The team around the child as the family sees it: who is in it now, and the key worker,
+    whose contact details the family always has (DESIGN §3)."""
+    today = clock.today()
+    members = [
+        member
+        for member in selectors.team_of(child)
+        if member.ends_on is None or member.ends_on > today
+    ]
+    return {
+        "team": members,
+        "key_worker": selectors.key_worker_of(members, on=today),
+        "contact": case.lead_professional if case else None,
+    }
 
 
 def case_url(case: Case) -> str:
@@ -400,6 +417,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                         if plan and getattr(plan, name)
                     ],
                     **family_period_context(plan),
+                    **family_team_context(child, case),
                 }
             )
         return super().get_context_data(children=children, panels=panels.FAMILY_PANELS, **kwargs)

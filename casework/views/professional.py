@@ -54,7 +54,7 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         child = get_object_or_404(selectors.children_of_professional(user), pk=self.kwargs["pk"])
-        team = list(selectors.team_of(child))
+        team = list(selectors.current_team_of(child))
         parents = list(selectors.family_members_readable_by(user, child))
         plan = selectors.plans_readable_by(user).filter(child=child).order_by("-pk").first()
         reviews = list(

@@ -156,6 +156,14 @@ RULES: dict[str, Rule] = {
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
     ),
     "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
+    # The team around the child: staff of the child's team edit it and record consent; the
+    # family gives or withdraws its own consent from My child
+    "casework:child-team": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:team-member": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:child-consents": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:my-child-consents": Rule(
+        read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
+    ),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -251,6 +259,15 @@ RULES: dict[str, Rule] = {
     "api:deadline-exception-detail": Rule(read=not_theirs(TEAM)),
     "api:deadline-exception-withdraw": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:deadline-waive": Rule(write=let(("manager",), hidden=("other_manager",))),
+    # The team around the child and consent: read by the team, the family and the professionals
+    # who see the child (not one whose agency's consent is withdrawn); the team edits it, the
+    # family records consent too
+    "api:child-team": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE),
+    "api:team-member-detail": Rule(write=TEAM_WRITE),
+    "api:child-consents": Rule(
+        read=not_theirs(TEAM, FAMILY, PROFESSIONAL),
+        write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+    ),
     "api:allocation-scheme-list": Rule(read=SIGNED_IN_ONLY),
     "api:allocation-scheme-detail": Rule(read=not_theirs(STAFF)),  # the council's one scheme
     "api:allocation-scheme-score": Rule(write=let(STAFF)),

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
-from casework.models import Dispute, TribunalOrderStep
+from casework.models import Dispute, TeamMember, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
 from commissioning.models import Action, Measure
@@ -237,5 +237,6 @@ def build() -> World:
         "target": measure.targets.first(),
         "action": Action.objects.filter(theme__plan=commissioning_plan).order_by("pk").first(),
         "team": team,
+        "team_member": TeamMember.objects.get(child=child, user=professional),
     }
     return World(people, records)
