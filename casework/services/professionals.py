@@ -151,13 +151,12 @@ def professional_invite(
 
     profile = _their_profile(user, organisation)
     joined = user.has_usable_password()
-    member = TeamMember.objects.current(today).filter(child=child, user=user).first()
-    if member is None:
-        member = team_member_add(by=by, child=child, part=part, starts_on=today, user=user)
-    elif joined:
+    current = TeamMember.objects.current(today).filter(child=child, user=user).first()
+    if current is not None and joined:
         raise InvalidParams(
             {"email": [f"{user.get_full_name()} is already in {child.full_name}'s team."]}
         )
+    member = current or team_member_add(by=by, child=child, part=part, starts_on=today, user=user)
     if joined:
         _tell_them_they_were_added(by=by, user=user)
     else:
