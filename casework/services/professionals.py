@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts import services as accounts
@@ -25,7 +25,7 @@ from casework.selectors import children_visible_to
 from casework.services.team import team_member_add
 from workflows import clock
 from workflows.acting import require_staff
-from workflows.errors import InvalidParams, NotPermitted
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.outbox import Message, notify
 from workflows.text import forbidden_character, line_break_in
 
@@ -138,13 +138,20 @@ def professional_invite(
     user = User.objects.select_for_update().filter(email=address).first()
     today = clock.today()
     if user is None:
-        profile = accounts.professional_create(
-            by=by,
-            email=address,
-            name=_name(name),
-            organisation=organisation,
-            profession=profession,
-        )
+        try:
+            with transaction.atomic():
+                profile = accounts.professional_create(
+                    by=by,
+                    email=address,
+                    name=_name(name),
+                    organisation=organisation,
+                    profession=profession,
+                )
+        except IntegrityError:
+            # Somebody else's invitation of the same new address committed first.
+            raise TransitionNotAllowed(
+                "Someone else has just invited this address. Try again to add them to this team."
+            ) from None
         member = team_member_add(by=by, child=child, part=part, starts_on=today, user=profile.user)
         accounts.invitation_issue(by=by, user=profile.user)
         return Invited(member, profile, invitation_sent=True)

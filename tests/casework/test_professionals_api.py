@@ -4,10 +4,11 @@ the service behind it and the staff's page."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -27,6 +28,7 @@ from tests.factories import (
     UserFactory,
     staff,
 )
+from workflows.errors import NotPermitted
 from workflows.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -325,8 +327,6 @@ def test_another_teams_child_does_not_exist_for_the_invitation(practitioner, sch
 
 
 def test_the_service_refuses_staff_of_another_team(school, child, other_team):
-    from workflows.errors import NotPermitted
-
     with pytest.raises(NotPermitted):
         professional_invite(
             by=staff(Role.PRACTITIONER, other_team),
@@ -492,4 +492,17 @@ def test_another_teams_child_is_a_404_on_the_page(practitioner, school, other_te
 
     assert client.get(f"/children/{oscar.pk}/team/invite/").status_code == 404
     assert client.post(f"/children/{oscar.pk}/team/invite/", form(school)).status_code == 404
+    assert not TeamMember.objects.exists()
+
+
+def test_the_same_new_address_invited_by_someone_else_meanwhile_is_a_409(
+    practitioner, school, child
+):
+    with mock.patch(
+        "accounts.services.professional_create", side_effect=IntegrityError("email taken")
+    ):
+        response = invite(practitioner, school, child)
+
+    assert response.status_code == 409
+    assert "Someone else has just invited this address" in response.json()["detail"]
     assert not TeamMember.objects.exists()
