@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from typing import Any, ClassVar
 
@@ -272,3 +273,43 @@ class Professional(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_profession_display()}, {self.organisation})"
+
+
+class InvitationState(models.TextChoices):
+    OPEN = "open", "Open"
+    USED = "used", "Used"
+    EXPIRED = "expired", "Expired"
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use link that lets an invited professional choose their password.
+
+    Only the SHA-256 of the link's token is kept, so a copy of the database opens no account.
+    open → used (the password was chosen, or another of the person's links was used first) or
+    → expired (`expires_at` passed, PATHWAY_INVITATION_DAYS after it was sent); neither leaves.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} ({self.state})"
+
+    @staticmethod
+    def hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def state(self) -> InvitationState:
+        if self.used_at is not None:
+            return InvitationState.USED
+        if self.expires_at <= timezone.now():
+            return InvitationState.EXPIRED
+        return InvitationState.OPEN

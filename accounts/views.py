@@ -5,12 +5,14 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import FormView, TemplateView
@@ -25,7 +27,7 @@ from accounts.forms import (
     PasswordResetRequestForm,
     SignInForm,
 )
-from accounts.models import User
+from accounts.models import InvitationState, User
 from accounts.roles import Role
 from accounts.wording import WRONG_CODE
 
@@ -74,7 +76,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
         }
 
 
-NOT_FOR_YOU = "Two-step verification is for staff and administrators."
+NOT_FOR_YOU = "Two-step verification is for staff, professionals and administrators."
 
 
 def _next_page(request: HttpRequest) -> str:
@@ -212,3 +214,50 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class InvitationView(FormView):  # type: ignore[type-arg]
+    """The page an invitation's link opens: the invited professional chooses a password and is
+    signed in, or sent on to set up an authenticator app where one is required. A link that is
+    used, out of date or not one at all says so plainly and names nobody: the link is the key."""
+
+    template_name = "accounts/invitation.html"
+    form_class = NewPasswordForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.invitation = selectors.invitation_of(kwargs["token"])
+        if self.invitation is None or self.invitation.state != InvitationState.OPEN:
+            return self.closed(self.invitation.state if self.invitation else None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def closed(self, state: InvitationState | None) -> HttpResponse:
+        return render(
+            self.request,
+            "accounts/invitation_closed.html",
+            {"state": state, "days": settings.PATHWAY_INVITATION_DAYS},
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.invitation.user}  # type: ignore[union-attr]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"email": self.invitation.user.email}  # type: ignore[union-attr]
+
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
+        try:
+            user = services.invitation_accept(
+                invitation=self.invitation,  # type: ignore[arg-type]
+                password=form.cleaned_data["new_password1"],
+            )
+        except services.InvitationClosed as closed:
+            return self.closed(closed.state)
+        login(self.request, user, backend="accounts.backends.RolesBackend")
+        if second_factor.required_for(user):
+            messages.success(
+                self.request,
+                "Your password is set. Now set up an authenticator app: you will give a code "
+                "from it each time you sign in.",
+            )
+            return redirect("accounts:second-factor-set-up")
+        messages.success(self.request, "Your password is set and you are signed in.")
+        return redirect("accounts:home")

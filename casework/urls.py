@@ -4,6 +4,7 @@ from casework import views
 from casework.views import exceptions
 from casework.views.disputes import DisputeCreateView
 from casework.views.representations import RecordRepresentationView
+from casework.views.team_invite import TeamInviteView
 
 app_name = "casework"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("my-child/", views.MyChildView.as_view(), name="my-child"),
     path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
     path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),
+    path("children/<int:pk>/team/invite/", TeamInviteView.as_view(), name="team-invite"),
     path("cases/<int:pk>/access-log/", views.AccessLogView.as_view(), name="access-log"),
     path(
         "cases/<int:pk>/steps/<slug:name>/",

@@ -161,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A password-reset link works once, for an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# An invitation to a professional works once, for this many days after it was sent.
+PATHWAY_INVITATION_DAYS = env.int("PATHWAY_INVITATION_DAYS", default=7)
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"

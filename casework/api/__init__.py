@@ -13,6 +13,7 @@ from casework.api.deadlines import DeadlineViewSet
 from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
 from casework.api.exceptions import DeadlineExceptionViewSet
 from casework.api.plans import EHCPlanViewSet
+from casework.api.professionals import OrganisationViewSet, ProfessionalViewSet
 from casework.api.referrals import ReferralViewSet
 from casework.api.representations import RepresentationViewSet
 from casework.api.reviews import ReviewViewSet
@@ -35,6 +36,8 @@ advice.register(router)
 router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute")
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")
 router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("professionals", ProfessionalViewSet, basename="professional")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.

@@ -71,6 +71,7 @@ def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
 # Which of the world's records each route is asked about; the rest need no record.
 RECORD_OF = {
     "casework:case": "case",
+    "casework:team-invite": "child",
     "casework:access-log": "case",
     "casework:case-transition": "case",
     "casework:assessment": "case",

@@ -98,6 +98,7 @@ RULES: dict[str, Rule] = {
     "accounts:password-reset-sent": Rule(read=PUBLIC),
     "accounts:password-reset-confirm": Rule(read=PUBLIC, write=PUBLIC),  # the link is the key
     "accounts:password-reset-complete": Rule(read=PUBLIC),
+    "accounts:invitation": Rule(read=PUBLIC, write=PUBLIC),  # the link is the key
     # Two-step verification: staff, professionals and administrators only
     "accounts:second-factor": Rule(
         read=let(STAFF, PROFESSIONALS, ("admin",)), write=let(STAFF, PROFESSIONALS, ("admin",))
@@ -120,6 +121,7 @@ RULES: dict[str, Rule] = {
     ),
     "casework:referral-new": Rule(read=let(STAFF), write=let(STAFF)),
     "casework:case": Rule(read=TEAM_PAGE),
+    "casework:team-invite": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:access-log": Rule(read=let(("manager",), hidden=("other_manager",))),
     "casework:case-transition": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:assessment": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -309,6 +311,10 @@ RULES: dict[str, Rule] = {
     "api:notification-list": Rule(read=SIGNED_IN_ONLY),  # each sees their own
     "api:notification-detail": Rule(read=not_theirs(("practitioner",))),
     "api:notification-read": Rule(write=not_theirs(("practitioner",))),
+    # Organisations and professionals: staff invite professionals, who see the organisations
+    "api:organisation-list": Rule(read=let(STAFF, PROFESSIONALS)),
+    "api:professional-list": Rule(read=let(STAFF)),
+    "api:professional-invitations": Rule(write=STAFF_WRITE),
 }
 
 # Django's admin is for the system administrator only; everyone else is sent to its sign-in.
