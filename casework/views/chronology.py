@@ -72,7 +72,7 @@ class ChronologyPage(TemplateView):
     address), and for staff and professionals the note form."""
 
     template_name = "casework/chronology.html"
-    can_add = True
+    can_add = False
 
     def child(self) -> Child:
         if not hasattr(self, "_child"):
@@ -124,33 +124,44 @@ class ChronologyPage(TemplateView):
             **kwargs,
         )
 
+
+class AddsNotes(ChronologyPage):
+    """The chronology with the note form: a valid note is added and the page shown again; a
+    refused one is shown with its errors, nothing saved."""
+
+    can_add = True
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.can_add:
-            return self.http_method_not_allowed(request, *args, **kwargs)
-        child = self.child()
         form = self.make_form(request.POST)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["corrects"] = self.correcting() if data.get("corrects") else None
-            if form.cleaned_data.get("corrects") and data["corrects"] is None:
-                form.add_error(None, "The note you are correcting is not one you can read.")
+            try:
+                self.add(form)
+            except InvalidParams as error:
+                for field, problems in error.fields.items():
+                    # The note corrected is a hidden field: its error goes in the summary.
+                    shown = field if field in form.fields and field != "corrects" else None
+                    for problem in problems:
+                        form.add_error(shown, problem)
+            except NotPermitted as error:
+                form.add_error(None, error.detail)
             else:
-                try:
-                    case_note_add(by=acting_user(request), child=child, **data)
-                except InvalidParams as error:
-                    for field, problems in error.fields.items():
-                        for problem in problems:
-                            form.add_error(field if field in form.fields else None, problem)
-                except NotPermitted as error:
-                    form.add_error(None, error.detail)
-                else:
-                    messages.success(request, "The note has been added.")
-                    return redirect(request.path)
-        context = self.get_context_data(form=form)
-        return self.render_to_response(context, status=400)
+                messages.success(request, "The note has been added.")
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def add(self, form: CaseNoteForm) -> None:
+        data = dict(form.cleaned_data)
+        corrects = self.correcting() if data["corrects"] else None
+        if data["corrects"] and corrects is None:
+            raise InvalidParams(
+                {"corrects": ["The note you are correcting is not one you can read."]}
+            )
+        case_note_add(
+            by=acting_user(self.request), child=self.child(), **data | {"corrects": corrects}
+        )
 
 
-class StaffChronologyView(StaffOnly, ChronologyPage):
+class StaffChronologyView(StaffOnly, AddsNotes):
     def back_url(self) -> str:
         user = acting_user(self.request)
         case = selectors.cases_visible_to(user).filter(child=self.child()).order_by("-pk").first()
@@ -159,13 +170,12 @@ class StaffChronologyView(StaffOnly, ChronologyPage):
 
 class FamilyChronologyView(RoleRequiredMixin, ChronologyPage):
     roles = (Role.FAMILY,)
-    can_add = False
 
     def back_url(self) -> str:
         return reverse("casework:my-child")
 
 
-class ProfessionalChronologyView(RoleRequiredMixin, ChronologyPage):
+class ProfessionalChronologyView(RoleRequiredMixin, AddsNotes):
     roles = (Role.PROFESSIONAL,)
 
 

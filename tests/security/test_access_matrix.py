@@ -151,6 +151,13 @@ RULES: dict[str, Rule] = {
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
     ),
     "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
+    # A child's chronology: staff of the team, the family's share, a professional's share
+    "casework:child-chronology": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:my-child-chronology": Rule(read=let(FAMILY, hidden=("other_family",))),
+    "casework:professional-chronology": Rule(
+        read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+        write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+    ),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -188,6 +195,10 @@ RULES: dict[str, Rule] = {
     "api:child-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:child-detail": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:child-family-members": Rule(read=not_theirs(TEAM, FAMILY), write=TEAM_WRITE),
+    "api:child-chronology": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    # Case notes: the world's is shared with the family; staff and professionals add them
+    "api:case-note-list": Rule(read=SIGNED_IN_ONLY, write=let(STAFF, PROFESSIONALS)),
+    "api:case-note-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:referral-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),
