@@ -86,7 +86,7 @@ class ChronologyPage(TemplateView):
         return self._child
 
     def back_url(self) -> str:
-        return "/"
+        return reverse("accounts:home")
 
     def kinds(self) -> list[str]:
         return [kind for kind in self.request.GET.getlist("kind") if kind in chron.SOURCES]
