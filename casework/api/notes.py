@@ -35,7 +35,7 @@ from casework.services.notes import case_note_add
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer
 from workflows.errors import InvalidParams
-from workflows.filters import StrictFilterSet
+from workflows.filters import StrictFilterSet, WholeNumberFilter
 
 
 class CaseNoteSerializer(ScopedRelationsMixin, ModelSerializer[CaseNote]):
@@ -70,7 +70,7 @@ class CaseNoteSerializer(ScopedRelationsMixin, ModelSerializer[CaseNote]):
 
 
 class CaseNoteFilter(StrictFilterSet):
-    child = django_filters.NumberFilter(field_name="child_id")
+    child = WholeNumberFilter(field_name="child_id")
     kind = django_filters.ChoiceFilter(choices=CaseNoteKind.choices)
 
     class Meta:
