@@ -20,6 +20,7 @@ Who sees what (DESIGN §9):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,6 +77,11 @@ def chronology_child(user: User, pk: int) -> Child | None:
     return selectors.children_readable_by(user).filter(pk=pk).first()
 
 
+def source_type(model: type[Model]) -> str:
+    """The record's type as the API names it: `EHCPlan` → "ehc_plan", `CaseNote` → "case_note"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", model.__name__).lower()
+
+
 def _name(user: User | None) -> str | None:
     return None if user is None else str(user)
 
@@ -104,7 +110,7 @@ def notes(child: Child, audience: Audience) -> Iterable[Entry]:
             title=title,
             text=note.text,
             by=_name(note.written_by),
-            source_type="case_note",
+            source_type=source_type(CaseNote),
             source_id=note.pk,
             present=note.present,
             corrects=note.corrects,
@@ -167,7 +173,7 @@ def steps(child: Child, audience: Audience) -> Iterable[Entry]:
             title=step_title(machine, row.transition),
             text=row.note if audience == Audience.STAFF else "",
             by=_name(row.actor),
-            source_type=str(machine.model._meta.model_name),
+            source_type=source_type(machine.model),
             source_id=row.subject_id,
         )
 
@@ -200,7 +206,7 @@ def advice(child: Child, audience: Audience) -> Iterable[Entry]:
             title=f"{kind} advice asked for",
             text=f"Asked of {adviser}; due by {request.due_on:%-d %B %Y}.",
             by=_name(request.recorded_by),
-            source_type="advice_request",
+            source_type=source_type(AdviceRequest),
             source_id=request.pk,
         )
         if request.received_on is not None:
@@ -211,7 +217,7 @@ def advice(child: Child, audience: Audience) -> Iterable[Entry]:
                 title=f"{kind} advice received",
                 text=request.advice if audience == Audience.STAFF else f"From {adviser}.",
                 by=request.received_by or request.received_by_email,
-                source_type="advice_request",
+                source_type=source_type(AdviceRequest),
                 source_id=request.pk,
             )
 

@@ -103,10 +103,15 @@ def _get(user, child, **params):
 
 
 def test_entries_have_the_documented_shape(story, child, practitioner):
-    entry = _get(practitioner, child).json()[0]
+    _, plan, request = story
+    entries = _get(practitioner, child).json()
 
-    assert set(entry) == {"on", "at", "kind", "title", "text", "by", "source"}
-    assert set(entry["source"]) == {"type", "id"}
+    assert all(set(e) == {"on", "at", "kind", "title", "text", "by", "source"} for e in entries)
+    sources = {e["title"]: e["source"] for e in entries}
+    assert sources["Draft plan issued"] == {"type": "ehc_plan", "id": plan.pk}
+    assert sources["Medical advice received"] == {"type": "advice_request", "id": request.pk}
+    draft = next(e for e in entries if e["title"] == "Draft plan issued")
+    assert (draft["on"], draft["kind"], draft["by"]) == ("2026-10-05", "step", str(practitioner))
 
 
 def test_staff_see_notes_steps_and_advice_in_date_order_in_plain_words(story, child, practitioner):
