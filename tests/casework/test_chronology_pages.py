@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from casework.models import AccessLog, CaseNote
@@ -169,3 +171,19 @@ def test_a_professional_outside_the_team_gets_a_404(client, child):
     client.force_login(outsider)
 
     assert client.get(f"/professional/children/{child.pk}/chronology/").status_code == 404
+
+
+def test_the_staff_page_costs_the_same_queries_however_many_notes(
+    client, practitioner, case, child
+):
+    client.force_login(practitioner)
+    url = f"/children/{child.pk}/chronology/"
+    client.get(url)  # the session, roles and content types, once cached
+    CaseNoteFactory.create_batch(2, child=child)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    CaseNoteFactory.create_batch(20, child=child)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) == len(few)
