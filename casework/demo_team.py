@@ -13,9 +13,10 @@ import datetime as dt
 
 from accounts.demo import VOLUNTARY_BODY
 from accounts.models import Organisation, User
-from casework.models import CaseNote, Child, Consent, EHCPlan
+from casework.models import Child, EHCPlan
 from casework.services.advice import advice_request, advice_submit
-from casework.services.team import team_member_add
+from casework.services.notes import case_note_add
+from casework.services.team import consent_record, team_member_add
 from workflows import clock
 
 SENCO = "senco@example.org"
@@ -83,8 +84,8 @@ def advice_while_assessing(
 
 def _consents(child: Child, agencies: tuple[str, ...], *, days_ago: int, by: User) -> None:
     for agency in agencies:
-        Consent.objects.create(
-            child=child, agency=agency, given=True, on=_ago(days_ago), by="parent", recorded_by=by
+        consent_record(
+            by=by, child=child, agency=agency, given=True, on=_ago(days_ago), given_by="parent"
         )
 
 
@@ -130,13 +131,15 @@ def team_around(child: Child, *, worker: User) -> None:
             phone="01634 400400",
         )
         for days_ago, kind, present, text in AMELIA_NOTES:
-            CaseNote.objects.create(
+            case_note_add(
+                by=worker,
                 child=child,
                 kind=kind,
                 on=_ago(days_ago),
                 present=present,
                 text=text,
-                written_by=worker,
+                # the family was at the meeting: its note is theirs to read too
+                visibility="family" if kind == "meeting" else "team",
             )
     elif child.given_name == "Noah":
         _consents(child, ("education", "health", "social_care"), days_ago=200, by=worker)

@@ -34,11 +34,13 @@ from accounts.roles import STAFF_ROLES, Role
 from casework.models import (
     AccessLog,
     Case,
+    CaseNote,
     CaseStatus,
     Child,
     Consent,
     EHCPlan,
     FamilyMember,
+    NoteVisibility,
     Review,
     TeamMember,
     TeamPart,
@@ -112,6 +114,21 @@ def children_readable_by(user: User) -> QuerySet[Child]:
     if is_professional(user) and not is_staff_member(user):
         return children_of_professional(user)
     return children_visible_to(user)
+
+
+def case_notes_visible_to(user: User) -> QuerySet[CaseNote]:
+    """Staff of the child's team read every note; a professional who sees the child, the notes
+    shared with the team; the family, the notes shared with them (DESIGN §9)."""
+    if is_staff_member(user):
+        return CaseNote.objects.filter(child__in=children_visible_to(user))
+    if is_professional(user):
+        return CaseNote.objects.filter(
+            child__in=children_of_professional(user),
+            visibility__in=[NoteVisibility.TEAM, NoteVisibility.FAMILY],
+        )
+    return CaseNote.objects.filter(
+        child__in=children_visible_to(user), visibility=NoteVisibility.FAMILY
+    )
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("casework.views.advice")),
     path("", include("casework.views.professional")),
     path("", include("casework.views.team")),
+    path("", include("casework.views.chronology")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from casework.api import advice
+from casework.api import advice, notes
 from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
@@ -36,6 +36,7 @@ advice.register(router)
 router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basename="plan-dispute")
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")
 router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")
+notes.register(router)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("professionals", ProfessionalViewSet, basename="professional")
 

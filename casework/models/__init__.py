@@ -66,6 +66,7 @@ from casework.models.team import (
     CaseNoteKind,
     Consent,
     ConsentGivenBy,
+    NoteVisibility,
     TeamMember,
     TeamPart,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "DisputeKind",
     "EHCPlan",
     "FamilyMember",
+    "NoteVisibility",
     "PhaseTransfer",
     "PlanStatus",
     "PrimaryNeed",

@@ -115,15 +115,33 @@ class CaseNoteKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class NoteVisibility(models.TextChoices):
+    STAFF = "staff", "Council staff only"
+    TEAM = "team", "The team around the child"
+    FAMILY = "family", "The team and the family"
+
+
 class CaseNote(models.Model):
     """A dated entry on a child's record by staff or a team member. Never deleted or edited: a
-    mistake is put right by a later note that names the one it corrects."""
+    mistake is put right by a later note that names the one it corrects.
+
+    `visibility` is who reads it besides the council's staff of the child's team, who read every
+    note: "team" adds the professionals who see the child, "family" adds the family too. DESIGN §9
+    shows the chronology to the family "where shared with the family" and to professionals "where
+    shared with the team", so each note says which. It defaults to "team": the team around the
+    child exists so that what one agency learns the others need not ask again, while a family
+    reads only what was written to be shared with them, and a safeguarding concern is kept to
+    staff by choosing so.
+    """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_notes")
     kind = models.CharField(max_length=20, choices=CaseNoteKind.choices)
     on = models.DateField()
     text = models.TextField()
     present = models.CharField(max_length=500, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=NoteVisibility.choices, default=NoteVisibility.TEAM
+    )
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )

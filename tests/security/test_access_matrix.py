@@ -166,6 +166,13 @@ RULES: dict[str, Rule] = {
     "casework:my-child-consents": Rule(
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
+    # A child's chronology: staff of the team, the family's share, a professional's share
+    "casework:child-chronology": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:my-child-chronology": Rule(read=let(FAMILY, hidden=("other_family",))),
+    "casework:professional-chronology": Rule(
+        read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+        write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+    ),
     # Budget pages: the family sees the statement only
     "budgets:panel": Rule(read=let(MANAGERS)),
     "budgets:new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -205,6 +212,10 @@ RULES: dict[str, Rule] = {
     "api:child-family-members": Rule(
         read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE
     ),
+    "api:child-chronology": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    # Case notes: the world's is shared with the family; staff and professionals add them
+    "api:case-note-list": Rule(read=SIGNED_IN_ONLY, write=let(STAFF, PROFESSIONALS)),
+    "api:case-note-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:referral-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),

@@ -21,6 +21,7 @@ from casework import services as casework
 from casework.models import Dispute, TeamMember, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
+from casework.services.notes import case_note_add
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
@@ -212,8 +213,18 @@ def build() -> World:
         "admin": admin,
         "anonymous": None,
     }
+    # Shared with the family, so that every reader of Amelia's record has a note to read.
+    case_note = case_note_add(
+        by=practitioner,
+        child=child,
+        kind="phone_call",
+        on=D(2026, 11, 20),
+        text="Mum rang about the review.",
+        visibility="family",
+    )
     records = {
         "child": child,
+        "case_note": case_note,
         "other_child": other_child,
         "case": case,
         "referral": referral,
