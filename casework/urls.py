@@ -38,6 +38,8 @@ urlpatterns = [
     path("plans/<int:pk>/disputes/new/", DisputeCreateView.as_view(), name="plan-dispute"),
     path("reviews/<int:pk>/", views.ReviewUpdateView.as_view(), name="review"),
     path("", include("casework.views.advice")),
+    path("", include("casework.views.advice_professional")),
+    path("", include("casework.views.reviews_professional")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

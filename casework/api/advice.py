@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,26 +28,43 @@ from casework.api.access import (
     AccessLoggedRetrieveMixin,
     ScopedRelationsMixin,
 )
-from casework.models import EHCPlan
+from casework.models import Document, EHCPlan
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services import advice as services
 from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField
+from workflows.parsers import StrictJSONParser
 
 
-def _team_colleagues(user: User) -> QuerySet[User]:
+def _advisers(user: User) -> QuerySet[User]:
+    """Whom staff may ask: their team colleagues and any professional (`advice_request`)."""
     if not user.is_authenticated:
         return User.objects.none()
-    return User.objects.filter(teams__in=user.teams.all()).distinct()
+    colleague = Q(teams__in=user.teams.all())
+    professional = Q(groups__name=Role.PROFESSIONAL, is_active=True)
+    return User.objects.filter(colleague | professional).distinct()
+
+
+class DocumentSerializer(ModelSerializer[Document]):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "kind", "content_type", "size", "created_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, document: Document) -> str:
+        return reverse("casework:advice-document", args=[document.pk])
 
 
 class AdviceRequestSerializer(ScopedRelationsMixin, ModelSerializer[AdviceRequest]):
-    scoped_relations = {"adviser": _team_colleagues}
+    scoped_relations = {"adviser": _advisers}
     adviser = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(), allow_null=True, required=False
     )
     due_on = serializers.DateField(read_only=True)
     agency = serializers.CharField(read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = AdviceRequest
@@ -61,10 +80,20 @@ class AdviceRequestSerializer(ScopedRelationsMixin, ModelSerializer[AdviceReques
             "due_on",
             "advice",
             "received_on",
+            "late_reason",
+            "documents",
             "recorded_by",
             "created_at",
         ]
-        read_only_fields = ["id", "plan", "status", "advice", "received_on", "recorded_by"]
+        read_only_fields = [
+            "id",
+            "plan",
+            "status",
+            "advice",
+            "received_on",
+            "late_reason",
+            "recorded_by",
+        ]
 
 
 class TransferSerializer(ModelSerializer[Transfer]):
@@ -117,8 +146,14 @@ class ReassessmentSerializer(ModelSerializer[Reassessment]):
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
+    """JSON with the advice alone, or multipart/form-data with `documents` (files, repeated)."""
+
     advice = StrictCharField(max_length=50_000)
-    received_on = BoundedDateField()
+    received_on = BoundedDateField(required=False)
+    late_reason = StrictCharField(max_length=5_000, required=False, allow_blank=True, default="")
+    documents = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list
+    )
 
 
 class NoticeGivenSerializer(serializers.Serializer[Any]):
@@ -237,16 +272,37 @@ class ReadOnly(AccessLoggedListMixin, AccessLoggedRetrieveMixin):
 
 
 class AdviceRequestViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[AdviceRequest]):
+    """A professional reads the requests made of them and the advice others gave on the same
+    plan, and answers their own: someone else's request is a 404 like a missing one."""
+
     serializer_class = AdviceRequestSerializer
     queryset = AdviceRequest.objects.none()
-    write_roles = {"submit": STAFF_ROLES}
+    write_roles = {"submit": (*STAFF_ROLES, Role.PROFESSIONAL)}
     filterset_fields = ["plan", "kind", "status"]
     visible_to = staticmethod(selectors.advice_requests_visible_to)
 
-    @extend_schema(request=SubmitSerializer, responses=AdviceRequestSerializer)
-    @action(detail=True, methods=["post"])
+    def get_queryset(self) -> QuerySet[AdviceRequest]:
+        return super().get_queryset().prefetch_related("documents")
+
+    def answerable(self) -> AdviceRequest:
+        """The record to answer: a professional answers only the requests made of them."""
+        user = acting_user(self.request)
+        records = self.get_queryset()
+        if selectors.is_professional(user) and not selectors.is_staff_member(user):
+            records = records.filter(adviser=user)
+        return get_object_or_404(records, pk=self.kwargs["pk"])
+
+    @extend_schema(
+        request={"application/json": SubmitSerializer, "multipart/form-data": SubmitSerializer},
+        responses=AdviceRequestSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[StrictJSONParser, MultiPartParser],
+    )
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        record = self.get_object()
+        record = self.answerable()
         data = _body(SubmitSerializer, request)
         updated = services.advice_submit(by=acting_user(request), request=record, **data)
         return Response(AdviceRequestSerializer(updated, context={"request": request}).data)

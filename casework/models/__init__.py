@@ -33,6 +33,7 @@ from casework.models.choices import (
     ReviewOutcome,
     ReviewStatus,
 )
+from casework.models.document import Document, DocumentKind, DocumentVisibility
 from casework.models.dispute import (
     Dispute,
     DisputeAbout,
@@ -71,6 +72,9 @@ from casework.models.team import (
 )
 
 __all__ = [
+    "Document",
+    "DocumentKind",
+    "DocumentVisibility",
     "CLOSED_PLAN_STATES",
     "OPEN_CASE_STATES",
     "PRACTITIONER",
