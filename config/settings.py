@@ -178,7 +178,6 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded documents: local files in the demo, an S3-compatible bucket by STORAGES in production.
 MEDIA_ROOT = env.path("PATHWAY_MEDIA_ROOT", default=BASE_DIR / "media")
-MEDIA_URL = "/media/"
 PATHWAY_DOCUMENT_MAX_BYTES = env.int("PATHWAY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

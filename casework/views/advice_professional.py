@@ -134,7 +134,6 @@ class AdviceAnswerView(ProfessionalOnly, ServiceFormView):
             others=others,
             answered=record.status == AdviceStatus.RECEIVED,
             late=self.late(),
-            back_url=self.back_url(),
             **kwargs,
         )
 

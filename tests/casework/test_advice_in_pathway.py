@@ -10,6 +10,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -23,7 +25,8 @@ from tests.factories import (
     professional_in_team,
     staff,
 )
-from workflows.models import Deadline, DeadlineStatus
+from workflows.models import Deadline, DeadlineStatus, Reminder
+from workflows.reminders import reminders_sweep
 
 D = dt.date
 TODAY = D(2027, 9, 1)
@@ -285,3 +288,159 @@ def test_an_advice_document_is_not_found_for_another_team_or_a_professional_not_
     for user in (staff("practitioner", other_team), in_team):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def test_the_advisers_list_shows_each_request_with_its_due_date_and_days_left(
+    client, practitioner, plan, adviser
+):
+    asked(practitioner, plan, adviser)
+    late = asked(practitioner, plan, adviser, on=LATE, kind="other")
+    client.force_login(adviser)
+
+    response = client.get(reverse("casework:professional-advice"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert plan.child.full_name in page
+    assert "12 September 2027" in page and "11 days left" in page
+    assert "12 August 2027" in page and "20 days overdue" in page
+    assert reverse("casework:professional-advice-answer", args=[late.pk]) in page
+
+
+def test_the_advisers_list_costs_the_same_queries_for_one_request_or_many(
+    client, practitioner, plan, adviser
+):
+    asked(practitioner, plan, adviser)
+    client.force_login(adviser)
+    url = reverse("casework:professional-advice")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in ("educational", "psychological", "other"):
+        asked(
+            practitioner,
+            PlanFactory(child=ChildFactory(team=plan.child.team), status=PlanStatus.ASSESSING),
+            adviser,
+            kind=kind,
+        )
+    with CaptureQueriesContext(connection) as four:
+        client.get(url)
+
+    assert len(four) == len(one)
+
+
+def test_the_answer_page_tells_it_once_with_the_others_advice_and_the_familys_views(
+    client, practitioner, plan, adviser
+):
+    plan.section_a = "Amelia loves swimming and wants to be a vet."
+    plan.save(update_fields=["section_a"])
+    mine = asked(practitioner, plan, adviser)
+    other = ProfessionalFactory().user
+    given = asked(practitioner, plan, other, kind="educational")
+    services.advice_submit(
+        by=other,
+        request=given,
+        advice="Reading age 6.",
+        documents=[SimpleUploadedFile("school report.pdf", PDF)],
+    )
+    client.force_login(adviser)
+
+    page = client.get(reverse("casework:professional-advice-answer", args=[mine.pk]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Reading age 6." in text and "school report.pdf" in text
+    assert "wants to be a vet" in text
+    assert "Why the advice is late" not in text
+
+
+def test_answering_on_the_page_sends_the_advice_and_returns_to_the_list(
+    client, practitioner, plan, adviser
+):
+    record = asked(practitioner, plan, adviser, on=LATE)
+    client.force_login(adviser)
+    url = reverse("casework:professional-advice-answer", args=[record.pk])
+    assert "Why the advice is late" in client.get(url).content.decode()
+
+    response = client.post(
+        url,
+        {
+            "advice": "Needs a hoist.",
+            "late_reason": "Away on leave.",
+            "documents": [SimpleUploadedFile("plan.pdf", PDF)],
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("casework:professional-advice")
+    assert "Your advice has been sent" in response.content.decode()
+    record.refresh_from_db()
+    assert (record.status, record.late_reason, record.documents.count()) == (
+        AdviceStatus.RECEIVED,
+        "Away on leave.",
+        1,
+    )
+    assert deadline_of(record).status == DeadlineStatus.MISSED
+
+
+def test_an_answer_without_advice_or_with_a_bad_file_shows_the_error_summary(
+    client, practitioner, plan, adviser
+):
+    record = asked(practitioner, plan, adviser)
+    client.force_login(adviser)
+    url = reverse("casework:professional-advice-answer", args=[record.pk])
+
+    empty = client.post(url, {"advice": ""})
+    bad = client.post(url, {"advice": "Fine.", "documents": [SimpleUploadedFile("x.pdf", EXE)]})
+
+    assert empty.status_code == bad.status_code == 400
+    assert "There is a problem" in empty.content.decode()
+    assert "Enter your advice." in empty.content.decode()
+    assert "must be a PDF" in bad.content.decode()
+    record.refresh_from_db()
+    assert record.status == AdviceStatus.REQUESTED
+
+
+def test_someone_elses_request_has_no_answer_page(client, practitioner, plan, adviser):
+    record = asked(practitioner, plan, adviser)
+    client.force_login(professional_in_team(plan.child))
+
+    url = reverse("casework:professional-advice-answer", args=[record.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_advice_already_sent_is_shown_without_a_form(client, practitioner, plan, adviser):
+    record = asked(practitioner, plan, adviser)
+    services.advice_submit(by=adviser, request=record, advice="Done already.")
+    client.force_login(adviser)
+
+    page = client.get(reverse("casework:professional-advice-answer", args=[record.pk]))
+
+    assert "Done already." in page.content.decode()
+    assert "cannot be sent again" in page.content.decode()
+    assert "<form" not in page.content.decode().split("Your advice", 1)[1]
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def test_reminders_before_the_6_weeks_run_out_go_to_the_adviser_and_the_case_officer(
+    practitioner, plan, adviser
+):
+    plan.case_officer = practitioner
+    plan.save(update_fields=["case_officer"])
+    record = asked(practitioner, plan, adviser)  # due in 11 days: the 14-day reminder
+    deadline = deadline_of(record)
+
+    reminders_sweep()
+
+    reminded = Reminder.objects.filter(deadline=deadline).values_list("recipient", "offset_days")
+    assert set(reminded) == {(practitioner.pk, 14), (adviser.pk, 14)}
+    deadline.refresh_from_db()
+    assert deadline.owner_id == practitioner.pk  # the adviser is reminded; the council owns it
+    reminders_sweep()
+    assert Reminder.objects.filter(deadline=deadline).count() == 2
