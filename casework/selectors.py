@@ -250,9 +250,9 @@ def advice_requests_visible_to(user: User) -> QuerySet[AdviceRequest]:
     plans; never a request still waiting on someone else."""
     if is_professional(user) and not is_staff_member(user):
         theirs = AdviceRequest.objects.filter(adviser=user)
-        others_given = Q(
-            plan__in=theirs.values("plan"), status=AdviceStatus.RECEIVED
-        ) & ~Q(adviser=user)
+        others_given = Q(plan__in=theirs.values("plan"), status=AdviceStatus.RECEIVED) & ~Q(
+            adviser=user
+        )
         return AdviceRequest.objects.filter(Q(adviser=user) | others_given).select_related(
             "plan", "adviser"
         )

@@ -90,6 +90,7 @@ REG_8_2 = (
     StatutoryException.AWAY_FROM_AREA.value,
 )
 
+
 def _adviser_user() -> Any:
     """The adviser's user id for an `advice` deadline's row: its subject is the request."""
     # Imported here: the advice model imports this module for its deadlines.

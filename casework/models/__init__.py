@@ -33,7 +33,6 @@ from casework.models.choices import (
     ReviewOutcome,
     ReviewStatus,
 )
-from casework.models.document import Document, DocumentKind, DocumentVisibility
 from casework.models.dispute import (
     Dispute,
     DisputeAbout,
@@ -41,6 +40,7 @@ from casework.models.dispute import (
     TribunalOrder,
     TribunalOrderStep,
 )
+from casework.models.document import Document, DocumentKind, DocumentVisibility
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -72,9 +72,6 @@ from casework.models.team import (
 )
 
 __all__ = [
-    "Document",
-    "DocumentKind",
-    "DocumentVisibility",
     "CLOSED_PLAN_STATES",
     "OPEN_CASE_STATES",
     "PRACTITIONER",
@@ -95,6 +92,9 @@ __all__ = [
     "Dispute",
     "DisputeAbout",
     "DisputeKind",
+    "Document",
+    "DocumentKind",
+    "DocumentVisibility",
     "EHCPlan",
     "FamilyMember",
     "PhaseTransfer",

@@ -14,7 +14,6 @@ from casework.messages import plan_decision_letter
 from casework.models.case import PRACTITIONER, REASON, TEAM_MANAGER, Case
 from casework.models.choices import PhaseTransfer, PlanStatus, RequestedBy
 from casework.models.people import Child
-from casework.models.team import is_review_convener
 from casework.models.representation import (
     SERVICE,
     FamilyPeriod,
@@ -25,6 +24,7 @@ from casework.models.representation import (
     family_period_of,
     served_on,
 )
+from casework.models.team import is_review_convener
 from workflows import clock
 from workflows.errors import InvalidParams
 from workflows.registry import Step

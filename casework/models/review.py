@@ -30,9 +30,9 @@ def staff_or_convener(review: Review, user: Any) -> bool:
     a case's support-plan review is the council's own."""
     if STAFF(review, user):
         return True
-    return review.plan_id is not None and is_review_convener(
-        review.plan.child_id, user, on=clock.today()
-    )
+    plan = review.plan
+    return plan is not None and is_review_convener(plan.child_id, user, on=clock.today())
+
 
 CURRENT_REVIEW_STATES = [ReviewStatus.SCHEDULED, ReviewStatus.HELD]
 

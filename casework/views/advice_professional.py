@@ -61,7 +61,7 @@ class AnswerForm(forms.Form):
     documents = MultipleFileField(
         label="Documents (optional)",
         required=False,
-        help_text="PDF, Word (.docx), OpenDocument text, JPEG, PNG or plain text, up to 20 MB each",
+        help_text="PDF, Word (.docx), OpenDocument text, JPEG, PNG or plain text, up to 20 MB",
     )
     late_reason = forms.CharField(
         label="Why the advice is late",
@@ -91,9 +91,7 @@ class AdviceListView(ProfessionalOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         records = list(selectors.advice_requests_of(acting_user(self.request)))
         _log_reads(self.request, records)
-        return super().get_context_data(
-            requests=records, received=AdviceStatus.RECEIVED, **kwargs
-        )
+        return super().get_context_data(requests=records, received=AdviceStatus.RECEIVED, **kwargs)
 
 
 class AdviceAnswerView(ProfessionalOnly, ServiceFormView):

@@ -110,5 +110,7 @@ class ConvenerReviewView(RoleRequiredMixin, TemplateView):
 
 
 urlpatterns = [
-    path("professional/reviews/<int:pk>/", ConvenerReviewView.as_view(), name="professional-review"),
+    path(
+        "professional/reviews/<int:pk>/", ConvenerReviewView.as_view(), name="professional-review"
+    ),
 ]
