@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from accounts.roles import Role
 from casework import selectors, services
 from casework.models.advice import AdviceRequest, AdviceStatus
 from casework.services import advice as advice_services
+from casework.services.documents import ALLOWED_WORDS
 from casework.views import RoleRequiredMixin
 from workflows import clock
 from workflows.acting import acting_user
@@ -61,7 +63,6 @@ class AnswerForm(forms.Form):
     documents = MultipleFileField(
         label="Documents (optional)",
         required=False,
-        help_text="PDF, Word (.docx), OpenDocument text, JPEG, PNG or plain text, up to 20 MB",
     )
     late_reason = forms.CharField(
         label="Why the advice is late",
@@ -73,6 +74,8 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, late: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit = settings.PATHWAY_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        self.fields["documents"].help_text = f"{ALLOWED_WORDS.capitalize()}, up to {limit} MB each"
         if not late:
             del self.fields["late_reason"]
 
