@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.db.models import OuterRef, Subquery
 
 from casework.deadlines import EXCEPTIONS_REG_10_4, LEAD_PROFESSIONAL
@@ -92,10 +93,9 @@ REG_8_2 = (
 
 
 def _adviser_user() -> Any:
-    """The adviser's user id for an `advice` deadline's row: its subject is the request."""
-    # Imported here: the advice model imports this module for its deadlines.
-    from casework.models.advice import AdviceRequest
-
+    """The adviser's user id for an `advice` deadline's row: its subject is the request. The
+    model is looked up by name: it imports this module for its deadlines."""
+    AdviceRequest = apps.get_model("casework", "AdviceRequest")
     adviser = AdviceRequest.objects.filter(pk=OuterRef("subject_id"), adviser__is_active=True)
     return Subquery(adviser.values("adviser_id")[:1])
 
