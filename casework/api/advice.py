@@ -282,15 +282,12 @@ class AdviceRequestViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[AdviceRequest
     visible_to = staticmethod(selectors.advice_requests_visible_to)
 
     def get_queryset(self) -> QuerySet[AdviceRequest]:
-        return super().get_queryset().prefetch_related("documents")
-
-    def answerable(self) -> AdviceRequest:
-        """The record to answer: a professional answers only the requests made of them."""
+        records = super().get_queryset().prefetch_related("documents")
         user = acting_user(self.request)
-        records = self.get_queryset()
-        if selectors.is_professional(user) and not selectors.is_staff_member(user):
+        if self.action == "submit" and not selectors.is_staff_member(user):
+            # A professional answers only the requests made of them.
             records = records.filter(adviser=user)
-        return get_object_or_404(records, pk=self.kwargs["pk"])
+        return records
 
     @extend_schema(
         request={"application/json": SubmitSerializer, "multipart/form-data": SubmitSerializer},
@@ -302,7 +299,7 @@ class AdviceRequestViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[AdviceRequest
         parser_classes=[StrictJSONParser, MultiPartParser],
     )
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        record = self.answerable()
+        record = self.get_object()
         data = _body(SubmitSerializer, request)
         updated = services.advice_submit(by=acting_user(request), request=record, **data)
         return Response(AdviceRequestSerializer(updated, context={"request": request}).data)
