@@ -3,6 +3,11 @@
 Each is listed and created under its plan (`ehc-plans/{id}/advice-requests/`, `.../transfers/`,
 `.../reassessments/`) and read, and taken on a step, on its own (`advice-requests/{id}/submit/`,
 `transfers/{id}/notice-given/` and `/sent/`, `reassessments/{id}/decide/` and `/final-issued/`).
+
+The adviser answers their own request with the same `submit`: a JSON body for text alone, or
+multipart/form-data with the files as repeated `documents` parts, in one request, so the advice
+and its documents are kept together or not at all. Each request lists its documents with the
+link that downloads them.
 """
 
 from __future__ import annotations
@@ -212,6 +217,9 @@ class PlanAdviceRequestViewSet(UnderAPlan, viewsets.GenericViewSet[AdviceRequest
     queryset = AdviceRequest.objects.none()
     write_roles = {"create": STAFF_ROLES}
     visible_to = staticmethod(selectors.advice_requests_visible_to)
+
+    def get_queryset(self) -> QuerySet[AdviceRequest]:
+        return super().get_queryset().prefetch_related("documents")
 
     def perform_create(self, serializer: serializers.BaseSerializer[AdviceRequest]) -> None:
         data = serializer.validated_data

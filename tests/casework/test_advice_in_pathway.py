@@ -442,3 +442,37 @@ def test_reminders_before_the_6_weeks_run_out_go_to_the_adviser_and_the_case_off
     assert deadline.owner_id == practitioner.pk  # the adviser is reminded; the council owns it
     reminders_sweep()
     assert Reminder.objects.filter(deadline=deadline).count() == 2
+
+
+@pytest.mark.parametrize("which", ["plan", "all"])
+def test_the_advice_lists_cost_the_same_queries_however_many_requests_have_documents(
+    practitioner, plan, which
+):
+    def add_answered():
+        adviser = ProfessionalFactory().user
+        record = asked(practitioner, plan, adviser)
+        services.advice_submit(
+            by=adviser,
+            request=record,
+            advice="See the report.",
+            documents=[SimpleUploadedFile("report.pdf", PDF)],
+        )
+
+    url = (
+        f"/api/v1/ehc-plans/{plan.pk}/advice-requests/"
+        if which == "plan"
+        else ("/api/v1/advice-requests/")
+    )
+    add_answered()
+    client = api(practitioner)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        add_answered()
+    with CaptureQueriesContext(connection) as four:
+        body = client.get(url).json()
+
+    assert len(body["results"]) == 4
+    assert all(len(row["documents"]) == 1 for row in body["results"])
+    assert len(four) == len(one)
