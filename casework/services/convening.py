@@ -32,7 +32,7 @@ def _not_in_future(field: str, day: dt.date) -> None:
 
 
 @transaction.atomic
-def convener_record_meeting(*, by: User, plan: EHCPlan, meeting_on: dt.date) -> Review:
+def review_meeting_record(*, by: User, plan: EHCPlan, meeting_on: dt.date) -> Review:
     """The review meeting has been held: the plan goes under review on that day (`start_review`),
     which opens the review report (2 weeks, reg 20(7)) and the decision (4 weeks, reg 20(10))."""
     _require_convener(by, plan)
@@ -53,7 +53,7 @@ def convener_record_meeting(*, by: User, plan: EHCPlan, meeting_on: dt.date) -> 
 
 
 @transaction.atomic
-def convener_record_report_sent(*, by: User, plan: EHCPlan, report_sent_on: dt.date) -> Review:
+def review_report_record(*, by: User, plan: EHCPlan, report_sent_on: dt.date) -> Review:
     """The review report has gone to the council and everyone invited (reg 20(7)): it closes the
     `review_report` deadline, met or missed by that day."""
     _require_convener(by, plan)

@@ -51,8 +51,15 @@ class ConvenerReviewView(RoleRequiredMixin, TemplateView):
         review = plan.reviews.current().first()
         held = review is not None and review.status == ReviewStatus.HELD
         follow = [due.REVIEW_REPORT.value, due.REVIEW_DECISION.value]
-        deadlines = list(
-            Deadline.objects.for_subject(plan).filter(kind__in=follow).order_by("due_on", "pk")
+        # Only what this review's meeting opened: earlier years' reviews have their own.
+        deadlines = (
+            list(
+                Deadline.objects.for_subject(plan)
+                .filter(kind__in=follow, opened_on=review.meeting_on)
+                .order_by("due_on", "pk")
+            )
+            if held and review is not None
+            else []
         )
         services.access_record(
             by=acting_user(self.request), child_id=plan.child_id, record=plan, via="page"
@@ -83,9 +90,9 @@ class ConvenerReviewView(RoleRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, **bound), status=400)
         record = (
-            convening.convener_record_meeting
+            convening.review_meeting_record
             if which == "meeting"
-            else convening.convener_record_report_sent
+            else convening.review_report_record
         )
         try:
             record(by=acting_user(request), plan=self.plan(), **{field: form.cleaned_data[field]})
