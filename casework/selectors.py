@@ -38,6 +38,7 @@ from casework.models import (
     CaseStatus,
     Child,
     Consent,
+    Document,
     EHCPlan,
     FamilyMember,
     NoteVisibility,
@@ -45,7 +46,7 @@ from casework.models import (
     TeamMember,
     TeamPart,
 )
-from casework.models.advice import AdviceRequest, Reassessment, Transfer
+from casework.models.advice import AdviceRequest, AdviceStatus, Reassessment, Transfer
 from workflows import clock
 from workflows.models import Deadline, DeadlineQuerySet, TransitionLog
 from workflows.registry import registry
@@ -335,8 +336,44 @@ def staff_plans_visible_to(user: User) -> QuerySet[EHCPlan]:
 
 
 def advice_requests_visible_to(user: User) -> QuerySet[AdviceRequest]:
+    """Staff see the advice on their teams' plans. A professional sees the requests made of them
+    and, to be told once (DESIGN §3), the advice other advisers have already given on the same
+    plans; never a request still waiting on someone else."""
+    if is_professional(user) and not is_staff_member(user):
+        theirs = AdviceRequest.objects.filter(adviser=user)
+        others_given = Q(plan__in=theirs.values("plan"), status=AdviceStatus.RECEIVED) & ~Q(
+            adviser=user
+        )
+        return AdviceRequest.objects.filter(Q(adviser=user) | others_given).select_related(
+            "plan", "adviser"
+        )
     plans = staff_plans_visible_to(user)
     return AdviceRequest.objects.filter(plan__in=plans).select_related("plan", "adviser")
+
+
+def plans_convened_by(user: User) -> QuerySet[EHCPlan]:
+    """The plans whose reviews the professional convenes today, while they may see the child."""
+    convener = TeamMember.objects.current(clock.today()).filter(
+        child=OuterRef("child"), user=user, part=TeamPart.REVIEW_CONVENER
+    )
+    return EHCPlan.objects.filter(Exists(convener), child__in=children_of_professional(user))
+
+
+def advice_requests_of(user: User) -> QuerySet[AdviceRequest]:
+    """The requests a professional was asked to answer, for their own list."""
+    return (
+        AdviceRequest.objects.filter(adviser=user)
+        .select_related("plan__child")
+        .order_by("status", "requested_on", "pk")
+    )
+
+
+def advice_documents_visible_to(user: User) -> QuerySet[Document]:
+    """Documents sent with advice, to whoever may read the advice itself: staff of the child's
+    team, the adviser, and the other advisers on the same plan (once it has been given)."""
+    return Document.objects.filter(
+        advice_request__in=advice_requests_visible_to(user).values("pk")
+    ).select_related("advice_request")
 
 
 def transfers_visible_to(user: User) -> QuerySet[Transfer]:

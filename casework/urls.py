@@ -43,6 +43,8 @@ urlpatterns = [
     path("", include("casework.views.professional")),
     path("", include("casework.views.team")),
     path("", include("casework.views.chronology")),
+    path("", include("casework.views.advice_professional")),
+    path("", include("casework.views.reviews_professional")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

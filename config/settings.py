@@ -178,6 +178,9 @@ STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 # Outside production WhiteNoise also serves straight from the build, so a rebuild shows at once.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Uploaded documents: local files in the demo, an S3-compatible bucket by STORAGES in production.
+MEDIA_ROOT = env.path("PATHWAY_MEDIA_ROOT", default=BASE_DIR / "media")
+PATHWAY_DOCUMENT_MAX_BYTES = env.int("PATHWAY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

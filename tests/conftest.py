@@ -14,6 +14,7 @@ import hypothesis
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from accounts.models import Team, User
 from accounts.roles import Role
@@ -74,6 +75,13 @@ def _reproducible_fakes(request: pytest.FixtureRequest) -> None:
     """The factories' fake names, addresses and dates follow from the test's id alone, so a test
     sees the same people on every run, alone, in any order or on any worker."""
     factory.random.reseed_random(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_in_a_folder_of_the_run(tmp_path_factory: pytest.TempPathFactory):
+    """Uploaded documents are written under a folder of this run's own, never the checkout."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture

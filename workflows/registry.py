@@ -54,6 +54,17 @@ class OwnerRule:
     find: Callable[[Any], int | None]
 
 
+@dataclass(frozen=True)
+class AlsoReminded:
+    """Someone reminded of a kind's deadlines beside its owner, who still answers for them: the
+    adviser asked for the advice, say. `user` builds, over the sweep's deadline rows, the SQL
+    expression of that person's user id (null for none); it is called when the sweep runs, so the
+    domain app's models are loaded by then."""
+
+    description: str
+    user: Callable[[], Any]
+
+
 @dataclass(frozen=True, eq=False)
 class DeadlineKind:
     """One kind of deadline, declared once as a constant of the app that owns it.
@@ -72,6 +83,7 @@ class DeadlineKind:
     statutory: bool
     basis: str = ""
     owner: OwnerRule | None = None
+    also_reminded: AlsoReminded | None = None
     council_duty: bool = True
     exceptions: tuple[str, ...] = ()
     for_families: str = ""

@@ -112,8 +112,25 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
         offset=Value(ESCALATION, output_field=IntegerField()),
         recipient=F("team__memberships__user_id"),
     )
+    others = [kind for kind in registry.deadline_kinds.values() if kind.also_reminded]
+    to_others = [
+        ReminderBatch(
+            f"reminders of {kind.value} deadlines to {kind.also_reminded.description}",
+            running.filter(in_window, kind=kind.value)
+            .annotate(
+                deadline_id=F("pk"),
+                offset=Case(*which_offset, output_field=IntegerField()),
+                recipient=kind.also_reminded.user(),
+            )
+            .filter(recipient__isnull=False),
+            today,
+        )
+        for kind in others
+        if kind.also_reminded is not None
+    ]
     return [
         ReminderBatch("reminders to the deadlines' owners", to_owner, today),
+        *to_others,
         ReminderBatch(
             "reminders of deadlines without an owner to team managers", unowned_to_managers, today
         ),

@@ -3,18 +3,25 @@
 Each is listed and created under its plan (`ehc-plans/{id}/advice-requests/`, `.../transfers/`,
 `.../reassessments/`) and read, and taken on a step, on its own (`advice-requests/{id}/submit/`,
 `transfers/{id}/notice-given/` and `/sent/`, `reassessments/{id}/decide/` and `/final-issued/`).
+
+The adviser answers their own request with the same `submit`: a JSON body for text alone, or
+multipart/form-data with the files as repeated `documents` parts, in one request, so the advice
+and its documents are kept together or not at all. Each request lists its documents with the
+link that downloads them.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,26 +33,43 @@ from casework.api.access import (
     AccessLoggedRetrieveMixin,
     ScopedRelationsMixin,
 )
-from casework.models import EHCPlan
+from casework.models import Document, EHCPlan
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services import advice as services
 from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField
+from workflows.parsers import StrictJSONParser
 
 
-def _team_colleagues(user: User) -> QuerySet[User]:
+def _advisers(user: User) -> QuerySet[User]:
+    """Whom staff may ask: their team colleagues and any professional (`advice_request`)."""
     if not user.is_authenticated:
         return User.objects.none()
-    return User.objects.filter(teams__in=user.teams.all()).distinct()
+    colleague = Q(teams__in=user.teams.all())
+    professional = Q(groups__name=Role.PROFESSIONAL, is_active=True)
+    return User.objects.filter(colleague | professional).distinct()
+
+
+class DocumentSerializer(ModelSerializer[Document]):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "kind", "content_type", "size", "created_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, document: Document) -> str:
+        return reverse("casework:advice-document", args=[document.pk])
 
 
 class AdviceRequestSerializer(ScopedRelationsMixin, ModelSerializer[AdviceRequest]):
-    scoped_relations = {"adviser": _team_colleagues}
+    scoped_relations = {"adviser": _advisers}
     adviser = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(), allow_null=True, required=False
     )
     due_on = serializers.DateField(read_only=True)
     agency = serializers.CharField(read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = AdviceRequest
@@ -61,10 +85,20 @@ class AdviceRequestSerializer(ScopedRelationsMixin, ModelSerializer[AdviceReques
             "due_on",
             "advice",
             "received_on",
+            "late_reason",
+            "documents",
             "recorded_by",
             "created_at",
         ]
-        read_only_fields = ["id", "plan", "status", "advice", "received_on", "recorded_by"]
+        read_only_fields = [
+            "id",
+            "plan",
+            "status",
+            "advice",
+            "received_on",
+            "late_reason",
+            "recorded_by",
+        ]
 
 
 class TransferSerializer(ModelSerializer[Transfer]):
@@ -117,8 +151,14 @@ class ReassessmentSerializer(ModelSerializer[Reassessment]):
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
+    """JSON with the advice alone, or multipart/form-data with `documents` (files, repeated)."""
+
     advice = StrictCharField(max_length=50_000)
-    received_on = BoundedDateField()
+    received_on = BoundedDateField(required=False)
+    late_reason = StrictCharField(max_length=5_000, required=False, allow_blank=True, default="")
+    documents = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list
+    )
 
 
 class NoticeGivenSerializer(serializers.Serializer[Any]):
@@ -177,6 +217,9 @@ class PlanAdviceRequestViewSet(UnderAPlan, viewsets.GenericViewSet[AdviceRequest
     queryset = AdviceRequest.objects.none()
     write_roles = {"create": STAFF_ROLES}
     visible_to = staticmethod(selectors.advice_requests_visible_to)
+
+    def get_queryset(self) -> QuerySet[AdviceRequest]:
+        return super().get_queryset().prefetch_related("documents")
 
     def perform_create(self, serializer: serializers.BaseSerializer[AdviceRequest]) -> None:
         data = serializer.validated_data
@@ -237,14 +280,32 @@ class ReadOnly(AccessLoggedListMixin, AccessLoggedRetrieveMixin):
 
 
 class AdviceRequestViewSet(ReadOnly, viewsets.ReadOnlyModelViewSet[AdviceRequest]):
+    """A professional reads the requests made of them and the advice others gave on the same
+    plan, and answers their own: someone else's request is a 404 like a missing one."""
+
     serializer_class = AdviceRequestSerializer
     queryset = AdviceRequest.objects.none()
-    write_roles = {"submit": STAFF_ROLES}
+    write_roles = {"submit": (*STAFF_ROLES, Role.PROFESSIONAL)}
     filterset_fields = ["plan", "kind", "status"]
     visible_to = staticmethod(selectors.advice_requests_visible_to)
 
-    @extend_schema(request=SubmitSerializer, responses=AdviceRequestSerializer)
-    @action(detail=True, methods=["post"])
+    def get_queryset(self) -> QuerySet[AdviceRequest]:
+        records = super().get_queryset().prefetch_related("documents")
+        user = acting_user(self.request)
+        if self.action == "submit" and not selectors.is_staff_member(user):
+            # A professional answers only the requests made of them.
+            records = records.filter(adviser=user)
+        return records
+
+    @extend_schema(
+        request={"application/json": SubmitSerializer, "multipart/form-data": SubmitSerializer},
+        responses=AdviceRequestSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[StrictJSONParser, MultiPartParser],
+    )
     def submit(self, request: Request, pk: str | None = None) -> Response:
         record = self.get_object()
         data = _body(SubmitSerializer, request)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
+from django.db.models import OuterRef, Subquery
+
 from casework.deadlines import EXCEPTIONS_REG_10_4, LEAD_PROFESSIONAL
 from workflows import clock
 from workflows.models import StatutoryException
-from workflows.registry import DeadlineKind
+from workflows.registry import AlsoReminded, DeadlineKind
 
 ADVICE_WEEKS = 6
 TRANSFER_NOTICE_WORKING_DAYS = 15
@@ -88,6 +91,19 @@ REG_8_2 = (
     StatutoryException.AWAY_FROM_AREA.value,
 )
 
+
+def _adviser_user() -> Any:
+    """The adviser's user id for an `advice` deadline's row: its subject is the request. The
+    model is looked up by name: it imports this module for its deadlines."""
+    AdviceRequest = apps.get_model("casework", "AdviceRequest")
+    adviser = AdviceRequest.objects.filter(pk=OuterRef("subject_id"), adviser__is_active=True)
+    return Subquery(adviser.values("adviser_id")[:1])
+
+
+# The adviser answers for their advice in time (reg 8(1)), so they are reminded too; the case
+# officer still owns the deadline, the council's duty to secure the assessment.
+ADVISER = AlsoReminded("the adviser asked", _adviser_user)
+
 ADVICE = DeadlineKind(
     "advice",
     "Receive the advice",
@@ -95,6 +111,7 @@ ADVICE = DeadlineKind(
     statutory=True,
     basis="SEND Regs 2014 reg 8(1) (advice sought under reg 6(1))",
     owner=LEAD_PROFESSIONAL,
+    also_reminded=ADVISER,
     exceptions=REG_8_2,
     for_families="The advice we asked for is due",
 )

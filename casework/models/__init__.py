@@ -40,6 +40,7 @@ from casework.models.dispute import (
     TribunalOrder,
     TribunalOrderStep,
 )
+from casework.models.document import Document, DocumentKind, DocumentVisibility
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -92,6 +93,9 @@ __all__ = [
     "Dispute",
     "DisputeAbout",
     "DisputeKind",
+    "Document",
+    "DocumentKind",
+    "DocumentVisibility",
     "EHCPlan",
     "FamilyMember",
     "NoteVisibility",

@@ -18,9 +18,17 @@ from casework.models.case import TEAM_MANAGER
 from casework.models.choices import PlanStatus
 from casework.models.plan import EHCPlan
 from workflows.registry import Step
-from workflows.rules import condition, requires_role
+from workflows.rules import condition, permission, requires_role
 
 STAFF = requires_role(*STAFF_ROLES)
+
+
+@permission("Only council staff or the adviser who was asked can record this advice.")
+def staff_or_the_adviser(request: AdviceRequest, user: Any) -> bool:
+    """The adviser answers in Pathway; staff record advice that came by other means."""
+    return STAFF(request, user) or (
+        request.adviser_id is not None and request.adviser_id == user.pk and user.is_active
+    )
 
 
 class AdviceKind(models.TextChoices):
@@ -96,6 +104,7 @@ class AdviceRequest(FSMModelMixin, PlanRecord):
     requested_on = models.DateField()
     advice = models.TextField(blank=True)
     received_on = models.DateField(null=True, blank=True)
+    late_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["requested_on", "id"]
@@ -115,20 +124,22 @@ class AdviceRequest(FSMModelMixin, PlanRecord):
         field=status,
         source=AdviceStatus.REQUESTED,
         target=AdviceStatus.RECEIVED,
-        permission=STAFF,
+        permission=staff_or_the_adviser,
         custom={
             "step": Step(
                 "Record the advice received",
                 params={
-                    "advice": forms.CharField(error_messages={"required": "Enter the advice."})
+                    "advice": forms.CharField(error_messages={"required": "Enter the advice."}),
+                    "late_reason": forms.CharField(required=False),
                 },
                 closes=(due.ADVICE,),
             )
         },
     )
-    def submit(self, *, by: Any, on: dt.date, note: str, advice: str) -> None:
+    def submit(self, *, by: Any, on: dt.date, note: str, advice: str, late_reason: str) -> None:
         self.advice = advice
         self.received_on = on
+        self.late_reason = late_reason
 
 
 class TransferDirection(models.TextChoices):

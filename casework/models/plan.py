@@ -24,10 +24,11 @@ from casework.models.representation import (
     family_period_of,
     served_on,
 )
+from casework.models.team import is_review_convener
 from workflows import clock
 from workflows.errors import InvalidParams
 from workflows.registry import Step
-from workflows.rules import condition
+from workflows.rules import condition, permission
 
 CLOSED_PLAN_STATES = {PlanStatus.REFUSED, PlanStatus.NOT_ISSUED, PlanStatus.CEASED}
 REVIEW_PERIODS = (due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW)
@@ -72,6 +73,13 @@ def on_the_meeting_date(plan: EHCPlan, on: dt.date) -> str | None:
     if held is None or held.meeting_on is None or held.meeting_on == on:
         return None
     return f"The review meeting was held on {held.meeting_on:%-d %B %Y}: the review starts then."
+
+
+@permission("Only a practitioner or the child's review convener can do this.")
+def practitioner_or_convener(plan: EHCPlan, user: Any) -> bool:
+    """The setting that convenes the review records its meeting (reg 20(1)); the council's
+    decision that follows stays with its managers."""
+    return PRACTITIONER(plan, user) or is_review_convener(plan.child_id, user, on=clock.today())
 
 
 class EHCPlan(FSMModelMixin, models.Model):
@@ -284,7 +292,7 @@ class EHCPlan(FSMModelMixin, models.Model):
         field=status,
         source=PlanStatus.FINAL,
         target=PlanStatus.UNDER_REVIEW,
-        permission=PRACTITIONER,
+        permission=practitioner_or_convener,
         conditions=[review_meeting_recorded],
         custom={
             "step": Step(

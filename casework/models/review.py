@@ -16,10 +16,23 @@ from casework.models.case import Case
 from casework.models.choices import ReviewOutcome, ReviewStatus
 from casework.models.people import Child
 from casework.models.plan import EHCPlan
+from casework.models.team import is_review_convener
+from workflows import clock
 from workflows.registry import Step
-from workflows.rules import requires_role
+from workflows.rules import permission, requires_role
 
 STAFF = requires_role(*STAFF_ROLES)
+
+
+@permission("Only council staff or the child's review convener can do this.")
+def staff_or_convener(review: Review, user: Any) -> bool:
+    """A plan's review meeting is recorded by staff or by the setting convening it (reg 20(1));
+    a case's support-plan review is the council's own."""
+    if STAFF(review, user):
+        return True
+    plan = review.plan
+    return plan is not None and is_review_convener(plan.child_id, user, on=clock.today())
+
 
 CURRENT_REVIEW_STATES = [ReviewStatus.SCHEDULED, ReviewStatus.HELD]
 
@@ -98,7 +111,7 @@ class Review(FSMModelMixin, models.Model):
         field=status,
         source=ReviewStatus.SCHEDULED,
         target=ReviewStatus.HELD,
-        permission=STAFF,
+        permission=staff_or_convener,
         custom={
             "step": Step(
                 "Record the review meeting",

@@ -4,12 +4,14 @@ agency seeing the record, and the case notes everyone in the team writes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import ConsentAgency, Organisation, Profession
+from accounts.models import ConsentAgency, Organisation, Profession, Professional
+from accounts.roles import Role
 from casework.models.people import Child
 
 
@@ -155,3 +157,29 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.on} for {self.child}"
+
+
+def is_review_convener(child_id: int, user: Any, *, on: dt.date) -> bool:
+    """The user convenes the child's reviews on `on` (DESIGN §3 "annual reviews run by the
+    setting", SEND Regs 2014 reg 20(1): the head teacher may be required to arrange and hold
+    the meeting): a current team member in that part, a professional, whose agency the family's
+    consent still covers."""
+    if not (user.is_authenticated and user.is_active and user.has_role(Role.PROFESSIONAL)):
+        return False
+    profile = Professional.objects.select_related("organisation").filter(user=user).first()
+    if profile is None:
+        return False
+    member = TeamMember.objects.current(on).filter(
+        child_id=child_id, user=user, part=TeamPart.REVIEW_CONVENER
+    )
+    if not member.exists():
+        return False
+    latest = (
+        Consent.objects.filter(
+            child_id=child_id, agency=profile.organisation.consent_agency, on__lte=on
+        )
+        .order_by("-on", "-id")
+        .values_list("given", flat=True)
+        .first()
+    )
+    return bool(latest)

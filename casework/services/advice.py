@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import User, normalise_email
 from accounts.roles import STAFF_ROLES, Role
+from casework import selectors
 from casework.deadlines import ANNUAL_REVIEW
 from casework.deadlines import advice as due
-from casework.models import EHCPlan, PlanStatus
+from casework.models import DocumentKind, EHCPlan, PlanStatus
 from casework.models.advice import (
     AdviceKind,
     AdviceRequest,
@@ -22,6 +25,7 @@ from casework.models.advice import (
     Transfer,
     TransferDirection,
 )
+from casework.services.documents import document_add, document_checked
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.deadlines import deadline_reschedule, deadlines_not_required
@@ -90,10 +94,11 @@ def advice_request(
         )
     if adviser is not None:
         in_team = adviser.is_active and adviser.teams.filter(pk=locked.child.team_id).exists()
-        staff_of_team = in_team and any(adviser.has_role(role) for role in STAFF_ROLES)
-        # A professional of another agency answers in Pathway (DESIGN §3), so may be asked.
-        professional = adviser.is_active and adviser.has_role(Role.PROFESSIONAL)
-        if not (staff_of_team or professional):
+        staff_adviser = in_team and any(adviser.has_role(role) for role in STAFF_ROLES)
+        # A professional from another agency answers in Pathway (DESIGN §3); reg 6(1) names
+        # the bodies asked, not their membership of the child's team, so any may be asked.
+        outside_adviser = adviser.is_active and adviser.has_role(Role.PROFESSIONAL)
+        if not (staff_adviser or outside_adviser):
             raise InvalidParams(
                 {"adviser": ["Choose a member of the child's team or a professional."]}
             )
@@ -112,14 +117,43 @@ def advice_request(
 
 @transaction.atomic
 def advice_submit(
-    *, by: User, request: AdviceRequest, advice: str, received_on: dt.date
+    *,
+    by: User,
+    request: AdviceRequest,
+    advice: str,
+    received_on: dt.date | None = None,
+    late_reason: str = "",
+    documents: Sequence[UploadedFile] = (),
 ) -> AdviceRequest:
-    """The advice has come: it closes the request's deadline, met or missed by the day it came."""
-    require_staff(by)
+    """The advice has come: it closes the request's `advice` deadline, met on or before its due
+    day and missed after it (reg 8(1): within 6 weeks of the request). Staff record advice that
+    came by other means on the day it came; the adviser answering in Pathway gives it today, so
+    an adviser cannot date their own advice back inside the 6 weeks. Documents sent with it are
+    kept on the child's record, seen by staff and the team around the child."""
+    today = clock.today()
+    if received_on is None:
+        received_on = today
     if not advice.strip():
         raise InvalidParams({"advice": ["Enter the advice."]})
     _dated("received_on", received_on, not_before=request.requested_on, what="it was asked for")
-    return transition(request, "submit", by=by, on=received_on, advice=advice)
+    if not selectors.is_staff_member(by) and received_on != today:
+        raise InvalidParams(
+            {"received_on": ["Advice given in Pathway is received on the day it is sent."]}
+        )
+    late_reason = late_reason.strip()
+    if late_reason and received_on <= request.due_on:
+        raise InvalidParams({"late_reason": ["The advice is on time: leave this empty."]})
+    for upload in documents:
+        document_checked(upload, field="documents")
+    updated = transition(
+        request, "submit", by=by, on=received_on, advice=advice, late_reason=late_reason
+    )
+    child = updated.plan.child
+    for upload in documents:
+        document_add(
+            by=by, child=child, upload=upload, kind=DocumentKind.ADVICE, advice_request=updated
+        )
+    return updated
 
 
 @transaction.atomic

@@ -143,6 +143,21 @@ RULES: dict[str, Rule] = {
     "casework:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:advice-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:advice-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    # A professional's own advice requests, answered on their page; someone else's is a 404.
+    "casework:professional-advice": Rule(read=let(PROFESSIONALS)),
+    "casework:professional-advice-answer": Rule(
+        read=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
+        write=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
+    ),
+    # A document sent with advice: the child's team's staff and the advisers on the plan.
+    "casework:advice-document": Rule(
+        read=let(TEAM, PROFESSIONAL, hidden=(*OTHER_TEAM, *PROFESSIONALS[1:]))
+    ),
+    # The review convener's page (reg 20): Amelia's SENCO; any other professional, not found.
+    "casework:professional-review": Rule(
+        read=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
+        write=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
+    ),
     "casework:transfer-step": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     # transfers and re-assessments are recorded, and re-assessments decided, by a manager
     "casework:transfer-new": Rule(read=MANAGER_WRITE, write=MANAGER_WRITE),
@@ -244,7 +259,10 @@ RULES: dict[str, Rule] = {
     "api:ehc-plan-reassessments-list": Rule(read=not_theirs(TEAM), write=MANAGER_WRITE),
     "api:advice-request-list": Rule(read=SIGNED_IN_ONLY),
     "api:advice-request-detail": Rule(read=not_theirs(TEAM)),
-    "api:advice-request-submit": Rule(write=TEAM_WRITE),
+    # The adviser answers their own request; to any other professional it does not exist.
+    "api:advice-request-submit": Rule(
+        write=let(TEAM, PROFESSIONAL, hidden=(*OTHER_TEAM, *PROFESSIONALS[1:]))
+    ),
     "api:transfer-list": Rule(read=SIGNED_IN_ONLY),
     "api:transfer-detail": Rule(read=not_theirs(TEAM)),
     "api:transfer-notice-given": Rule(write=TEAM_WRITE),

@@ -12,13 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 import workflows
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
-from casework.models import Dispute, TeamMember, TribunalOrderStep
+from casework.models import Dispute, Document, TeamMember, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
 from casework.services.notes import case_note_add
@@ -197,6 +199,27 @@ def build() -> World:
     withdrawn_professional = professional_in_team(child, agency="health", part="adviser")
     ConsentFactory(child=child, agency="health", given=False, recorded_by=practitioner)
     other_professional = professional_in_team(other_child, agency="education", part="adviser")
+    # She is also asked for her advice on Amelia's plan, which she answers in Pathway; a
+    # document she sent with earlier advice is on the record.
+    professional_advice_request = AdviceRequest.objects.create(
+        plan=plan,
+        kind="educational",
+        adviser=professional,
+        adviser_email=professional.email,
+        requested_on=D(2026, 9, 10),
+        recorded_by=practitioner,
+    )
+    advice_document = Document(
+        child=child,
+        advice_request=professional_advice_request,
+        title="School report.pdf",
+        kind="advice",
+        token="0" * 32,
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=professional,
+    )
+    advice_document.file.save(advice_document.token, ContentFile(b"%PDF-1.4\n"), save=True)
     people: dict[str, User | None] = {
         "practitioner": practitioner,
         "manager": manager,
@@ -232,6 +255,8 @@ def build() -> World:
         "plan": plan,
         "review": review,
         "advice_request": advice_request,
+        "professional_advice_request": professional_advice_request,
+        "advice_document": advice_document,
         "transfer": transfer,
         "reassessment": reassessment,
         "order_step": order_step,
