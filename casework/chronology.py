@@ -27,11 +27,13 @@ from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 from casework import selectors, wording
 from casework.models import Case, CaseNote, Child, EHCPlan, NoteVisibility, Review
 from casework.models.advice import AdviceRequest
+from casework.models.document import Document
 from workflows.models import TransitionLog
 from workflows.registry import Machine, registry, step_of
 
@@ -46,6 +48,7 @@ class EntryKind(StrEnum):
     NOTE = "note"
     STEP = "step"
     ADVICE = "advice"
+    DOCUMENT = "document"
 
 
 @dataclass(frozen=True)
@@ -222,16 +225,39 @@ def advice(child: Child, audience: Audience) -> Iterable[Entry]:
             )
 
 
+def documents(child: Child, audience: Audience) -> Iterable[Entry]:
+    """Documents put on the child's record, dated the day they were added; a document is shared
+    as a case note is (staff, the team, the family)."""
+    rows = (
+        Document.objects.filter(child=child, visibility__in=NOTE_READERS[audience])
+        .select_related("uploaded_by")
+        .order_by("created_at", "pk")
+    )
+    for document in rows:
+        yield Entry(
+            on=timezone.localdate(document.created_at),
+            at=document.created_at,
+            kind=EntryKind.DOCUMENT,
+            title=f"Document added: {document.title}",
+            text=document.get_kind_display(),
+            by=_name(document.uploaded_by),
+            source_type=source_type(Document),
+            source_id=document.pk,
+        )
+
+
 Source = Callable[[Child, Audience], Iterable[Entry]]
 SOURCES: dict[str, Source] = {
     EntryKind.NOTE: notes,
     EntryKind.STEP: steps,
     EntryKind.ADVICE: advice,
+    EntryKind.DOCUMENT: documents,
 }
 KIND_LABELS = {
     EntryKind.NOTE: "Case notes",
     EntryKind.STEP: "Steps",
     EntryKind.ADVICE: "Advice",
+    EntryKind.DOCUMENT: "Documents",
 }
 
 

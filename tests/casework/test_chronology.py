@@ -243,3 +243,42 @@ def test_the_chronology_costs_the_same_queries_however_many_entries(child, pract
 
     assert len(response.json()) > 30
     assert len(many) == len(few)
+
+
+def test_a_document_added_to_the_record_is_in_the_chronology_as_shared(db):
+    """Documents join the chronology as case notes do: each reader sees those shared with them."""
+    from django.core.files.base import ContentFile
+
+    from casework.chronology import Audience, chronology
+    from casework.models.document import Document
+    from tests.factories import ChildFactory, UserFactory
+
+    child = ChildFactory()
+    by = UserFactory()
+    for visibility in ("staff", "team", "family"):
+        document = Document(
+            child=child,
+            title=f"Report for the {visibility}",
+            kind="report",
+            visibility=visibility,
+            token=f"token{visibility}",
+            content_type="text/plain",
+            size=5,
+            uploaded_by=by,
+        )
+        document.file.save(f"{visibility}.txt", ContentFile(b"hello"), save=False)
+        document.save()
+
+    def titles(audience):
+        return [e.title for e in chronology(child, audience=audience, kinds=["document"])]
+
+    assert titles(Audience.STAFF) == [
+        "Document added: Report for the staff",
+        "Document added: Report for the team",
+        "Document added: Report for the family",
+    ]
+    assert titles(Audience.TEAM) == [
+        "Document added: Report for the team",
+        "Document added: Report for the family",
+    ]
+    assert titles(Audience.FAMILY) == ["Document added: Report for the family"]
