@@ -22,9 +22,10 @@ from casework.api.access import (
 )
 from casework.models import Child, EHCPlan, ServedBy
 from casework.services import PLAN_EDITABLE_FIELDS
+from casework.services.convening import review_meeting_record, review_report_record
 from casework.services.owners import plan_change_case_officer
 from workflows.acting import acting_user
-from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
+from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
 
 
 class EHCPlanSerializer(ScopedRelationsMixin, ModelSerializer[EHCPlan]):
@@ -100,6 +101,16 @@ class PlanCommentSerializer(serializers.Serializer[Any]):
     comments = StrictCharField(max_length=20_000)
 
 
+class ReviewMeetingSerializer(serializers.Serializer[Any]):
+    meeting_on = BoundedDateField(help_text="The day the review meeting was held.")
+
+
+class ReviewReportSerializer(serializers.Serializer[Any]):
+    report_sent_on = BoundedDateField(
+        help_text="The day the review report went to the council and everyone invited."
+    )
+
+
 class EHCPlanViewSet(
     AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
@@ -115,6 +126,8 @@ class EHCPlanViewSet(
         "create": STAFF_ROLES,
         "partial_update": STAFF_ROLES,
         "comments": (Role.FAMILY,),
+        "review_meeting": (Role.PROFESSIONAL,),
+        "review_report": (Role.PROFESSIONAL,),
     }
     queryset = EHCPlan.objects.none()
     filterset_fields = ["child", "status", "case"]
@@ -158,3 +171,34 @@ class EHCPlanViewSet(
             by=acting_user(request), plan=plan, comments=serializer.validated_data["comments"]
         )
         return Response(EHCPlanSerializer(updated, context={"request": request}).data)
+
+    @extend_schema(request=ReviewMeetingSerializer, responses=EHCPlanSerializer)
+    @action(detail=True, methods=["post"], url_path="review-meeting")
+    def review_meeting(self, request: Request, pk: str | None = None) -> Response:
+        """The child's review convener records the review meeting (SEND Regs 2014 reg 20; the
+        plan's `start_review`, dated the meeting): the report (2 weeks) and the council's
+        decision (4 weeks) are then due. Council staff record reviews on the reviews resource."""
+        plan = self.get_object()
+        serializer = ReviewMeetingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review_meeting_record(
+            by=acting_user(request), plan=plan, meeting_on=serializer.validated_data["meeting_on"]
+        )
+        plan.refresh_from_db()
+        return Response(EHCPlanSerializer(plan, context={"request": request}).data)
+
+    @extend_schema(request=ReviewReportSerializer, responses=EHCPlanSerializer)
+    @action(detail=True, methods=["post"], url_path="review-report")
+    def review_report(self, request: Request, pk: str | None = None) -> Response:
+        """The child's review convener records the review report sent (reg 20(7)): it closes
+        the `review_report` deadline, met or missed by that day."""
+        plan = self.get_object()
+        serializer = ReviewReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review_report_record(
+            by=acting_user(request),
+            plan=plan,
+            report_sent_on=serializer.validated_data["report_sent_on"],
+        )
+        plan.refresh_from_db()
+        return Response(EHCPlanSerializer(plan, context={"request": request}).data)

@@ -14,7 +14,9 @@ from accounts.roles import Role
 from casework import selectors, services
 from casework.models import SECTIONS, PlanStatus, TeamPart
 from casework.models.advice import AdviceStatus
+from casework.models.team import is_review_convener
 from casework.views import RoleRequiredMixin
+from workflows import clock
 from workflows.acting import acting_user
 
 
@@ -85,6 +87,7 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
             reviews=reviews,
             advice=advice,
             advice_received=AdviceStatus.RECEIVED,
+            convenes=plan is not None and is_review_convener(child.pk, user, on=clock.today()),
             **kwargs,
         )
 

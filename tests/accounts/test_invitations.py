@@ -118,8 +118,7 @@ def test_choosing_a_password_signs_the_professional_in(link, professional):
     assert response.status_code == 302
     assert response.url == "/"
     home = client.get("/", follow=True)
-    # No professional's start page yet in this branch: their account page stands in.
-    assert home.redirect_chain[-1][0] == "/account/"
+    assert home.redirect_chain[-1][0] == "/professional/"  # My children
     assert "Your password is set and you are signed in." in home.content.decode()
     assert signs_in()
     assert Invitation.objects.get().used_at == START

@@ -161,3 +161,56 @@ def test_a_convener_whose_agencys_consent_is_withdrawn_is_refused(client, plan, 
     assert record_meeting(client, plan).status_code == 404
     with pytest.raises(NotPermitted):
         workflows.transition(plan, "start_review", by=convener, on=MEETING)
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_convener_records_the_meeting_and_the_report_through_the_api(plan, convener):
+    client = _api(convener)
+
+    meeting = client.post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-meeting/", {"meeting_on": "2026-07-10"}, format="json"
+    )
+    report = client.post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-report/",
+        {"report_sent_on": "2026-07-20"},
+        format="json",
+    )
+
+    assert meeting.status_code == 200, meeting.json()
+    assert meeting.json()["status"] == PlanStatus.UNDER_REVIEW
+    assert report.status_code == 200, report.json()
+    (report_due,) = of_kind(plan, "review_report")
+    assert (report_due.due_on, report_due.status) == (D(2026, 7, 24), DeadlineStatus.MET)
+    (decision,) = of_kind(plan, "review_decision")
+    assert (decision.due_on, decision.status) == (
+        D(2026, 8, 7),
+        DeadlineStatus.OPEN,
+    )  # the manager's
+
+
+def test_another_professional_in_the_team_may_not_record_the_meeting_through_the_api(plan):
+    adviser = professional_in_team(plan.child, agency="education", part="adviser")
+
+    response = _api(adviser).post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-meeting/", {"meeting_on": "2026-07-10"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only the child's review convener can record this here."
+    assert plan.reviews.count() == 0
+
+
+def test_a_meeting_in_the_future_is_a_400_on_its_date_through_the_api(plan, convener):
+    response = _api(convener).post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-meeting/", {"meeting_on": "2026-09-01"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "meeting_on" in response.json()["fields"]

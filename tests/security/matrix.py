@@ -132,6 +132,8 @@ RECORD_OF = {
     "api:ehc-plan-detail": "plan",
     "api:ehc-plan-apply-transition": "plan",
     "api:ehc-plan-comments": "plan",
+    "api:ehc-plan-review-meeting": "plan",
+    "api:ehc-plan-review-report": "plan",
     "api:plan-representation-list": "plan",
     "api:ehc-plan-transitions": "plan",
     "api:plan-dispute-list": "plan",

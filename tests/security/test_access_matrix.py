@@ -251,6 +251,13 @@ RULES: dict[str, Rule] = {
         write=not_theirs(("manager",), refused=("practitioner", "family", "professional"))
     ),
     "api:ehc-plan-comments": Rule(write=let(FAMILY, hidden=("other_family",))),
+    # the review convener (a professional) records the meeting and the report sent
+    "api:ehc-plan-review-meeting": Rule(
+        write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
+    ),
+    "api:ehc-plan-review-report": Rule(
+        write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
+    ),
     "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     # Advice, transfers and re-assessments: staff records; managers record transfers and
     # re-assessments and decide them
