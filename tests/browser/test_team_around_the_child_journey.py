@@ -33,10 +33,13 @@ from workflows.models import Deadline, Notification
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, live_server, email: str, password: str = "pathway-test") -> None:
+TEST_PASSWORD = "pathway-test"  # noqa: S105 - the factories' password
+
+
+def _sign_in(page, live_server, email: str) -> None:
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 
