@@ -33,7 +33,7 @@ from workflows.models import Deadline, Notification
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-TEST_PASSWORD = "pathway-test"  # noqa: S105 - the factories' password
+TEST_PASSWORD = "pathway-test"  # the factories' password
 
 
 def _sign_in(page, live_server, email: str) -> None:
