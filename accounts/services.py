@@ -84,7 +84,7 @@ def professional_create(
     active from the start because the outbox e-mails active accounts only. The caller has
     checked that `by` may bring this person in (casework's `professional_invite`)."""
     user = User.objects.create_user(normalise_email(email), None, full_name=name.strip())
-    user.groups.add(Group.objects.get(name=Role.PROFESSIONAL))
+    user.groups.add(Group.objects.get_or_create(name=Role.PROFESSIONAL)[0])
     return Professional.objects.create(user=user, organisation=organisation, profession=profession)
 
 

@@ -74,7 +74,7 @@ def test_a_senco_is_invited_from_the_case_page_and_chooses_a_password(page, live
     page.get_by_label("New password", exact=True).fill("jo-bennett-chose-this")
     page.get_by_label("Confirm new password").fill("jo-bennett-chose-this")
     page.get_by_role("button", name="Save the password and sign in").click()
-    page.wait_for_url(f"{live_server.url}/account/")
+    page.wait_for_url(f"{live_server.url}/professional/")
     expect(page.get_by_text("Your password is set and you are signed in.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 

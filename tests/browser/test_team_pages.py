@@ -49,7 +49,7 @@ def test_staff_add_a_key_worker_and_the_family_sees_them_on_my_child(page, live_
 
     sign_in(page, live_server, practitioner.email)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.get_by_role("link", name="Team around the child").click()
+    page.get_by_role("link", name="Team around the child", exact=True).click()
     expect(page.get_by_text("No key worker has been named yet", exact=False)).to_be_visible()
     checked(page)
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from casework.models import TeamMember
+from casework.models import EHCPlan, TeamMember
 from casework.models.advice import AdviceRequest
 from casework.services.team import team_member_change
 from tests.factories import (
@@ -273,15 +273,33 @@ def test_every_step_is_listed_as_not_theirs_with_its_reasons(amelia, senco):
         assert all(not step["allowed"] and step["reasons"] for step in response.json()), path
 
 
+# The review convener holds the review meeting (reg 20): tests/casework/test_review_convener.py.
+CONVENERS_STEPS = {"start_review"}
+
+
 def test_no_step_of_a_case_or_plan_lets_a_professional_act(amelia, senco):
     """Every transition of the child-level machines a professional can read refuses them with a
-    reason, whatever state the record is in; none is open to them by a missing permission."""
+    reason, whatever state the record is in; none is open to them by a missing permission, but
+    the meeting of a review they convene."""
     case = CaseFactory(child=amelia)
     plan = PlanFactory(child=amelia, case=case)
 
     for record in (case, plan):
         for fsm_transition in registry.machine_for(type(record)).transitions():
+            if fsm_transition.name in CONVENERS_STEPS:
+                continue
             assert permission_reasons(fsm_transition, record, senco), fsm_transition.name
+
+
+def test_a_professional_who_does_not_convene_may_not_hold_the_review_meeting(amelia):
+    adviser = professional_in_team(amelia, agency="health", part="adviser")
+    ConsentFactory(child=amelia, agency="health")
+    plan = PlanFactory(child=amelia)
+    (start_review,) = (
+        step for step in registry.machine_for(EHCPlan).transitions() if step.name == "start_review"
+    )
+
+    assert permission_reasons(start_review, plan, adviser)
 
 
 def test_a_professional_may_not_take_a_step(amelia, senco):

@@ -6,11 +6,17 @@ Rows only: each is written as it is, with no service run (no access log, no noti
 
 from __future__ import annotations
 
-import factory
+import datetime as dt
+import secrets
 
-from accounts.models import Organisation, Professional
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import Invitation, Organisation, Professional
 from accounts.roles import Role
 from casework.models import CaseNote, Consent, TeamMember
+from casework.models.document import Document
 from tests.factories.accounts import UserFactory
 from tests.factories.casework import ChildFactory
 from workflows import clock
@@ -80,6 +86,35 @@ class CaseNoteFactory(factory.django.DjangoModelFactory):
     on = factory.LazyFunction(clock.today)
     text = "Spoke to mum about the school's advice."
     written_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; its raw token is not kept (only its hash is stored): make links with
+    `accounts.services.invitation_issue` when a test follows one."""
+
+    class Meta:
+        model = Invitation
+
+    user = factory.SubFactory(UserFactory, role=Role.PROFESSIONAL)
+    invited_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
+    token_hash = factory.LazyFunction(lambda: Invitation.hash_of(secrets.token_urlsafe(32)))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A plain-text document on a child's record, stored through the default storage."""
+
+    class Meta:
+        model = Document
+
+    child = factory.SubFactory(ChildFactory)
+    title = "School report"
+    kind = "report"
+    token = factory.LazyFunction(lambda: secrets.token_hex(16))
+    file = factory.LazyFunction(lambda: ContentFile(b"A report.\n", name="report.txt"))
+    content_type = "text/plain"
+    size = 10
+    uploaded_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
 
 
 def professional_in_team(child, *, agency: str = "education", part: str = "adviser", **kwargs):
