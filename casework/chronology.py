@@ -77,7 +77,7 @@ def audience_of(user: User) -> Audience:
 
 def chronology_child(user: User, pk: int) -> Child | None:
     """The child whose chronology the user may read, or None (not theirs, or no such child)."""
-    return selectors.children_readable_by(user).filter(pk=pk).first()
+    return selectors.children_shared_with(user).filter(pk=pk).first()
 
 
 def source_type(model: type[Model]) -> str:

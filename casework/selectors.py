@@ -92,20 +92,36 @@ def consent_standing(agency: str, *, on: dt.date) -> Exact[bool]:
     return Exact(Subquery(latest.values("given")[:1]), True)
 
 
-def children_of_professional(user: User) -> QuerySet[Child]:
-    """The children a professional may see (DESIGN §3, §9): those whose team around the child
-    they are in today while the family's consent for their agency stands, and those on whose
-    assessment they were asked for advice. A request for advice under reg 6(1) of the SEND
-    Regulations 2014 is the law's own requirement, so it does not wait on the family's consent:
-    the adviser sees the child while the request stands, answered or not."""
+def _professional_children(user: User, *, with_statutory_advice: bool) -> QuerySet[Child]:
     profile = professional_of(user)
     if profile is None:
         return Child.objects.none()
     today = clock.today()
     member = Exists(TeamMember.objects.current(today).filter(child=OuterRef("pk"), user=user))
-    adviser = Exists(AdviceRequest.objects.filter(plan__child=OuterRef("pk"), adviser=user))
+    asked = AdviceRequest.objects.filter(plan__child=OuterRef("pk"), adviser=user)
     consent = consent_standing(profile.organisation.consent_agency, on=today)
-    return Child.objects.filter(Q(member, consent) | Q(adviser))
+    shared = Q(member | Exists(asked), consent)
+    if not with_statutory_advice:
+        return Child.objects.filter(shared)
+    return Child.objects.filter(shared | Q(Exists(asked.filter(status=AdviceStatus.REQUESTED))))
+
+
+def children_shared_with_professional(user: User) -> QuerySet[Child]:
+    """The children whose team's shared record (case notes, the chronology, the team, the
+    parents' contact details) a professional reads: while they are in the child's team, or have
+    advised on the child's assessment, and the family's consent for their agency stands (DESIGN
+    §3). Withdrawal takes effect on the next request."""
+    return _professional_children(user, with_statutory_advice=False)
+
+
+def children_of_professional(user: User) -> QuerySet[Child]:
+    """The children a professional may see (DESIGN §3, §9): those shared with them
+    (`children_shared_with_professional`), and those whose advice they have been asked for and
+    not yet given. A request for advice under reg 6(1) of the SEND Regulations 2014 is the law's
+    own requirement, so it does not wait on the family's consent: while it is open the adviser
+    sees the child, the plan and their request, but not what the team shares only with consent.
+    Once the advice is given, consent decides again."""
+    return _professional_children(user, with_statutory_advice=True)
 
 
 def children_readable_by(user: User) -> QuerySet[Child]:
@@ -117,6 +133,14 @@ def children_readable_by(user: User) -> QuerySet[Child]:
     return children_visible_to(user)
 
 
+def children_shared_with(user: User) -> QuerySet[Child]:
+    """The children whose shared record (notes, chronology, team, consents, parents' contact
+    details) the user may read: a professional's only with consent (reg 6 gives no more)."""
+    if is_professional(user) and not is_staff_member(user):
+        return children_shared_with_professional(user)
+    return children_visible_to(user)
+
+
 def case_notes_visible_to(user: User) -> QuerySet[CaseNote]:
     """Staff of the child's team read every note; a professional who sees the child, the notes
     shared with the team; the family, the notes shared with them (DESIGN §9)."""
@@ -124,7 +148,7 @@ def case_notes_visible_to(user: User) -> QuerySet[CaseNote]:
         return CaseNote.objects.filter(child__in=children_visible_to(user))
     if is_professional(user):
         return CaseNote.objects.filter(
-            child__in=children_of_professional(user),
+            child__in=children_shared_with_professional(user),
             visibility__in=[NoteVisibility.TEAM, NoteVisibility.FAMILY],
         )
     return CaseNote.objects.filter(
@@ -177,6 +201,8 @@ def family_members_readable_by(user: User, child: Child) -> QuerySet[FamilyMembe
     carers only, to contact them (DESIGN §9); the rest of the family is not theirs to know."""
     members = child.family_members.order_by("pk")
     if is_professional(user) and not is_staff_member(user):
+        if not children_shared_with_professional(user).filter(pk=child.pk).exists():
+            return members.none()  # an adviser under reg 6 alone, without the family's consent
         return members.filter(has_parental_responsibility=True)
     return members
 

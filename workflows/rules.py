@@ -57,6 +57,7 @@ _ROLE_PHRASES = {
     Role.FAMILY: "the child's family",
     Role.PROVIDER: "the provider",
     Role.COMMISSIONER: "a commissioner",
+    Role.PROFESSIONAL: "a professional in the child's team around the child",
 }
 
 

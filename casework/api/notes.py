@@ -40,7 +40,7 @@ from workflows.filters import StrictFilterSet, WholeNumberFilter
 
 class CaseNoteSerializer(ScopedRelationsMixin, ModelSerializer[CaseNote]):
     scoped_relations = {
-        "child": selectors.children_readable_by,
+        "child": selectors.children_shared_with,
         "corrects": selectors.case_notes_visible_to,
     }
     written_by = serializers.StringRelatedField(read_only=True)
@@ -66,7 +66,11 @@ class CaseNoteSerializer(ScopedRelationsMixin, ModelSerializer[CaseNote]):
             "created_at",
         ]
         read_only_fields = ["id", "written_by", "created_at"]
-        extra_kwargs = {"corrects": {"required": False, "allow_null": True}}
+        extra_kwargs = {
+            "corrects": {"required": False, "allow_null": True},
+            # as the note form's: a note is a record of an event, not a document (upload those)
+            "text": {"max_length": 20_000},
+        }
 
 
 class CaseNoteFilter(StrictFilterSet):

@@ -137,7 +137,7 @@ def _child(request: Request, pk: int, *, writing: bool) -> Child:
     """The child, among those this user may write to or read; anyone else's is a 404."""
     user = acting_user(request)
     children = (
-        selectors.children_visible_to(user) if writing else selectors.children_readable_by(user)
+        selectors.children_visible_to(user) if writing else selectors.children_shared_with(user)
     )
     return get_object_or_404(children.select_related("team"), pk=pk)
 

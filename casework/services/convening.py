@@ -61,6 +61,11 @@ def review_report_record(*, by: User, plan: EHCPlan, report_sent_on: dt.date) ->
     review = Review.objects.select_for_update().filter(plan=plan).held().first()
     if review is None:
         raise TransitionNotAllowed("Record the review meeting first.")
+    if review.report_sent_on is not None:
+        # Its deadline closed on that day: a second date would contradict it.
+        raise TransitionNotAllowed(
+            f"The review report was recorded as sent on {review.report_sent_on:%-d %B %Y}."
+        )
     if review.meeting_on and report_sent_on < review.meeting_on:
         raise InvalidParams({"report_sent_on": ["The report cannot be sent before the meeting."]})
     review.report_sent_on = report_sent_on

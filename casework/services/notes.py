@@ -23,7 +23,7 @@ REACH = {NoteVisibility.STAFF: 0, NoteVisibility.TEAM: 1, NoteVisibility.FAMILY:
 def _may_write(by: User, child: Child) -> bool:
     if selectors.is_staff_member(by):
         return selectors.children_visible_to(by).filter(pk=child.pk).exists()
-    return selectors.children_of_professional(by).filter(pk=child.pk).exists()
+    return selectors.children_shared_with_professional(by).filter(pk=child.pk).exists()
 
 
 def _check_text(*, text: str, present: str) -> str:

@@ -58,6 +58,27 @@ def _one_key_worker(
         )
 
 
+def _one_convener(child: Child, *, part: str, besides: int | None) -> None:
+    """One review convener at a time: the person who arranges the review meeting (reg 20)."""
+    if part != TeamPart.REVIEW_CONVENER:
+        return
+    others = TeamMember.objects.current(clock.today()).filter(
+        child=child, part=TeamPart.REVIEW_CONVENER
+    )
+    if besides is not None:
+        others = others.exclude(pk=besides)
+    current = others.first()
+    if current is not None:
+        raise InvalidParams(
+            {
+                "part": [
+                    f"{current.name} already convenes {child.full_name}'s reviews: end their "
+                    "part first, or choose another part."
+                ]
+            }
+        )
+
+
 def _dates(starts_on: dt.date, ends_on: dt.date | None) -> None:
     if starts_on > clock.today():
         raise InvalidParams({"from": ["The start date cannot be in the future."]})
@@ -84,8 +105,20 @@ def team_member_add(
     require_staff(by)
     Child.objects.select_for_update().filter(pk=child.pk).first()  # one key worker at a time
     profile = getattr(user, "professional", None) if user is not None else None
+    if user is not None:
+        already = TeamMember.objects.current(clock.today()).filter(child=child, user=user).first()
+        if already is not None:
+            raise InvalidParams(
+                {
+                    "user": [
+                        f"{already.name} is already in {child.full_name}'s team, as "
+                        f"{already.get_part_display().lower()}: change their part instead."
+                    ]
+                }
+            )
     if profile is not None:
-        name = name or user.full_name or user.email  # type: ignore[union-attr]
+        # A professional appears under their own name, never one typed for them.
+        name = user.full_name or user.email  # type: ignore[union-attr]
         organisation = organisation or profile.organisation
         profession = profession or profile.profession
         email = email or user.email  # type: ignore[union-attr]
@@ -99,6 +132,7 @@ def team_member_add(
             {"from": [f"The start date cannot be before {child.given_name} was born."]}
         )
     _one_key_worker(child, part=part, starts_on=starts_on, ends_on=None, besides=None)
+    _one_convener(child, part=part, besides=None)
     member = TeamMember.objects.create(
         child=child,
         user=user,
@@ -138,6 +172,8 @@ def team_member_change(
     _one_key_worker(
         member.child, part=new_part, starts_on=member.starts_on, ends_on=new_end, besides=member.pk
     )
+    if new_end is None:
+        _one_convener(member.child, part=new_part, besides=member.pk)
     source = member.part
     member.part, member.ends_on = new_part, new_end
     member.save(update_fields=["part", "ends_on"])
@@ -210,6 +246,19 @@ def consent_record(
                 "by": [
                     f"{child.given_name} was not yet {CONSENT_FROM_AGE} on that date: a parent "
                     "or carer gives consent until then."
+                ]
+            }
+        )
+    Child.objects.select_for_update().filter(pk=child.pk).first()  # one record at a time
+    latest = Consent.objects.filter(child=child, agency=agency).order_by("-on", "-id").first()
+    if latest is not None and on < latest.on:
+        # The latest date stands, so an earlier one would be recorded and change nothing.
+        word = "given" if latest.given else "withdrawn"
+        raise InvalidParams(
+            {
+                "on": [
+                    f"Consent for {agency.replace('_', ' ')} was {word} on "
+                    f"{latest.on:%-d %B %Y}, which stands: enter that date or a later one."
                 ]
             }
         )

@@ -27,6 +27,7 @@ from casework.services import advice as advice_services
 from casework.services.documents import ALLOWED_WORDS
 from casework.views import RoleRequiredMixin
 from workflows import clock
+from workflows.forms import input_rules
 from workflows.acting import acting_user
 from workflows.views import ServiceFormView
 
@@ -113,7 +114,7 @@ class AdviceAnswerView(ProfessionalOnly, ServiceFormView):
         return clock.today() > self.record().due_on
 
     def get_form(self, form_class: Any = None) -> forms.Form:
-        return AnswerForm(**self.get_form_kwargs(), late=self.late())
+        return input_rules(AnswerForm(**self.get_form_kwargs(), late=self.late()))
 
     def back_url(self) -> str:
         return reverse("casework:professional-advice")

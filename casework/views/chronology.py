@@ -78,7 +78,7 @@ class ChronologyPage(TemplateView):
         if not hasattr(self, "_child"):
             user = acting_user(self.request)
             self._child = get_object_or_404(
-                selectors.children_readable_by(user), pk=self.kwargs["pk"]
+                selectors.children_shared_with(user), pk=self.kwargs["pk"]
             )
             services.access_record(
                 by=user, child_id=self._child.pk, record=self._child, via="page"

@@ -56,7 +56,11 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         child = get_object_or_404(selectors.children_of_professional(user), pk=self.kwargs["pk"])
-        team = list(selectors.current_team_of(child))
+        # Asked for advice under reg 6 without the family's consent for their agency, a
+        # professional sees what the advice needs (the child, the plan, the request), not the
+        # team's shared record.
+        shared = selectors.children_shared_with_professional(user).filter(pk=child.pk).exists()
+        team = list(selectors.current_team_of(child)) if shared else []
         parents = list(selectors.family_members_readable_by(user, child))
         plan = selectors.plans_readable_by(user).filter(child=child).order_by("-pk").first()
         reviews = list(
@@ -75,6 +79,7 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
         services.access_record_many(by=user, reads=shown, via="page")
         return super().get_context_data(
             child=child,
+            shared=shared,
             team=team,
             key_worker=next((m for m in team if m.part == TeamPart.KEY_WORKER), None),
             parents=parents,

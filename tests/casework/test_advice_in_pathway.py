@@ -476,3 +476,18 @@ def test_the_advice_lists_cost_the_same_queries_however_many_requests_have_docum
     assert len(body["results"]) == 4
     assert all(len(row["documents"]) == 1 for row in body["results"])
     assert len(four) == len(one)
+
+
+def test_the_answer_page_refuses_a_bidirectional_override_as_the_api_does(
+    client, practitioner, plan, adviser
+):
+    record = asked(practitioner, plan, adviser, on=LATE)
+    client.force_login(adviser)
+    url = reverse("casework:professional-advice-answer", args=[record.pk])
+
+    response = client.post(url, {"advice": "Needs a hoist \u202e", "late_reason": "Leave."})
+
+    assert response.status_code == 400
+    assert "bidirectional control character U+202E" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == AdviceStatus.REQUESTED

@@ -214,3 +214,25 @@ def test_a_meeting_in_the_future_is_a_400_on_its_date_through_the_api(plan, conv
 
     assert response.status_code == 400
     assert "meeting_on" in response.json()["fields"]
+
+
+def test_the_review_report_is_recorded_once(plan, convener):
+    client = _api(convener)
+    client.post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-meeting/", {"meeting_on": "2026-07-10"}, format="json"
+    )
+    first = client.post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-report/",
+        {"report_sent_on": "2026-07-20"},
+        format="json",
+    )
+
+    again = client.post(
+        f"/api/v1/ehc-plans/{plan.pk}/review-report/",
+        {"report_sent_on": "2026-07-18"},
+        format="json",
+    )
+
+    assert first.status_code == 200
+    assert again.status_code == 409
+    assert Review.objects.get(plan=plan).report_sent_on == D(2026, 7, 20)
