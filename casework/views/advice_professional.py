@@ -27,8 +27,8 @@ from casework.services import advice as advice_services
 from casework.services.documents import ALLOWED_WORDS
 from casework.views import RoleRequiredMixin
 from workflows import clock
-from workflows.forms import input_rules
 from workflows.acting import acting_user
+from workflows.forms import input_rules
 from workflows.views import ServiceFormView
 
 
