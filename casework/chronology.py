@@ -261,6 +261,11 @@ KIND_LABELS = {
 }
 
 
+def kinds_for(audience: Audience) -> set[str]:
+    """The kinds of entry this audience can find: advice is never in the family's."""
+    return set(SOURCES) - {EntryKind.ADVICE} if audience == Audience.FAMILY else set(SOURCES)
+
+
 def chronology(child: Child, *, audience: Audience, kinds: Iterable[str] = ()) -> list[Entry]:
     """The child's entries for this audience, oldest first; with `kinds`, those kinds only."""
     wanted = set(kinds) or set(SOURCES)

@@ -40,8 +40,8 @@ def review_meeting_record(*, by: User, plan: EHCPlan, meeting_on: dt.date) -> Re
     locked = EHCPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.status != PlanStatus.FINAL:
         raise TransitionNotAllowed(
-            "A review meeting is recorded on a final plan; this plan is "
-            f"{locked.get_status_display().lower()}."
+            "A review meeting is recorded once the final plan is issued; this plan's stage is "
+            f"'{locked.get_status_display()}'."
         )
     review = locked.reviews.current().first()
     if review is not None and review.status == ReviewStatus.HELD:

@@ -117,7 +117,11 @@ class ChronologyPage(TemplateView):
             child=child,
             entries=entries,
             kinds=kinds,
-            kind_choices=list(chron.KIND_LABELS.items()),
+            kind_choices=[
+                (kind, label)
+                for kind, label in chron.KIND_LABELS.items()
+                if kind in chron.kinds_for(chron.audience_of(user))
+            ],
             can_add=self.can_add,
             correcting=self.correcting() if self.can_add else None,
             back_url=self.back_url(),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from accounts import selectors as accounts
-from accounts.models import Organisation, Profession
+from accounts.models import ConsentAgency, Organisation, Profession
 from casework import selectors
 from casework.models import Child, TeamPart
 from casework.services.professionals import professional_invite
@@ -123,6 +123,19 @@ class TeamInviteView(StaffOnly, ServiceFormView):
             message = (
                 f"{name} has been added to {child.full_name}'s team. They already use "
                 f"{settings.PATHWAY_SERVICE_NAME}, so we have told them by email."
+            )
+        if (
+            not selectors.children_shared_with_professional(invited.member.user)
+            .filter(pk=child.pk)
+            .exists()
+        ):
+            # Told now, so the officer can ask the family rather than the professional finding a
+            # page that says nothing is there.
+            message += (
+                f" They will see {child.given_name}'s record once the family gives consent for "
+                f"{ConsentAgency(invited.member.organisation.consent_agency).label.lower()}."
+                if invited.member.organisation
+                else ""
             )
         messages.success(self.request, message)
         return redirect(self.back_url())

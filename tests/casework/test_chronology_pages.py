@@ -187,3 +187,10 @@ def test_the_staff_page_costs_the_same_queries_however_many_notes(
         client.get(url)
 
     assert len(many) == len(few)
+
+
+def test_the_familys_chronology_offers_no_filter_for_what_it_never_shows(db):
+    from casework.chronology import Audience, kinds_for
+
+    assert "advice" not in kinds_for(Audience.FAMILY)
+    assert "advice" in kinds_for(Audience.TEAM)

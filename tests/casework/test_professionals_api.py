@@ -506,3 +506,18 @@ def test_the_same_new_address_invited_by_someone_else_meanwhile_is_a_409(
     assert response.status_code == 409
     assert "Someone else has just invited this address" in response.json()["detail"]
     assert not TeamMember.objects.exists()
+
+
+def test_the_officer_is_told_when_the_invited_professional_cannot_see_the_child_yet(
+    practitioner, school, child
+):
+    CaseFactory(child=child)
+
+    response = page_client(practitioner).post(
+        f"/children/{child.pk}/team/invite/", form(school), follow=True
+    )
+
+    assert (
+        "They will see Amelia&#x27;s record once the family gives consent for education."
+        in response.content.decode()
+    )
