@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from casework.deadlines import disputes as due
-from casework.messages import plan_decision_letter
 from casework.models import EHCPlan, Reassessment, TribunalOrderStep
 from casework.models.dispute import OrderStepStatus
 from casework.services.disputes import (
@@ -48,9 +47,6 @@ def register_dispute_machines() -> None:
         registry.hook(getattr(EHCPlan, name), effects=(appealable_decision,))
     # A refusal to re-assess is appealable too (CFA 2014 s51(2)(d)): a re-assessment step.
     registry.hook(Reassessment.refuse, effects=(reassessment_refused,))
-    # maintain and cease write no letter of their own; each is a decision with a right of appeal.
-    registry.hook(EHCPlan.maintain, notify=(plan_decision_letter("maintain"),))
-    registry.hook(EHCPlan.cease, notify=(plan_decision_letter("cease"),))
     for name in sorted(
         {name for item in STEPS.values() for name in item.closed_by}
         | {name for item in STEPS.values() for name in item.not_required_by}

@@ -15,6 +15,7 @@ from casework.models import (
     ReviewStatus,
 )
 from casework.services import ReviewDecidedBy
+from casework.services.letters import LETTER_STEPS, DecisionLetter
 from casework.services.phase_transfer import phase_transfer_met_by_naming, phase_transfer_sync
 from workflows.registry import Machine, registry
 
@@ -68,5 +69,9 @@ def register_machines() -> None:
     for step in (EHCPlan.start_review, EHCPlan.maintain, EHCPlan.amend):
         registry.hook(step, effects=(phase_transfer_sync,))
     registry.hook(EHCPlan.issue_final, effects=(phase_transfer_sync, phase_transfer_met_by_naming))
+    # Each decision the family must be told of writes its letter in the step's transaction, after
+    # the effects (the appeal date, the review's outcome) it reports.
+    for step in LETTER_STEPS:
+        registry.hook(getattr(EHCPlan, step), notify=(DecisionLetter(step),))
     register_advice_machines()
     register_dispute_machines()

@@ -23,8 +23,10 @@ def family_logins(child: Any) -> list[int]:
     )
 
 
-def to_family(child: Any, kind: str, subject: str, body: str) -> list[Message]:
-    link = reverse(MY_CHILD)
+def to_family(
+    child: Any, kind: str, subject: str, body: str, *, link: str | None = None
+) -> list[Message]:
+    link = link or reverse(MY_CHILD)
     return [
         Message(recipient_id=user_id, kind=kind, subject=subject, body=body, link=link)
         for user_id in family_logins(child)
@@ -65,6 +67,12 @@ PLAN_DECISIONS = {
         "After the review we have decided to keep {name}'s education, health and care plan "
         "without changes.",
     ),
+    "amend": (
+        "We propose to amend {name}'s EHC plan",
+        "After the review we propose to amend {name}'s education, health and care plan. You have "
+        "15 days, until {comments_by}, to tell us what you think of the changes, to ask for a "
+        "particular school or college and to ask to meet us.",
+    ),
     "cease": (
         "We will stop maintaining {name}'s EHC plan",
         "After the review we have decided to stop maintaining {name}'s education, health and care "
@@ -80,19 +88,26 @@ APPEAL_WORDS = (
 )
 
 
-def plan_decision_letter(step: str) -> Any:
+def plan_decision_messages(plan: Any, step: str, *, link: str | None = None) -> list[Message]:
+    """The family's message about `step`, linking to `link` (the decision letter's download,
+    `casework.services.letters`) or, for a step without a letter, to My child."""
     subject, body = PLAN_DECISIONS[step]
+    words = {
+        "name": plan.child.given_name,
+        "reason": plan.decision_reason or "given in the letter we will send",
+        "comments_by": f"{period.ends_on:%-d %B %Y}" if (period := plan.family_period) else "",
+    }
+    text = body.format(**words)
+    # Set in the same step by the appeal-date hook, which runs before the letters are written.
+    if step in APPEAL_LETTERS and plan.appeal_by is not None:
+        text += APPEAL_WORDS.format(appeal_by=f"{plan.appeal_by:%-d %B %Y}")
+    if link is not None:
+        text += " Our letter, to read, download and keep, is at the link below."
+    return to_family(plan.child, "decision", subject.format(**words), text, link=link)
 
+
+def plan_decision_letter(step: str) -> Any:
     def letters(plan: Any, *, by: Any, on: dt.date) -> list[Message]:
-        words = {
-            "name": plan.child.given_name,
-            "reason": plan.decision_reason or "given in the letter we will send",
-            "comments_by": f"{period.ends_on:%-d %B %Y}" if (period := plan.family_period) else "",
-        }
-        text = body.format(**words)
-        # Set in the same step by the appeal-date hook, which runs before the letters are written.
-        if step in APPEAL_LETTERS and plan.appeal_by is not None:
-            text += APPEAL_WORDS.format(appeal_by=f"{plan.appeal_by:%-d %B %Y}")
-        return to_family(plan.child, "decision", subject.format(**words), text)
+        return plan_decision_messages(plan, step)
 
     return letters

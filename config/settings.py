@@ -314,6 +314,15 @@ PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=1
 PATHWAY_UNDER_FIVE_REVIEW_MONTHS = env.int("PATHWAY_UNDER_FIVE_REVIEW_MONTHS", default=6)
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
+# Named in every decision letter with a right of appeal (SEND Regs 2014 reg 32(c) and (f)).
+PATHWAY_MEDIATION_ADVISER = env.str(
+    "PATHWAY_MEDIATION_ADVISER",
+    default="the council's independent mediation service, on 0800 000 0000 or "
+    "mediation@example.org",
+)
+PATHWAY_SEN_TEAM_CONTACT = env.str(
+    "PATHWAY_SEN_TEAM_CONTACT", default="the SEN team, on 01634 000000 or sen@example.org"
+)
 # The DfE local authority code, for statutory returns (887: Medway).
 # A strict Content-Security-Policy: scripts, styles, fonts and images from Pathway itself only
 # (the one inline script of the GOV.UK template carries the request's nonce; trend charts are

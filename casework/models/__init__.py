@@ -41,6 +41,7 @@ from casework.models.dispute import (
     TribunalOrderStep,
 )
 from casework.models.document import Document, DocumentKind, DocumentVisibility
+from casework.models.letter import Letter, LetterKind
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -97,6 +98,8 @@ __all__ = [
     "DocumentKind",
     "DocumentVisibility",
     "EHCPlan",
+    "Letter",
+    "LetterKind",
     "FamilyMember",
     "NoteVisibility",
     "PhaseTransfer",

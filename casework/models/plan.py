@@ -209,7 +209,6 @@ class EHCPlan(FSMModelMixin, models.Model):
                 params=REASON,
                 closes=(due.DECISION_TO_ASSESS,),
                 not_required=(due.FINAL_PLAN,),
-                notify=(plan_decision_letter("refuse_to_assess"),),
             )
         },
     )
@@ -229,7 +228,6 @@ class EHCPlan(FSMModelMixin, models.Model):
                 params=SERVICE,
                 not_required=(due.DECISION_NOT_TO_ISSUE,),
                 opens=(due.FAMILY_COMMENTS,),
-                notify=(plan_decision_letter("issue_draft"),),
             )
         },
     )
@@ -258,7 +256,6 @@ class EHCPlan(FSMModelMixin, models.Model):
                 params=REASON,
                 closes=(due.DECISION_NOT_TO_ISSUE,),
                 not_required=(due.FINAL_PLAN,),
-                notify=(plan_decision_letter("decide_not_to_issue"),),
             )
         },
     )
@@ -278,7 +275,6 @@ class EHCPlan(FSMModelMixin, models.Model):
                 satisfies=(due.FAMILY_COMMENTS, due.AMENDMENT_REPRESENTATIONS),
                 checks=(family_period_closed,),
                 opens=(due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW),
-                notify=(plan_decision_letter("issue_final"),),
             )
         },
     )

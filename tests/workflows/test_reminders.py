@@ -195,7 +195,7 @@ def test_a_decision_writes_the_familys_letter_in_the_same_transaction(
     assert letter.subject == "We will not carry out an EHC needs assessment for Ella"
     assert "Needs met at school" in letter.body
     assert "First-tier Tribunal" in letter.body
-    assert letter.link == "/my-child/"
+    assert letter.link == f"/letters/{plan.letters.get().pk}/download/"
     assert len(callbacks) >= 1  # the sender is nudged only after the commit
 
 
