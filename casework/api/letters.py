@@ -11,8 +11,8 @@ from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 
 from casework import services
-from casework.letter_reads import letters_visible_to
 from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin
+from casework.letter_reads import letters_visible_to
 from casework.models import Letter
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer

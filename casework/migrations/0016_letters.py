@@ -5,25 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0015_documents_and_advice_in_pathway'),
+        ("casework", "0015_documents_and_advice_in_pathway"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('refuse_to_assess', 'Decision not to carry out a needs assessment'), ('decide_not_to_issue', 'Decision not to issue an EHC plan'), ('issue_draft', 'Draft EHC plan'), ('issue_final', 'Final EHC plan'), ('maintain', 'Decision to keep the EHC plan as it is'), ('amend', 'Proposal to amend the EHC plan'), ('cease', 'Decision to stop maintaining the EHC plan')], max_length=30)),
-                ('sent_on', models.DateField()),
-                ('appeal_by', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='letter', to='casework.document')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='casework.ehcplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("refuse_to_assess", "Decision not to carry out a needs assessment"),
+                            ("decide_not_to_issue", "Decision not to issue an EHC plan"),
+                            ("issue_draft", "Draft EHC plan"),
+                            ("issue_final", "Final EHC plan"),
+                            ("maintain", "Decision to keep the EHC plan as it is"),
+                            ("amend", "Proposal to amend the EHC plan"),
+                            ("cease", "Decision to stop maintaining the EHC plan"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                ("appeal_by", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letter",
+                        to="casework.document",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="casework.ehcplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_on', 'id'],
+                "ordering": ["sent_on", "id"],
             },
         ),
     ]

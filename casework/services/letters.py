@@ -57,7 +57,8 @@ LETTER_STEPS = tuple(LetterKind.values)
 
 def letter_pdf(*, plan: EHCPlan, kind: str, sent_on: dt.date, appeal_by: dt.date | None) -> bytes:
     """The letter as a tagged PDF: PDF/UA-1 gives it a structure tree, its language and title."""
-    from weasyprint import HTML  # a heavy import, paid only when a letter is written
+    # a heavy import, paid only when a letter is written; the package ships no type hints
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     period = plan.family_period
     html = render_to_string(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.views import View
 
 from accounts.roles import Role
@@ -27,8 +26,13 @@ class LetterDownloadView(RoleRequiredMixin, View):
         letter = get_object_or_404(letters_visible_to(user), pk=pk)
         document = letter.document
         services.access_record(by=user, child_id=document.child_id, record=letter, via="page")
-        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, document.title)
+        # as_attachment writes Content-Disposition through content_disposition_header
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=document.title,
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from io import StringIO
+from unittest import mock
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -21,6 +23,7 @@ from casework.models import AccessLog, Document, EHCPlan, Letter, PlanStatus
 from casework.services.letters import letter_send
 from tests.factories import (
     AssessingPlanFactory,
+    CaseFactory,
     ChildFactory,
     FamilyMemberFactory,
     PlanFactory,
@@ -78,7 +81,9 @@ def assessing(child) -> EHCPlan:
 
 def under_review(child, manager) -> EHCPlan:
     plan = PlanFactory(
-        child=child, requested_on=D(2025, 4, 1), status=PlanStatus.DRAFT,
+        child=child,
+        requested_on=D(2025, 4, 1),
+        status=PlanStatus.DRAFT,
         draft_issued_on=D(2025, 8, 1),
     )
     plan = workflows.transition(plan, "issue_final", by=manager, on=D(2025, 9, 1))
@@ -109,7 +114,8 @@ def test_the_refusal_to_assess_names_the_child_the_reason_the_appeal_date_and_me
     assert "We will not carry out an EHC needs assessment for Ella Stone" in text
     assert "Needs met at school" in text
     assert "until 1 July 2026" in text  # 2 months after the letter
-    assert "mediation certificate" in text and "mediation adviser" in text
+    assert "mediation certificate" in text
+    assert "mediation adviser" in text
     assert "within 2 months of the date of this letter" in text
     assert (letter.sent_on, letter.appeal_by) == (D(2026, 5, 1), D(2026, 7, 1))
 
@@ -124,7 +130,8 @@ def test_the_decision_not_to_issue_gives_the_reason_and_the_appeal_date(child, p
     text = text_of(only_letter(plan, "decide_not_to_issue"))
     assert "We will not issue an EHC plan for Ella Stone" in text
     assert "Provision is ordinary" in text
-    assert "until 4 July 2026" in text and "mediation" in text
+    assert "until 4 July 2026" in text
+    assert "mediation" in text
 
 
 def test_the_draft_gives_the_familys_15_days_and_how_to_use_them_and_no_appeal(
@@ -132,9 +139,7 @@ def test_the_draft_gives_the_familys_15_days_and_how_to_use_them_and_no_appeal(
 ):
     plan = assessing(child)
 
-    workflows.transition(
-        plan, "issue_draft", by=practitioner, on=D(2026, 6, 1), served_by="email"
-    )
+    workflows.transition(plan, "issue_draft", by=practitioner, on=D(2026, 6, 1), served_by="email")
 
     letter = only_letter(plan, "issue_draft")
     text = text_of(letter)
@@ -143,7 +148,8 @@ def test_the_draft_gives_the_familys_15_days_and_how_to_use_them_and_no_appeal(
     assert "Make representations" in text
     assert "Ask for a school or college" in text
     assert "Ask for a meeting" in text
-    assert letter.appeal_by is None and "First-tier Tribunal" not in text
+    assert letter.appeal_by is None
+    assert "First-tier Tribunal" not in text
 
 
 def test_a_draft_sent_by_post_counts_its_period_from_the_second_working_day(
@@ -152,20 +158,28 @@ def test_a_draft_sent_by_post_counts_its_period_from_the_second_working_day(
     plan = assessing(child)
 
     workflows.transition(
-        plan, "issue_draft", by=practitioner, on=D(2026, 6, 1), served_by="post",
+        plan,
+        "issue_draft",
+        by=practitioner,
+        on=D(2026, 6, 1),
+        served_by="post",
         sent_on=D(2026, 6, 1),
     )
 
     text = text_of(only_letter(plan, "issue_draft"))
-    assert "served on you on 3 June 2026" in text and "until 17 June 2026" in text
+    assert "served on you on 3 June 2026" in text
+    assert "until 17 June 2026" in text
 
 
 def test_the_final_plan_letter_gives_the_appeal_date_and_the_school_exception(
     child, parent, manager
 ):
     plan = PlanFactory(
-        child=child, requested_on=D(2026, 1, 5), status=PlanStatus.DRAFT,
-        draft_issued_on=D(2026, 5, 1), placement_name="Riverside Primary",
+        child=child,
+        requested_on=D(2026, 1, 5),
+        status=PlanStatus.DRAFT,
+        draft_issued_on=D(2026, 5, 1),
+        placement_name="Riverside Primary",
     )
 
     workflows.transition(plan, "issue_final", by=manager, on=D(2026, 6, 1))
@@ -185,10 +199,13 @@ def test_maintain_and_cease_after_a_review_each_give_the_appeal_date(team, manag
     workflows.transition(ended, "cease", by=manager, on=D(2026, 6, 2), reason="Left education")
 
     maintained = text_of(only_letter(kept, "maintain"))
-    assert "We will keep Kit" in maintained and "until 2 August 2026" in maintained
+    assert "We will keep Kit" in maintained
+    assert "until 2 August 2026" in maintained
     ceased = text_of(only_letter(ended, "cease"))
-    assert "We will stop maintaining Jo" in ceased and "Left education" in ceased
-    assert "until 2 August 2026" in ceased and "mediation" in ceased
+    assert "We will stop maintaining Jo" in ceased
+    assert "Left education" in ceased
+    assert "until 2 August 2026" in ceased
+    assert "mediation" in ceased
 
 
 def test_the_amendment_notice_gives_its_15_days_and_no_appeal_yet(team, manager):
@@ -201,7 +218,8 @@ def test_the_amendment_notice_gives_its_15_days_and_no_appeal_yet(team, manager)
     assert "We propose to amend Kit" in text
     assert "until 16 June 2026" in text
     assert "Ask for a meeting" in text
-    assert letter.appeal_by is None and "First-tier Tribunal" not in text
+    assert letter.appeal_by is None
+    assert "First-tier Tribunal" not in text
 
 
 # Kept, sent and tagged --------------------------------------------------------------------------
@@ -228,18 +246,25 @@ def test_the_familys_message_links_to_the_letter(child, parent, manager):
     letter = only_letter(plan, "refuse_to_assess")
     message = Notification.objects.get(recipient=parent)
     assert message.link == reverse("casework:letter-download", args=[letter.pk])
-    assert "Needs met at school" in message.body and "the link below" in message.body
+    assert "Needs met at school" in message.body
+    assert "the link below" in message.body
 
 
-def test_a_step_rolled_back_leaves_no_letter_and_no_document(child, parent, manager):
+def test_a_step_that_fails_after_its_letter_is_written_leaves_no_letter_and_no_document(
+    child, parent, manager
+):
     plan = requested(child)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    # the outbox write after the letter fails: the whole step, letter included, is undone
+    with (
+        mock.patch("workflows.services.notify", side_effect=RuntimeError("outbox down")),
+        pytest.raises(RuntimeError),
+    ):
         workflows.transition(plan, "refuse_to_assess", by=manager, reason="Needs met at school")
-        raise RuntimeError("the caller's transaction fails after the step")
 
-    assert not Letter.objects.exists() and not Document.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Letter.objects.exists()
+    assert not Document.objects.exists()
+    assert EHCPlan.objects.get(pk=plan.pk).status == PlanStatus.REQUESTED
 
 
 def test_agreeing_to_assess_writes_no_letter(child, parent, manager):
@@ -332,3 +357,43 @@ def test_a_staff_download_is_in_the_access_log(sent, practitioner, client):
     assert AccessLog.objects.filter(
         user=practitioner, record_type="letter", record_id=sent.pk, via="page"
     ).exists()
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+def test_my_child_lists_the_letters_with_their_dates_and_a_download(sent, parent, client):
+    client.force_login(parent)
+
+    page = client.get("/my-child/").content.decode()
+
+    assert "Our letters to you" in page
+    assert "Decision not to carry out a needs assessment" in page
+    assert "Sent 1 May 2026. You can appeal until 1 July 2026." in page
+    assert f'href="/letters/{sent.pk}/download/"' in page
+
+
+def test_the_case_page_lists_the_plans_letters(sent, child, practitioner, client):
+    case = CaseFactory(child=child)
+    client.force_login(practitioner)
+
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Letters sent to the family" in page
+    assert "The family can appeal until 1 July 2026." in page
+    assert f'href="/letters/{sent.pk}/download/"' in page
+
+
+# The demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_gives_amelias_draft_its_letter_and_every_demo_decision_one(db):
+    call_command("load_demo", stdout=StringIO())
+
+    amelia = EHCPlan.objects.get(child__given_name="Amelia")
+    draft = Letter.objects.get(plan=amelia, kind="issue_draft")
+    assert draft.sent_on == amelia.draft_issued_on
+    assert "Amelia" in text_of(draft)
+    assert draft.document.visibility == "family"
+    kinds = set(Letter.objects.values_list("kind", flat=True))
+    assert {"refuse_to_assess", "decide_not_to_issue", "issue_draft", "issue_final"} <= kinds

@@ -96,6 +96,8 @@ RECORD_OF = {
     "casework:advice-step": "advice_request",
     "casework:professional-advice-answer": "professional_advice_request",
     "casework:advice-document": "advice_document",
+    "casework:letter-download": "letter",
+    "api:letter-detail": "letter",
     "casework:professional-review": "plan",
     "casework:transfer-step": "transfer",
     "casework:reassessment-step": "reassessment",

@@ -153,6 +153,13 @@ RULES: dict[str, Rule] = {
     "casework:advice-document": Rule(
         read=let(TEAM, PROFESSIONAL, hidden=(*OTHER_TEAM, *PROFESSIONALS[1:]))
     ),
+    # A decision letter: read with what the family shares, by the team, the family and a
+    # professional in the child's team with consent; to every other reader it does not exist.
+    "casework:letter-download": Rule(
+        read=let(
+            TEAM, FAMILY, PROFESSIONAL, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])
+        )
+    ),
     # The review convener's page (reg 20): Amelia's SENCO; any other professional, not found.
     "casework:professional-review": Rule(
         read=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
@@ -231,6 +238,8 @@ RULES: dict[str, Rule] = {
     # Case notes: the world's is shared with the family; staff and professionals add them
     "api:case-note-list": Rule(read=SIGNED_IN_ONLY, write=let(STAFF, PROFESSIONALS)),
     "api:case-note-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:letter-list": Rule(read=SIGNED_IN_ONLY),  # each sees the letters they may read
+    "api:letter-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:referral-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),

@@ -23,6 +23,7 @@ from casework import services as casework
 from casework.models import Dispute, Document, TeamMember, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
+from casework.services.letters import letter_send
 from casework.services.notes import case_note_add
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
@@ -220,6 +221,8 @@ def build() -> World:
         uploaded_by=professional,
     )
     advice_document.file.save(advice_document.token, ContentFile(b"%PDF-1.4\n"), save=True)
+    # A decision letter on Amelia's plan, written by the letters' service as a step would.
+    letter = letter_send(by=manager, plan=plan, kind="refuse_to_assess", on=D(2026, 9, 20))
     people: dict[str, User | None] = {
         "practitioner": practitioner,
         "manager": manager,
@@ -257,6 +260,7 @@ def build() -> World:
         "advice_request": advice_request,
         "professional_advice_request": professional_advice_request,
         "advice_document": advice_document,
+        "letter": letter,
         "transfer": transfer,
         "reassessment": reassessment,
         "order_step": order_step,
