@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     staff,
 )
+from tests.factories.team import ConsentFactory, professional_in_team
 from workflows.models import Notification
 
 D = dt.date
@@ -397,3 +398,17 @@ def test_the_demo_gives_amelias_draft_its_letter_and_every_demo_decision_one(db)
     assert draft.document.visibility == "family"
     kinds = set(Letter.objects.values_list("kind", flat=True))
     assert {"refuse_to_assess", "decide_not_to_issue", "issue_draft", "issue_final"} <= kinds
+
+
+def test_a_professional_in_the_team_reads_letters_only_while_the_familys_consent_stands(
+    sent, child, client
+):
+    professional = professional_in_team(child, agency="education")
+    assert [row["id"] for row in api(professional).get("/api/v1/letters/").json()] == [sent.pk]
+    client.force_login(professional)
+    assert client.get(f"/letters/{sent.pk}/download/").status_code == 200
+
+    ConsentFactory(child=child, agency="education", given=False)
+
+    assert api(professional).get("/api/v1/letters/").json() == []
+    assert client.get(f"/letters/{sent.pk}/download/").status_code == 404
