@@ -41,6 +41,12 @@ from casework.models.dispute import (
     TribunalOrderStep,
 )
 from casework.models.document import Document, DocumentKind, DocumentVisibility
+from casework.models.ehc_request import (
+    EHCRequest,
+    EHCRequestFile,
+    EHCRequestStatus,
+    Relationship,
+)
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -97,6 +103,9 @@ __all__ = [
     "DocumentKind",
     "DocumentVisibility",
     "EHCPlan",
+    "EHCRequest",
+    "EHCRequestFile",
+    "EHCRequestStatus",
     "FamilyMember",
     "NoteVisibility",
     "PhaseTransfer",
@@ -104,6 +113,7 @@ __all__ = [
     "PrimaryNeed",
     "Referral",
     "ReferralSource",
+    "Relationship",
     "Representation",
     "RepresentationPeriod",
     "RequestedBy",
