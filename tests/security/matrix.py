@@ -130,6 +130,8 @@ RECORD_OF = {
     "api:case-transitions": "case",
     "api:assessment-detail": "assessment",
     "api:ehc-plan-detail": "plan",
+    "api:ehc-request-detail": "ehc_request",
+    "api:ehc-request-accept": "ehc_request",
     "api:ehc-plan-apply-transition": "plan",
     "api:ehc-plan-comments": "plan",
     "api:ehc-plan-review-meeting": "plan",
