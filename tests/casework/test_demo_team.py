@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from casework import selectors
-from casework import demo_requests
+from casework import demo_requests, selectors
 from casework.models import CaseNote, Child, Consent, EHCRequest, TeamMember
 from casework.models.advice import AdviceRequest
 
