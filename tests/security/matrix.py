@@ -72,6 +72,7 @@ def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
 RECORD_OF = {
     "casework:case": "case",
     "casework:team-invite": "child",
+    "casework:ehc-request-accept": "ehc_request",
     "casework:access-log": "case",
     "casework:case-transition": "case",
     "casework:assessment": "case",

@@ -358,6 +358,13 @@ RULES: dict[str, Rule] = {
         write=let(FAMILIES, ("professional", "other_professional"), ("anonymous",)),
     ),
     "api:ehc-request-detail": Rule(read=let(TEAM, hidden=OTHER_TEAM)),
+    "casework:request-assessment": Rule(
+        read=PUBLIC,  # everyone sees the form, or the reason they cannot use it
+        write=let(FAMILIES, ("professional", "other_professional"), ("anonymous",)),
+    ),
+    "casework:request-assessment-received": Rule(read=PUBLIC),  # this browser's request only
+    "casework:ehc-requests": Rule(read=let(STAFF)),
+    "casework:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
     "api:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
 }
 
