@@ -236,6 +236,8 @@ class EHCRequestAcceptView(StaffOnly, View):
         user = acting_user(request)
         row = get_object_or_404(ehc_requests_visible_to(user), pk=pk)
         chosen = request.POST.get("child", "")
+        if chosen == "" and row.child_id is None:
+            return self._refused(request, f"Choose which child {row.child_name} is, or add them.")
         child = None
         if chosen not in ("", "new"):
             if chosen.isdigit():

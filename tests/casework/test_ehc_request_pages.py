@@ -139,3 +139,14 @@ def test_accepting_twice_on_the_page_says_when_it_was_accepted(manager):
     again = client.post(f"/ehc-requests/{request.pk}/accept/", {"child": "new"})
     assert again.status_code == 400
     assert "This request was accepted on 10 March 2027." in again.content.decode()
+
+
+def test_accepting_without_choosing_the_child_adds_nobody(manager, team):
+    ChildFactory(team=team, given_name="Jamie", family_name="Okafor", date_of_birth=D(2018, 5, 4))
+    Client().post(FORM, form_body())
+    request = EHCRequest.objects.get()
+    answer = signed_in(manager).post(f"/ehc-requests/{request.pk}/accept/", {})
+    assert answer.status_code == 400
+    assert "Choose which child Jamie Okafor is, or add them." in answer.content.decode()
+    request.refresh_from_db()
+    assert request.plan is None
