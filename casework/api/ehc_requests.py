@@ -53,9 +53,11 @@ class ChildRequestSerializer(serializers.Serializer[Any]):
     reasons = StrictCharField(max_length=REASONS_MAX)
     files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        # Without a user (the schema's generator), no child can be chosen.
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = selectors.children_readable_by(user)  # type: ignore[attr-defined]
+        if user is not None:
+            self.fields["child"].queryset = selectors.children_readable_by(user)  # type: ignore[attr-defined]
 
 
 class ReceiptSerializer(serializers.Serializer[Any]):
@@ -117,9 +119,11 @@ class AcceptSerializer(serializers.Serializer[Any]):
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        # Without a user (the schema's generator), no child can be chosen.
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = selectors.children_visible_to(user)  # type: ignore[attr-defined]
+        if user is not None:
+            self.fields["child"].queryset = selectors.children_visible_to(user)  # type: ignore[attr-defined]
 
 
 class EHCRequestViewSet(
