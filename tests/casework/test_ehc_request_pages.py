@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from casework.models import EHCRequest
@@ -150,3 +152,17 @@ def test_accepting_without_choosing_the_child_adds_nobody(manager, team):
     assert "Choose which child Jamie Okafor is, or add them." in answer.content.decode()
     request.refresh_from_db()
     assert request.plan is None
+
+
+def test_the_queue_page_costs_the_same_queries_for_one_request_or_five(manager, team):
+    ChildFactory(team=team, given_name="Jamie", family_name="Okafor", date_of_birth=D(2018, 5, 4))
+    client = signed_in(manager)
+    Client().post(FORM, form_body())
+    with CaptureQueriesContext(connection) as one:
+        client.get("/ehc-requests/")
+    for n in range(4):
+        Client().post(FORM, form_body(requester_email=f"other{n}@example.org"))
+    with CaptureQueriesContext(connection) as five:
+        page = client.get("/ehc-requests/").content.decode()
+    assert page.count("Possible match: Jamie Okafor") == 5
+    assert len(five) == len(one)
