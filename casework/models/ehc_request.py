@@ -1,7 +1,8 @@
-"""Requests for an EHC needs assessment made online (SEND Regulations 2014 reg 3, "Consideration
-of request"): by the family, by a school or college, or by somebody with no account. A request
-waits in the team's queue until staff accept it, which records the plan's request (reg 5(1):
-the decision whether to assess is due 6 weeks from the day the request was received)."""
+"""Requests for an EHC needs assessment made online (Children and Families Act 2014 s.36(1): the
+parent, the young person or their school or college may ask; SEND Regulations 2014 reg 3,
+"Consideration of request"): by the family, by a school or college, or by somebody with no
+account. A request waits in the queue until staff accept it, which records the plan's request
+(reg 5(1): the decision whether to assess is due within 6 weeks of receiving the request)."""
 
 from __future__ import annotations
 
