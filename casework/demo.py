@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import workflows
 from accounts.demo import DEMO_TEAM
 from accounts.models import Team, User
-from casework import demo_team, services
+from casework import demo_requests, demo_team, services
 from casework.models import Child, FamilyMember, ReviewOutcome
 from workflows import clock
 
@@ -328,4 +328,5 @@ def load() -> str:
             _plan_journey(spec, child, worker, manager)
         demo_team.team_around(child, worker=worker)
         made += 1
+    demo_requests.waiting_request()
     return f"{made} new children and families"

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("casework.views.advice_professional")),
     path("", include("casework.views.reviews_professional")),
     path("", include("casework.views.letters")),
+    path("", include("casework.views.ehc_requests")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

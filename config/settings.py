@@ -181,6 +181,7 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded documents: local files in the demo, an S3-compatible bucket by STORAGES in production.
 MEDIA_ROOT = env.path("PATHWAY_MEDIA_ROOT", default=BASE_DIR / "media")
 PATHWAY_DOCUMENT_MAX_BYTES = env.int("PATHWAY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+PATHWAY_EHC_REQUESTS_PER_DAY = env.int("PATHWAY_EHC_REQUESTS_PER_DAY", default=3)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

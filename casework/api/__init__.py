@@ -11,6 +11,7 @@ from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
 from casework.api.deadlines import DeadlineViewSet
 from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
+from casework.api.ehc_requests import EHCRequestViewSet
 from casework.api.exceptions import DeadlineExceptionViewSet
 from casework.api.letters import LetterViewSet
 from casework.api.plans import EHCPlanViewSet
@@ -41,6 +42,7 @@ notes.register(router)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("professionals", ProfessionalViewSet, basename="professional")
 router.register("letters", LetterViewSet, basename="letter")
+router.register("ehc-requests", EHCRequestViewSet, basename="ehc-request")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.

@@ -42,6 +42,12 @@ from casework.models.dispute import (
 )
 from casework.models.document import Document, DocumentKind, DocumentVisibility
 from casework.models.letter import Letter, LetterKind
+from casework.models.ehc_request import (
+    EHCRequest,
+    EHCRequestFile,
+    EHCRequestStatus,
+    Relationship,
+)
 from casework.models.people import (
     Child,
     FamilyMember,
@@ -98,6 +104,9 @@ __all__ = [
     "DocumentKind",
     "DocumentVisibility",
     "EHCPlan",
+    "EHCRequest",
+    "EHCRequestFile",
+    "EHCRequestStatus",
     "FamilyMember",
     "Letter",
     "LetterKind",
@@ -107,6 +116,7 @@ __all__ = [
     "PrimaryNeed",
     "Referral",
     "ReferralSource",
+    "Relationship",
     "Representation",
     "RepresentationPeriod",
     "RequestedBy",

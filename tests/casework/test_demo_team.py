@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from casework import selectors
-from casework.models import CaseNote, Child, Consent, TeamMember
+from casework import demo_requests, selectors
+from casework.models import CaseNote, Child, Consent, EHCRequest, TeamMember
 from casework.models.advice import AdviceRequest
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,9 @@ def test_loading_the_demo_twice_adds_no_second_team(demo):
         Consent.objects.count(),
         CaseNote.objects.count(),
     ) == before
+
+
+def test_one_online_request_for_an_assessment_waits_in_the_queue(demo):
+    demo_requests.waiting_request()
+    (waiting,) = EHCRequest.objects.filter(plan__isnull=True)
+    assert (waiting.child, waiting.made_by, waiting.requester_name) == (None, None, "Priya Shah")

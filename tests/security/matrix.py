@@ -72,6 +72,7 @@ def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
 RECORD_OF = {
     "casework:case": "case",
     "casework:team-invite": "child",
+    "casework:ehc-request-accept": "ehc_request",
     "casework:access-log": "case",
     "casework:case-transition": "case",
     "casework:assessment": "case",
@@ -132,6 +133,8 @@ RECORD_OF = {
     "api:case-transitions": "case",
     "api:assessment-detail": "assessment",
     "api:ehc-plan-detail": "plan",
+    "api:ehc-request-detail": "ehc_request",
+    "api:ehc-request-accept": "ehc_request",
     "api:ehc-plan-apply-transition": "plan",
     "api:ehc-plan-comments": "plan",
     "api:ehc-plan-review-meeting": "plan",

@@ -360,6 +360,21 @@ RULES: dict[str, Rule] = {
     "api:organisation-list": Rule(read=let(STAFF, PROFESSIONALS)),
     "api:professional-list": Rule(read=let(STAFF)),
     "api:professional-invitations": Rule(write=STAFF_WRITE),
+    # Anybody may ask for an assessment (reg 3) but staff, who record it on the plan, and
+    # professionals other than schools and colleges; the queue is the council staff's.
+    "api:ehc-request-list": Rule(
+        read=let(STAFF),
+        write=let(FAMILIES, ("professional", "other_professional"), ("anonymous",)),
+    ),
+    "api:ehc-request-detail": Rule(read=let(TEAM, hidden=OTHER_TEAM)),
+    "casework:request-assessment": Rule(
+        read=PUBLIC,  # everyone sees the form, or the reason they cannot use it
+        write=let(FAMILIES, ("professional", "other_professional"), ("anonymous",)),
+    ),
+    "casework:request-assessment-received": Rule(read=PUBLIC),  # this browser's request only
+    "casework:ehc-requests": Rule(read=let(STAFF)),
+    "casework:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
+    "api:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
 }
 
 # Django's admin is for the system administrator only; everyone else is sent to its sign-in.

@@ -20,7 +20,7 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
-from casework.models import Dispute, Document, TeamMember, TribunalOrderStep
+from casework.models import Dispute, Document, EHCRequest, TeamMember, TribunalOrderStep
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
 from casework.services.letters import letter_send
@@ -248,8 +248,20 @@ def build() -> World:
         text="Mum rang about the review.",
         visibility="family",
     )
+    ehc_request = EHCRequest.objects.create(
+        child=child,
+        child_name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        requester_name="Amelia's mother",
+        requester_email=family.email,
+        relationship="parent",
+        reasons="She needs more help at school.",
+        received_on=D(2026, 11, 20),
+        made_by=family,
+    )
     records = {
         "child": child,
+        "ehc_request": ehc_request,
         "case_note": case_note,
         "other_child": other_child,
         "case": case,
