@@ -41,13 +41,13 @@ from casework.models.dispute import (
     TribunalOrderStep,
 )
 from casework.models.document import Document, DocumentKind, DocumentVisibility
-from casework.models.letter import Letter, LetterKind
 from casework.models.ehc_request import (
     EHCRequest,
     EHCRequestFile,
     EHCRequestStatus,
     Relationship,
 )
+from casework.models.letter import Letter, LetterKind
 from casework.models.people import (
     Child,
     FamilyMember,
