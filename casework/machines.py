@@ -10,12 +10,14 @@ from casework.models import (
     CaseStatus,
     EHCPlan,
     PlanStatus,
+    PlanVersionKind,
     Review,
     ReviewOutcome,
     ReviewStatus,
 )
 from casework.services import ReviewDecidedBy
 from casework.services.phase_transfer import phase_transfer_met_by_naming, phase_transfer_sync
+from casework.services.plan_versions import VersionFrozen
 from workflows.registry import Machine, registry
 
 
@@ -68,5 +70,9 @@ def register_machines() -> None:
     for step in (EHCPlan.start_review, EHCPlan.maintain, EHCPlan.amend):
         registry.hook(step, effects=(phase_transfer_sync,))
     registry.hook(EHCPlan.issue_final, effects=(phase_transfer_sync, phase_transfer_met_by_naming))
+    # Each issue is frozen as a version, whether the step is taken in the API, a page or the
+    # demo; the final after an amendment too.
+    registry.hook(EHCPlan.issue_draft, effects=(VersionFrozen(PlanVersionKind.DRAFT),))
+    registry.hook(EHCPlan.issue_final, effects=(VersionFrozen(PlanVersionKind.FINAL),))
     register_advice_machines()
     register_dispute_machines()

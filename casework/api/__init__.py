@@ -12,6 +12,7 @@ from casework.api.children import ChildViewSet
 from casework.api.deadlines import DeadlineViewSet
 from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
 from casework.api.exceptions import DeadlineExceptionViewSet
+from casework.api.plan_versions import urlpatterns as plan_version_urlpatterns
 from casework.api.plans import EHCPlanViewSet
 from casework.api.professionals import OrganisationViewSet, ProfessionalViewSet
 from casework.api.referrals import ReferralViewSet
@@ -42,4 +43,4 @@ router.register("professionals", ProfessionalViewSet, basename="professional")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.
-urlpatterns = [*team_urlpatterns]
+urlpatterns = [*team_urlpatterns, *plan_version_urlpatterns]
