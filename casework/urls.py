@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("casework.views.chronology")),
     path("", include("casework.views.advice_professional")),
     path("", include("casework.views.reviews_professional")),
+    path("", include("casework.views.plan_versions")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.test import Client
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 import workflows
 from accounts.roles import Role
 from casework import services
-from casework.models import AccessLog, PlanVersion, PlanVersionImmutable
+from casework.models import AccessLog, EHCPlan, PlanVersion, PlanVersionImmutable
 from tests.factories import (
+    CaseFactory,
     ChildFactory,
     ConsentFactory,
     FamilyMemberFactory,
@@ -356,3 +360,110 @@ def test_no_version_before_the_draft_is_issued(child, practitioner, manager):
 
     assert response.status_code == 200
     assert response.json() == []
+
+
+# The pages ----------------------------------------------------------------------------------
+
+
+def page(user, url):
+    client = Client()
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_the_versions_page_lists_each_version_with_its_pdf_for_staff_family_and_professional(
+    final, practitioner, parent, child
+):
+    senco = professional_in_team(child, agency="education")
+
+    for user in (practitioner, parent, senco):
+        response = page(user, f"/plans/{final.pk}/versions/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Version 1: draft" in html
+        assert "Version 2: final" in html
+        assert f"/plans/{final.pk}/versions/2.pdf" in html
+
+
+def test_the_case_page_my_child_and_the_professionals_page_link_to_the_versions(
+    final, practitioner, parent, child
+):
+    case = CaseFactory(child=child, lead_professional=practitioner)
+    final.case = case
+    final.save(update_fields=["case"])
+    senco = professional_in_team(child, agency="education")
+    link = f'href="/plans/{final.pk}/versions/"'
+
+    assert link in page(practitioner, f"/cases/{case.pk}/").content.decode()
+    assert link in page(parent, "/my-child/").content.decode()
+    assert link in page(senco, f"/professional/children/{child.pk}/").content.decode()
+
+
+def test_the_comparison_page_shows_the_last_two_side_by_side_and_marks_what_changed(
+    final, practitioner, manager
+):
+    amended(final, practitioner, manager)
+
+    response = page(practitioner, f"/plans/{final.pk}/versions/compare/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (response.context["a"].number, response.context["b"].number) == (2, 3)
+    assert html.count(">Changed</strong>") == 1
+    assert "Speech therapy twice a week." in html
+    assert "Weekly speech and language therapy." in html
+
+
+def test_the_comparison_page_names_a_version_that_does_not_exist(final, practitioner):
+    response = page(practitioner, f"/plans/{final.pk}/versions/compare/?a=1&b=7")
+
+    assert response.status_code == 400
+    assert "Choose the second version to compare." in response.content.decode()
+
+
+def test_the_pdf_downloads_from_the_page_as_an_attachment(final, parent):
+    response = page(parent, f"/plans/{final.pk}/versions/1.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_another_family_is_told_the_versions_page_does_not_exist(final, other_team):
+    response = page(staff(Role.FAMILY, other_team), f"/plans/{final.pk}/versions/")
+
+    assert response.status_code == 404
+
+
+def test_staff_reading_the_versions_page_is_in_the_access_log(final, practitioner, child):
+    page(practitioner, f"/plans/{final.pk}/versions/")
+
+    logged = AccessLog.objects.filter(user=practitioner, record_type="planversion", via="page")
+    assert logged.count() == 2
+
+
+def test_the_versions_page_costs_the_same_queries_however_many_versions(
+    final, practitioner, manager, django_assert_max_num_queries
+):
+    client = Client()
+    client.force_login(practitioner)
+    with django_assert_max_num_queries(30) as two:
+        client.get(f"/plans/{final.pk}/versions/")
+    amended(final, practitioner, manager)
+
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        client.get(f"/plans/{final.pk}/versions/")
+
+
+# The demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_issues_amelias_draft_as_version_1(db):
+    call_command("load_demo", stdout=StringIO())
+    plan = EHCPlan.objects.get(child__given_name="Amelia")
+
+    first = plan.versions.get(number=1)
+    assert first.kind == "draft"
+    assert first.issued_on == plan.draft_issued_on
+    assert first.sections["section_b"] == plan.section_b
