@@ -94,8 +94,6 @@ COMPARISON = inline_serializer(
         ),
     },
 )
-NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
-PLAN_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 class PlanVersionsBase(APIView):
@@ -123,7 +121,7 @@ class PlanVersionsBase(APIView):
 class PlanVersionListView(PlanVersionsBase):
     """Every version of the plan, oldest first: one for each draft and final issued."""
 
-    @extend_schema(parameters=[PLAN_ID], responses=PlanVersionSerializer(many=True))
+    @extend_schema(responses=PlanVersionSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         plan = self.plan(request, pk)
         shown = list(versions.versions_of(plan))
@@ -135,7 +133,7 @@ class PlanVersionListView(PlanVersionsBase):
 class PlanVersionDetailView(PlanVersionsBase):
     """One version as it was issued, with every section A–K and the placement."""
 
-    @extend_schema(parameters=[PLAN_ID, NUMBER], responses=PlanVersionDetailSerializer)
+    @extend_schema(responses=PlanVersionDetailSerializer)
     def get(self, request: Request, pk: int, number: int) -> Response:
         plan = self.plan(request, pk)
         version = self.version(plan, number)
@@ -147,7 +145,7 @@ class PlanVersionPdfView(PlanVersionsBase):
     """The version as a tagged, accessible PDF (PDF/UA-1), as an attachment."""
 
     @extend_schema(
-        parameters=[PLAN_ID, NUMBER],
+        operation_id="v1_ehc_plans_versions_pdf_retrieve",
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     def get(self, request: Request, pk: int, number: int) -> HttpResponse:
@@ -169,7 +167,6 @@ class PlanVersionCompareView(PlanVersionsBase):
 
     @extend_schema(
         parameters=[
-            PLAN_ID,
             OpenApiParameter("a", OpenApiTypes.INT, required=True),
             OpenApiParameter("b", OpenApiTypes.INT, required=True),
         ],
