@@ -467,3 +467,12 @@ def test_the_demo_issues_amelias_draft_as_version_1(db):
     assert first.kind == "draft"
     assert first.issued_on == plan.draft_issued_on
     assert first.sections["section_b"] == plan.section_b
+
+
+def test_a_number_past_what_the_database_holds_is_404_not_an_error(final, practitioner):
+    huge = 10**30
+    client = api(practitioner)
+
+    assert client.get(f"/api/v1/ehc-plans/{final.pk}/versions/{huge}/").status_code == 404
+    assert client.get(f"/api/v1/ehc-plans/{huge}/versions/").status_code == 404
+    assert page(practitioner, f"/plans/{final.pk}/versions/{huge}.pdf").status_code == 404
