@@ -10,6 +10,7 @@ from casework.models import (
     CaseStatus,
     EHCPlan,
     PlanStatus,
+    PlanVersionKind,
     Review,
     ReviewOutcome,
     ReviewStatus,
@@ -17,6 +18,7 @@ from casework.models import (
 from casework.services import ReviewDecidedBy
 from casework.services.letters import LETTER_STEPS, DecisionLetter
 from casework.services.phase_transfer import phase_transfer_met_by_naming, phase_transfer_sync
+from casework.services.plan_versions import VersionFrozen
 from workflows.registry import Machine, registry
 
 
@@ -73,5 +75,9 @@ def register_machines() -> None:
     # the effects (the appeal date, the review's outcome) it reports.
     for step in LETTER_STEPS:
         registry.hook(getattr(EHCPlan, step), notify=(DecisionLetter(step),))
+    # Each issue is frozen as a version, whether the step is taken in the API, a page or the
+    # demo; the final after an amendment too.
+    registry.hook(EHCPlan.issue_draft, effects=(VersionFrozen(PlanVersionKind.DRAFT),))
+    registry.hook(EHCPlan.issue_final, effects=(VersionFrozen(PlanVersionKind.FINAL),))
     register_advice_machines()
     register_dispute_machines()

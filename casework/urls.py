@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("casework.views.reviews_professional")),
     path("", include("casework.views.letters")),
     path("", include("casework.views.ehc_requests")),
+    path("", include("casework.views.plan_versions")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "commissioning.models.ActionStatus",
         "AdviceKindEnum": "casework.models.advice.AdviceKind",
         "DisputeKindEnum": "casework.models.dispute.DisputeKind",
+        "PlanVersionKindEnum": "casework.models.plan_version.PlanVersionKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

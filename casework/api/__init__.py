@@ -14,6 +14,7 @@ from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
 from casework.api.ehc_requests import EHCRequestViewSet
 from casework.api.exceptions import DeadlineExceptionViewSet
 from casework.api.letters import LetterViewSet
+from casework.api.plan_versions import urlpatterns as plan_version_urlpatterns
 from casework.api.plans import EHCPlanViewSet
 from casework.api.professionals import OrganisationViewSet, ProfessionalViewSet
 from casework.api.referrals import ReferralViewSet
@@ -46,4 +47,4 @@ router.register("ehc-requests", EHCRequestViewSet, basename="ehc-request")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.
-urlpatterns = [*team_urlpatterns]
+urlpatterns = [*team_urlpatterns, *plan_version_urlpatterns]

@@ -61,6 +61,7 @@ from casework.models.plan import (
     core_sections_written,
     review_meeting_recorded,
 )
+from casework.models.plan_version import PlanVersion, PlanVersionImmutable, PlanVersionKind
 from casework.models.referral import (
     Assessment,
     Referral,
@@ -113,6 +114,9 @@ __all__ = [
     "NoteVisibility",
     "PhaseTransfer",
     "PlanStatus",
+    "PlanVersion",
+    "PlanVersionImmutable",
+    "PlanVersionKind",
     "PrimaryNeed",
     "Referral",
     "ReferralSource",

@@ -75,11 +75,16 @@ def app():
 
 def real_path_parameters(world: World, path: str) -> dict[str, Any]:
     """The world's own record (and a step its state allows) for a path's parameters."""
-    sample = re.sub(r"\{id\}", "1", path).replace("{name}", "step")
+    sample = re.sub(r"\{id\}", "1", path).replace("{name}", "step").replace("{number}", "1")
     record = RECORD_OF.get(f"api:{resolve(sample).url_name}")
     if record is None:
         return {}
-    known = {"id": world.records[record].pk, "name": STEP_OF.get(record), "period": "2026-27"}
+    known = {
+        "id": world.records[record].pk,
+        "name": STEP_OF.get(record),
+        "period": "2026-27",
+        "number": 1,  # the plan's first version (world.py)
+    }
     return {name: known[name] for name in re.findall(r"\{(\w+)\}", path)}
 
 

@@ -188,6 +188,13 @@ RECORD_OF = {
     "api:action-progress": "action",
     "api:notification-detail": "notification",
     "api:notification-read": "notification",
+    "api:plan-version-list": "plan",
+    "api:plan-version-compare": "plan",
+    "api:plan-version-detail": "plan",
+    "api:plan-version-pdf": "plan",
+    "casework:plan-versions": "plan",
+    "casework:plan-versions-compare": "plan",
+    "casework:plan-version-pdf": "plan",
 }
 
 # A step that the record's state allows, so that a permitted actor really gets through.
@@ -218,6 +225,7 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "url": "nowhere/",
         "uidb64": "MQ",  # a password-reset link, not a valid one
         "token": "set-password",
+        "number": 1,  # the plan's first version (world.py)
     }
     kwargs = {name: known[name] for name in route.params if name != "pk"}
     if "pk" in route.params:

@@ -67,6 +67,12 @@ TEAM_PAGE = let(TEAM, hidden=OTHER_TEAM)  # a team's record on a page: other rol
 STAFF_WRITE = let(STAFF)  # creating: the body says which child, so no "other" yet
 TEAM_WRITE = let(TEAM, hidden=OTHER_TEAM)  # changing a team's record through the API
 MANAGER_WRITE = let(("manager",), hidden=("other_manager",))  # a manager's decision
+VERSIONS_PAGE = let(
+    TEAM,
+    FAMILY,
+    PROFESSIONAL,
+    hidden=(*OTHER_TEAM, "other_family", "other_professional", "withdrawn_professional"),
+)
 NO_PUT = let(SIGNED_IN, refused="405") | everyone("405") | {"anonymous": "auth"}
 # "in": past the sign-in, whatever the page then says (the admin refuses some actions itself).
 ADMIN_ONLY = everyone("auth") | {"admin": "in"}
@@ -188,6 +194,11 @@ RULES: dict[str, Rule] = {
     "casework:my-child-consents": Rule(
         read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
     ),
+    # A plan's versions as pages: staff of the team, the family and the professionals who read
+    # the plan; the same roles elsewhere are told it does not exist, other roles 403
+    "casework:plan-versions": Rule(read=VERSIONS_PAGE),
+    "casework:plan-versions-compare": Rule(read=VERSIONS_PAGE),
+    "casework:plan-version-pdf": Rule(read=VERSIONS_PAGE),
     # A child's chronology: staff of the team, the family's share, a professional's share
     "casework:child-chronology": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:my-child-chronology": Rule(read=let(FAMILY, hidden=("other_family",))),
@@ -268,6 +279,11 @@ RULES: dict[str, Rule] = {
         write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
     ),
     "api:ehc-plan-transitions": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    # A plan's versions: whoever may read the plan; to anyone else it does not exist
+    "api:plan-version-list": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:plan-version-compare": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:plan-version-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:plan-version-pdf": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     # Advice, transfers and re-assessments: staff records; managers record transfers and
     # re-assessments and decide them
     "api:ehc-plan-advice-requests-list": Rule(read=not_theirs(TEAM), write=TEAM_WRITE),

@@ -20,11 +20,19 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from budgets.demo import default_scheme
 from casework import services as casework
-from casework.models import Dispute, Document, EHCRequest, TeamMember, TribunalOrderStep
+from casework.models import (
+    Dispute,
+    Document,
+    EHCRequest,
+    PlanVersionKind,
+    TeamMember,
+    TribunalOrderStep,
+)
 from casework.models.advice import AdviceRequest, Reassessment, Transfer
 from casework.services.exceptions import exception_record
 from casework.services.letters import letter_send
 from casework.services.notes import case_note_add
+from casework.services.plan_versions import plan_version_freeze
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
@@ -155,6 +163,9 @@ def build() -> World:
     )
     review = casework.review_create(by=practitioner, case=case, due_on=D(2027, 9, 1))
     advice_request, transfer, reassessment = _plan_records(plan, by=practitioner)
+    # A version frozen straight from its service: the plan stays at its first step, which the
+    # routes that take a step ask about.
+    plan_version_freeze(by=practitioner, plan=plan, kind=PlanVersionKind.DRAFT, on=D(2026, 9, 4))
     # A step of an order, put straight in: the routes that take one need a record to ask about.
     order_step = TribunalOrderStep.objects.create(
         dispute=Dispute.objects.create(
