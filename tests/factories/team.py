@@ -15,10 +15,18 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Organisation, Professional
 from accounts.roles import Role
-from casework.models import CaseNote, Consent, TeamMember
+from casework.models import (
+    CaseNote,
+    Consent,
+    EHCRequest,
+    EHCRequestFile,
+    Letter,
+    PlanVersion,
+    TeamMember,
+)
 from casework.models.document import Document
 from tests.factories.accounts import UserFactory
-from tests.factories.casework import ChildFactory
+from tests.factories.casework import ChildFactory, PlanFactory
 from workflows import clock
 
 
@@ -115,6 +123,67 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     content_type = "text/plain"
     size = 10
     uploaded_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A letter's row, with a family-visible document standing for its PDF (no PDF is drawn:
+    `casework.services.letters.letter_send` makes real ones)."""
+
+    class Meta:
+        model = Letter
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = "issue_draft"
+    sent_on = factory.LazyFunction(clock.today)
+    document = factory.SubFactory(
+        DocumentFactory,
+        child=factory.SelfAttribute("..plan.child"),
+        kind="letter",
+        visibility="family",
+        title="Draft plan letter",
+    )
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    """A frozen version as a row: `plan_version_freeze` is what issuing the plan runs."""
+
+    class Meta:
+        model = PlanVersion
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = "draft"
+    issued_on = factory.LazyFunction(clock.today)
+    requested_on = factory.LazyAttribute(lambda version: version.plan.requested_on)
+    sections = factory.LazyFunction(lambda: {"section_a": "All about me."})
+    issued_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
+
+
+class EHCRequestFactory(factory.django.DjangoModelFactory):
+    """A request for an assessment made online by someone without an account, not yet accepted."""
+
+    class Meta:
+        model = EHCRequest
+
+    child_name = "Rohan Shah"
+    date_of_birth = dt.date(2018, 3, 14)
+    requester_name = "Anjali Shah"
+    requester_email = factory.Sequence(lambda n: f"requester{n}@example.org")
+    relationship = "parent"
+    reasons = "He finds school very hard and is often sent home."
+    received_on = factory.LazyFunction(clock.today)
+
+
+class EHCRequestFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EHCRequestFile
+
+    request = factory.SubFactory(EHCRequestFactory)
+    title = "School report"
+    token = factory.LazyFunction(lambda: secrets.token_hex(16))
+    file = factory.LazyFunction(lambda: ContentFile(b"A report.\n", name="report.txt"))
+    content_type = "text/plain"
+    size = 10
 
 
 def professional_in_team(child, *, agency: str = "education", part: str = "adviser", **kwargs):
