@@ -138,11 +138,12 @@ def _check_records(
     advice_request: AdviceRequest | None,
     review: Review | None,
 ) -> None:
+    owner = review and (review.plan or review.case)
     children = {
-        "case": case and case.child_id,
-        "plan": plan and plan.child_id,
-        "advice_request": advice_request and advice_request.plan.child_id,
-        "review": review and (review.plan or review.case).child_id,
+        "case": case.child_id if case else None,
+        "plan": plan.child_id if plan else None,
+        "advice_request": advice_request.plan.child_id if advice_request else None,
+        "review": owner.child_id if owner else None,
     }
     wrong = {
         name: ["This is not one of the child's records."]
