@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "commissioning.models.ActionStatus",
         "AdviceKindEnum": "casework.models.advice.AdviceKind",
         "DisputeKindEnum": "casework.models.dispute.DisputeKind",
+        "DocumentKindEnum": "casework.models.document.DocumentKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

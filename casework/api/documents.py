@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -52,6 +57,8 @@ def _child_of(record: Any) -> int:
     return int(record.child_id)
 
 
+# "Document" is already the advice's own documents' component (casework.api.advice).
+@extend_schema_serializer(component_name="ChildDocument")
 class DocumentSerializer(ScopedRelationsMixin, ModelSerializer[Document]):
     scoped_relations = {
         "child": selectors.children_shared_with,
@@ -143,6 +150,7 @@ class DocumentSerializer(ScopedRelationsMixin, ModelSerializer[Document]):
         return super().validate(attrs)
 
 
+@extend_schema_serializer(component_name="DocumentWithdraw")
 class WithdrawSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=5_000, help_text="Why it is withdrawn.")
 
