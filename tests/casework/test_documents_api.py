@@ -22,6 +22,7 @@ from accounts.roles import Role
 from accounts.services import token_issue
 from bench.documents import MB, round_trip_peak
 from casework.models import AccessLog, Document
+from casework.services.documents import document_upload
 from tests.factories import (
     CaseFactory,
     ChildFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
     professional_in_team,
     staff,
 )
+from workflows.errors import InvalidParams
 from workflows.models import TransitionLog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -464,3 +466,31 @@ def test_without_a_bucket_documents_are_files_under_the_media_root():
     storage = storage_with({})
 
     assert storage["backend"] == "django.core.files.storage.FileSystemStorage"
+
+
+# The service on its own -----------------------------------------------------------------------
+
+
+def test_the_service_refuses_a_record_of_another_child_whoever_calls_it(practitioner, child, team):
+    other_plan = PlanFactory(child=ChildFactory(team=team))
+
+    with pytest.raises(InvalidParams) as refused:
+        document_upload(
+            by=practitioner,
+            child=child,
+            upload=SimpleUploadedFile("report.pdf", tiny_pdf()),
+            title="",
+            kind="report",
+            visibility="team",
+            plan=other_plan,
+        )
+
+    assert list(refused.value.fields) == ["plan"]
+    assert not Document.objects.exists()
+
+
+def test_a_withdrawal_is_in_the_audit_log_with_its_reason(three, practitioner):
+    withdraw(practitioner, three["team"], reason="Sent twice.")
+
+    row = TransitionLog.objects.get(transition="document_withdrawn")
+    assert (row.subject_id, row.actor, row.note) == (three["team"].pk, practitioner, "Sent twice.")
