@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from casework import selectors
 from casework.models import (
     Case,
@@ -177,6 +178,8 @@ def upload_refusal(by: User, child: Child, *, kind: str, visibility: str) -> str
         if visibility == DocumentVisibility.STAFF:
             return "A professional shares a document with the team or the family."
         return None
+    if not by.has_role(Role.FAMILY):
+        return "Staff, the team around the child and the family add documents."
     if kind not in FAMILY_KINDS:
         return "A family adds their own views or evidence."
     if visibility != DocumentVisibility.FAMILY:

@@ -34,7 +34,7 @@ from tests.factories import (
     professional_in_team,
     staff,
 )
-from workflows.errors import InvalidParams
+from workflows.errors import InvalidParams, NotPermitted
 from workflows.models import TransitionLog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -494,3 +494,17 @@ def test_a_withdrawal_is_in_the_audit_log_with_its_reason(three, practitioner):
 
     row = TransitionLog.objects.get(transition="document_withdrawn")
     assert (row.subject_id, row.actor, row.note) == (three["team"].pk, practitioner, "Sent twice.")
+
+
+def test_the_service_refuses_a_provider_whatever_child_they_name(child):
+    provider = UserFactory(role=Role.PROVIDER)
+
+    with pytest.raises(NotPermitted):
+        document_upload(
+            by=provider,
+            child=child,
+            upload=SimpleUploadedFile("views.pdf", tiny_pdf()),
+            title="",
+            kind="views",
+            visibility="family",
+        )
