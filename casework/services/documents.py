@@ -229,6 +229,9 @@ def document_upload(
     return document
 
 
+WITHDRAW_REFUSAL = "Staff of the child's team, or whoever added it, withdraw a document."
+
+
 def may_withdraw(by: User, document: Document) -> bool:
     """Staff of the child's team, or whoever uploaded it."""
     if document.uploaded_by_id == by.pk:
@@ -243,7 +246,7 @@ def may_withdraw(by: User, document: Document) -> bool:
 def document_withdraw(*, by: User, document: Document, reason: str) -> Document:
     """Withdraw a document with a reason: it stays, and staff still read it; nobody else does."""
     if not may_withdraw(by, document):
-        raise NotPermitted("Staff of the child's team, or whoever added it, withdraw a document.")
+        raise NotPermitted(WITHDRAW_REFUSAL)
     reason = reason.strip()
     problem = forbidden_character(reason)
     if not reason or problem:

@@ -17,8 +17,15 @@ from django.views import View
 from accounts.roles import Role
 from casework import selectors, services
 from casework.documents import document_response, documents_visible_to, may_download
-from casework.models import Child, DocumentKind, DocumentVisibility
-from casework.services.documents import ALLOWED_WORDS, FAMILY_KINDS, document_upload
+from casework.models import Child, Document, DocumentKind, DocumentVisibility
+from casework.services.documents import (
+    ALLOWED_WORDS,
+    FAMILY_KINDS,
+    WITHDRAW_REFUSAL,
+    document_upload,
+    document_withdraw,
+    may_withdraw,
+)
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.acting import acting_user
 from workflows.views import ServiceFormView
@@ -145,6 +152,65 @@ class ProfessionalDocumentUploadView(RoleRequiredMixin, DocumentUploadPage):
         return reverse("casework:professional-child", args=[self.child().pk])
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the document being withdrawn",
+        widget=forms.Textarea,
+        max_length=5_000,
+        help_text="The document stays on the record. Staff can still read it; nobody else can.",
+        error_messages={"required": "Enter why the document is being withdrawn."},
+    )
+
+
+class DocumentWithdrawView(RoleRequiredMixin, ServiceFormView):
+    """Withdraw a document with a reason: staff of the child's team, or whoever added it. Anyone
+    else who sees the document is told why they cannot, not shown a form."""
+
+    roles = (Role.PRACTITIONER, Role.PROFESSIONAL, Role.FAMILY)
+    form_class = WithdrawForm
+    title = "Withdraw a document"
+    submit_label = "Withdraw the document"
+    template_name = "casework/documents/withdraw.html"
+
+    def document(self) -> Document:
+        if not hasattr(self, "_document"):
+            visible = documents_visible_to(acting_user(self.request))
+            self._document = get_object_or_404(visible, pk=self.kwargs["pk"])
+        return self._document
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Refused before the form is read: told why, never what the form lacked.
+        user = acting_user(request)
+        in_role = user.is_authenticated and any(user.has_role(role) for role in self.roles)
+        if in_role and not may_withdraw(user, self.document()):
+            context = self.get_context_data(form=None, errors=[{"text": WITHDRAW_REFUSAL}])
+            return self.render_to_response(context, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def back_url(self) -> str:
+        user, child = acting_user(self.request), self.document().child
+        if selectors.is_staff_member(user):
+            case = selectors.cases_visible_to(user).filter(child=child).order_by("-pk").first()
+            return (
+                reverse("casework:case", args=[case.pk]) if case else reverse("casework:caseload")
+            )
+        if selectors.is_professional(user):
+            return reverse("casework:professional-child", args=[child.pk])
+        return reverse("casework:my-child")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(document=self.document(), **kwargs)
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        document_withdraw(
+            by=acting_user(self.request),
+            document=self.document(),
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(self.request, "The document has been withdrawn.")
+        return redirect(self.back_url())
+
+
 class DocumentDownloadView(RoleRequiredMixin, View):
     """A document as an attachment, for whoever it is shared with; withdrawn, it is gone (410)
     for everyone but staff. Staff and professionals' downloads are in the access log."""
@@ -179,4 +245,5 @@ urlpatterns = [
         name="professional-document-new",
     ),
     path("documents/<int:pk>/download/", DocumentDownloadView.as_view(), name="document-download"),
+    path("documents/<int:pk>/withdraw/", DocumentWithdrawView.as_view(), name="document-withdraw"),
 ]

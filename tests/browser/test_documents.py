@@ -53,7 +53,9 @@ def test_a_practitioner_uploads_a_document_to_the_case_at_320_px(page, live_serv
     )
     page.get_by_role("button", name="Upload the document").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("added")
-    expect(page.get_by_role("link", name=re.compile("Speech and language report"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("^Speech and language report"))
+    ).to_be_visible()
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     assert Document.objects.get(child=child).content_type == "application/pdf"

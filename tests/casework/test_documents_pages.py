@@ -223,3 +223,55 @@ def test_a_document_not_shared_with_the_family_is_not_found(documents, family):
     url = reverse("casework:document-download", args=[documents["team"].pk])
 
     assert signed_in(family).get(url).status_code == 404
+
+
+def withdraw_url(document) -> str:
+    return reverse("casework:document-withdraw", args=[document.pk])
+
+
+def test_staff_withdraw_a_document_from_the_page_with_a_reason(case, documents, practitioner):
+    document = documents["team"]
+
+    response = signed_in(practitioner).post(withdraw_url(document), {"reason": "Wrong child."})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("casework:case", args=[case.pk])
+    document.refresh_from_db()
+    assert document.withdraw_reason == "Wrong child."
+    page = signed_in(practitioner).get(response["Location"]).content.decode()
+    assert "Withdrawn" in page
+
+
+def test_the_withdraw_page_asks_for_a_reason(case, documents, practitioner):
+    response = signed_in(practitioner).post(withdraw_url(documents["team"]), {"reason": ""})
+
+    assert response.status_code == 400
+    assert "Enter why the document is being withdrawn." in response.content.decode()
+
+
+def test_a_reader_who_did_not_add_it_is_told_why_they_cannot_withdraw_it(documents, family):
+    response = signed_in(family).get(withdraw_url(documents["family"]))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "whoever added it" in page
+    assert "<textarea" not in page
+
+
+def test_the_family_withdraws_what_they_sent(family, child):
+    own = DocumentFactory(child=child, kind="views", visibility="family", uploaded_by=family)
+
+    response = signed_in(family).post(withdraw_url(own), {"reason": "I sent the wrong one."})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("casework:my-child")
+
+
+def test_a_document_withdrawn_already_is_not_withdrawn_again(case, documents, practitioner):
+    url = withdraw_url(documents["team"])
+    signed_in(practitioner).post(url, {"reason": "Wrong child."})
+
+    response = signed_in(practitioner).post(url, {"reason": "Again."})
+
+    assert response.status_code == 409
+    assert "was withdrawn on" in response.content.decode()

@@ -100,6 +100,7 @@ RECORD_OF = {
     "casework:my-child-document-new": "child",
     "casework:professional-document-new": "child",
     "casework:document-download": "shared_document",
+    "casework:document-withdraw": "shared_document",
     "api:document-detail": "shared_document",
     "api:document-download": "shared_document",
     "api:document-withdraw": "shared_document",

@@ -163,6 +163,12 @@ RULES: dict[str, Rule] = {
         read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
         write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
     ),
+    # Staff of the team, or whoever added it; the family and the professional who see it are
+    # told why not
+    "casework:document-withdraw": Rule(
+        read=let(TEAM, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])),
+        write=let(TEAM, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])),
+    ),
     "casework:document-download": Rule(
         read=let(
             TEAM,
