@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import sweep  # noqa: E402  (after the path is set)
+from bench import documents, sweep  # noqa: E402  (after the path is set)
 
 SCALE = os.environ.get("BENCH_SCALE", "small")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
@@ -375,6 +375,7 @@ def main() -> None:
     results += measure_caseload(database)
     results += measure_pages(database)
     results += measure_transitions(database, TRANSITIONS[SCALE])
+    results += documents.measure(database, row, busiest_practitioner())
     results += sweep.measure(database, SWEEP_DEADLINES[SCALE], scale=SCALE)
     print()
     sweep.print_table(results)

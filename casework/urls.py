@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("casework.views.team")),
     path("", include("casework.views.chronology")),
     path("", include("casework.views.advice_professional")),
+    path("", include("casework.views.documents")),
     path("", include("casework.views.reviews_professional")),
     path("", include("casework.views.letters")),
     path("", include("casework.views.ehc_requests")),

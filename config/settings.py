@@ -7,6 +7,7 @@ missing secret or address stops the service at start-up instead of running it in
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE as CSP_NONCE
@@ -182,8 +183,31 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = env.path("PATHWAY_MEDIA_ROOT", default=BASE_DIR / "media")
 PATHWAY_DOCUMENT_MAX_BYTES = env.int("PATHWAY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 PATHWAY_EHC_REQUESTS_PER_DAY = env.int("PATHWAY_EHC_REQUESTS_PER_DAY", default=3)
+# PATHWAY_DOCUMENTS_BUCKET puts documents in an S3-compatible bucket instead (ADR 0009); boto3
+# reads the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the instance's
+# role) itself, so no secret passes through these settings.
+PATHWAY_DOCUMENTS_BUCKET = env.str("PATHWAY_DOCUMENTS_BUCKET", default="")
+DOCUMENT_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PATHWAY_DOCUMENTS_BUCKET,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            # Private objects, fetched only by the access-checked view: no public ACL, no
+            # signed links that would outlive a withdrawn consent.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # A download is spooled to a temporary file past 1 MB rather than held in memory.
+            "max_memory_size": 1_048_576,
+        },
+    }
+    if PATHWAY_DOCUMENTS_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DOCUMENT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -229,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "AdviceKindEnum": "casework.models.advice.AdviceKind",
         "DisputeKindEnum": "casework.models.dispute.DisputeKind",
         "PlanVersionKindEnum": "casework.models.plan_version.PlanVersionKind",
+        "DocumentKindEnum": "casework.models.document.DocumentKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -282,6 +307,9 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".make" / "e
 
 # The largest request body read, a form post or the API's JSON alike.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default
+# An uploaded file larger than this is written to a temporary file as it arrives, never held in
+# memory whole: a 20 MB document costs the process a few chunks (DESIGN §12).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from casework.api import advice, notes
+from casework.api import advice, documents, notes
 from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
@@ -40,6 +40,7 @@ router.register(r"ehc-plans/(?P<pk>[0-9]+)/disputes", PlanDisputeViewSet, basena
 router.register("tribunal-order-steps", TribunalOrderStepViewSet, basename="tribunal-order-step")
 router.register("deadline-exceptions", DeadlineExceptionViewSet, basename="deadline-exception")
 notes.register(router)
+documents.register(router)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("professionals", ProfessionalViewSet, basename="professional")
 router.register("letters", LetterViewSet, basename="letter")

@@ -1,6 +1,6 @@
 """Uploaded documents (DESIGN §3 "documents"): a file on a child's record, kept through Django's
-storage API and never deleted. Advice requests are their first link; cases, plans and reviews
-follow."""
+storage API and never deleted: a document put there by mistake is withdrawn with a reason, and
+staff still read it. It may hang from one of the child's case, plan, advice request or review."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from django.conf import settings
 from django.db import models
 
 from casework.models.advice import AdviceRequest
+from casework.models.case import Case
 from casework.models.people import Child
+from casework.models.plan import EHCPlan
+from casework.models.review import Review
 
 
 class DocumentKind(models.TextChoices):
@@ -35,12 +38,21 @@ def document_path(document: Document, filename: str) -> str:
 
 class Document(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    plan = models.ForeignKey(
+        EHCPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
     advice_request = models.ForeignKey(
         AdviceRequest,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="documents",
+    )
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
@@ -55,6 +67,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

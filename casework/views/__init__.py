@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
+from casework.documents import documents_visible_to
 from casework.forms import (
     AssessmentForm,
     PlanRequestForm,
@@ -141,7 +142,15 @@ class CasePageView(StaffOnly, TemplateView):
             ),
             pk=self.kwargs["pk"],
         )
-        services.access_record(by=user, child_id=case.child_id, record=case, via="page")
+        documents = list(documents_visible_to(user).filter(child=case.child_id))
+        services.access_record_many(
+            by=user,
+            reads=[
+                (case.child_id, "case", case.pk),
+                *((case.child_id, "document", document.pk) for document in documents),
+            ],
+            via="page",
+        )
         plan = (
             selectors.plans_visible_to(user)
             .filter(child=case.child)
@@ -156,6 +165,7 @@ class CasePageView(StaffOnly, TemplateView):
         return super().get_context_data(
             case=case,
             child=case.child,
+            documents=documents,
             referral=getattr(case, "referral", None),
             family_members=case.child.family_members.all(),
             assessments=case.assessments.all(),
@@ -408,6 +418,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     if case
                     else "",
                     "plan": plan,
+                    "documents": documents_visible_to(user).filter(child=child),
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
                     "next_steps": [(_for_families(d.kind), d.due_on) for d in upcoming],
                     "deadlines": upcoming,

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import Role
 from casework import selectors, services
+from casework.documents import documents_visible_to
 from casework.models import SECTIONS, PlanStatus, TeamPart
 from casework.models.advice import AdviceStatus
 from casework.models.team import is_review_convener
@@ -69,12 +70,14 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
             .order_by("due_on", "pk")
         )
         advice = list(selectors.advice_asked_of(user, child))
+        documents = list(documents_visible_to(user).filter(child=child)) if shared else []
         shown = [
             (child.pk, "child", child.pk),
             *((child.pk, "familymember", member.pk) for member in parents),
             *([(child.pk, "ehcplan", plan.pk)] if plan else []),
             *((child.pk, "review", review.pk) for review in reviews),
             *((child.pk, "advicerequest", request.pk) for request in advice),
+            *((child.pk, "document", document.pk) for document in documents),
         ]
         services.access_record_many(by=user, reads=shown, via="page")
         return super().get_context_data(
@@ -91,6 +94,7 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
             ],
             reviews=reviews,
             advice=advice,
+            documents=documents,
             advice_received=AdviceStatus.RECEIVED,
             convenes=plan is not None and is_review_convener(child.pk, user, on=clock.today()),
             **kwargs,

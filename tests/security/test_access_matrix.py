@@ -166,6 +166,30 @@ RULES: dict[str, Rule] = {
             TEAM, FAMILY, PROFESSIONAL, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])
         )
     ),
+    # Documents on the child's record: each reader uploads from their own page for the children
+    # they may see (a professional only with consent) and downloads what is shared with them
+    "casework:document-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:my-child-document-new": Rule(
+        read=let(FAMILY, hidden=("other_family",)), write=let(FAMILY, hidden=("other_family",))
+    ),
+    "casework:professional-document-new": Rule(
+        read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+        write=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional")),
+    ),
+    # Staff of the team, or whoever added it; the family and the professional who see it are
+    # told why not
+    "casework:document-withdraw": Rule(
+        read=let(TEAM, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])),
+        write=let(TEAM, hidden=(*OTHER_TEAM, "other_family", *PROFESSIONALS[1:])),
+    ),
+    "casework:document-download": Rule(
+        read=let(
+            TEAM,
+            FAMILY,
+            PROFESSIONAL,
+            hidden=(*OTHER_TEAM, "other_family", "other_professional", "withdrawn_professional"),
+        )
+    ),
     # The review convener's page (reg 20): Amelia's SENCO; any other professional, not found.
     "casework:professional-review": Rule(
         read=let(PROFESSIONAL, hidden=PROFESSIONALS[1:]),
@@ -251,6 +275,16 @@ RULES: dict[str, Rule] = {
     "api:case-note-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:letter-list": Rule(read=SIGNED_IN_ONLY),  # each sees the letters they may read
     "api:letter-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    # Documents: the world's is shared with the family; the team or its uploader withdraws it
+    "api:document-list": Rule(read=SIGNED_IN_ONLY, write=let(STAFF, PROFESSIONALS, FAMILIES)),
+    "api:document-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:document-download": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:document-withdraw": Rule(
+        write=let(
+            TEAM,
+            hidden=(*OTHER_TEAM, "other_family", "other_professional", "withdrawn_professional"),
+        )
+    ),
     "api:referral-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),

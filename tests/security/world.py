@@ -234,6 +234,18 @@ def build() -> World:
     advice_document.file.save(advice_document.token, ContentFile(b"%PDF-1.4\n"), save=True)
     # A decision letter on Amelia's plan, written by the letters' service as a step would.
     letter = letter_send(by=manager, plan=plan, kind="refuse_to_assess", on=D(2026, 9, 20))
+    # A report on Amelia's record shared with the family: everyone who reads her record sees it.
+    shared_document = Document(
+        child=child,
+        title="Speech and language report.pdf",
+        kind="report",
+        visibility="family",
+        token="1" * 32,
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=practitioner,
+    )
+    shared_document.file.save(shared_document.token, ContentFile(b"%PDF-1.4\n"), save=True)
     people: dict[str, User | None] = {
         "practitioner": practitioner,
         "manager": manager,
@@ -284,6 +296,7 @@ def build() -> World:
         "professional_advice_request": professional_advice_request,
         "advice_document": advice_document,
         "letter": letter,
+        "shared_document": shared_document,
         "transfer": transfer,
         "reassessment": reassessment,
         "order_step": order_step,
