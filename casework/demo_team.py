@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.demo import VOLUNTARY_BODY
 from accounts.models import Organisation, User
 from casework.models import Child, EHCPlan
 from casework.services.advice import advice_request, advice_submit
+from casework.services.documents import document_add
 from casework.services.notes import case_note_add
 from casework.services.team import consent_record, team_member_add
 from workflows import clock
@@ -26,6 +29,18 @@ SENCO_ADVICE = (
     "Amelia is happiest with a visual timetable and a quiet place to go when the classroom is "
     "loud. She is working towards age-related expectations in reading; writing is harder. She "
     "needs an adult to help her start tasks and to join in at playtime."
+)
+
+SENCO_REPORT = (
+    b"Rochester Riverside Primary School: educational advice for Amelia Collins\n\n"
+    b"Attendance 96%. Reading: working towards the expected standard. Writing: below.\n"
+    b"What helps: a visual timetable, a quiet space, an adult to help her start tasks.\n"
+    b"What we ask for: daily small-group support and speech and language therapy.\n"
+)
+FAMILY_VIEWS = (
+    b"All about me, by Amelia (with Mum)\n\n"
+    b"I like swimming, music and my cat. I find loud rooms hard. I want a friend to play with.\n"
+    b"Mum says: please tell everyone once, so that we do not have to tell it again.\n"
 )
 
 # (days ago, kind, who was present, what happened)
@@ -72,6 +87,16 @@ def advice_while_assessing(
             adviser=User.objects.get(email=SENCO),
         )
         advice_submit(by=worker, request=request, advice=SENCO_ADVICE, received_on=_ago(30))
+        document_add(
+            by=request.adviser,
+            child=child,
+            upload=SimpleUploadedFile("Educational advice for Amelia.txt", SENCO_REPORT),
+            kind="advice",
+            visibility="team",
+            title="Educational advice for Amelia (school report)",
+            advice_request=request,
+            plan=plan,
+        )
     elif child.given_name == "Poppy":
         advice_request(
             by=worker,
@@ -130,6 +155,16 @@ def team_around(child: Child, *, worker: User) -> None:
             profession="other",
             phone="01634 400400",
         )
+        parent = child.family_members.filter(user__isnull=False).first()
+        if parent is not None and parent.user is not None:
+            document_add(
+                by=parent.user,
+                child=child,
+                upload=SimpleUploadedFile("All about me.txt", FAMILY_VIEWS),
+                kind="views",
+                visibility="family",
+                title="All about me: Amelia's and her family's views (section A)",
+            )
         for days_ago, kind, present, text in AMELIA_NOTES:
             case_note_add(
                 by=worker,

@@ -71,3 +71,17 @@ def test_one_online_request_for_an_assessment_waits_in_the_queue(demo):
     demo_requests.waiting_request()
     (waiting,) = EHCRequest.objects.filter(plan__isnull=True)
     assert (waiting.child, waiting.made_by, waiting.requester_name) == (None, None, "Priya Shah")
+
+
+def test_amelias_record_holds_her_schools_advice_report_and_her_familys_views(demo):
+    from casework.models.document import Document
+
+    amelia = Child.objects.get(given_name="Amelia")
+
+    kinds = set(
+        Document.objects.filter(child=amelia)
+        .exclude(kind="letter")
+        .values_list("kind", "visibility")
+    )
+
+    assert kinds == {("advice", "team"), ("views", "family")}
