@@ -12,8 +12,15 @@ from django.utils.http import content_disposition_header
 from accounts.models import User
 from casework import selectors
 from casework.models import Document, DocumentVisibility
+from casework.models.document import DocumentKind
 
 SHARED_WITH_TEAM = (DocumentVisibility.TEAM, DocumentVisibility.FAMILY)
+
+
+def on_the_record(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """The documents a page lists under *Documents*: letters have their own list beside the plan
+    (casework/plan/_letters.html), so that a letter is not shown twice."""
+    return documents.exclude(kind=DocumentKind.LETTER)
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

@@ -33,7 +33,7 @@ from casework.api.access import (
 from casework.documents import document_response, documents_visible_to, may_download
 from casework.models import Document, DocumentKind, DocumentVisibility, Review
 from casework.models.advice import AdviceRequest
-from casework.services.documents import document_upload, document_withdraw
+from casework.services.documents import ALLOWED_TYPES, document_upload, document_withdraw
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer
 from workflows.filters import StrictFilterSet, WholeNumberFilter
@@ -207,9 +207,13 @@ class DocumentViewSet(
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment."
-            ),
+            # The stored type, one of those an upload may have.
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, as an attachment."
+                )
+                for content_type in ALLOWED_TYPES
+            },
             410: OpenApiResponse(description="Withdrawn: only staff still download it."),
         },
     )

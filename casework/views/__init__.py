@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
-from casework.documents import documents_visible_to
+from casework.documents import documents_visible_to, on_the_record
 from casework.forms import (
     AssessmentForm,
     PlanRequestForm,
@@ -142,7 +142,7 @@ class CasePageView(StaffOnly, TemplateView):
             ),
             pk=self.kwargs["pk"],
         )
-        documents = list(documents_visible_to(user).filter(child=case.child_id))
+        documents = list(on_the_record(documents_visible_to(user).filter(child=case.child_id)))
         services.access_record_many(
             by=user,
             reads=[
@@ -418,7 +418,7 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     if case
                     else "",
                     "plan": plan,
-                    "documents": documents_visible_to(user).filter(child=child),
+                    "documents": on_the_record(documents_visible_to(user).filter(child=child)),
                     "plan_text": wording.PLAN_STATUS_FOR_FAMILIES[plan.status] if plan else "",
                     "next_steps": [(_for_families(d.kind), d.due_on) for d in upcoming],
                     "deadlines": upcoming,

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import Role
 from casework import selectors, services
-from casework.documents import documents_visible_to
+from casework.documents import documents_visible_to, on_the_record
 from casework.models import SECTIONS, PlanStatus, TeamPart
 from casework.models.advice import AdviceStatus
 from casework.models.team import is_review_convener
@@ -70,7 +70,9 @@ class ProfessionalChildView(ProfessionalOnly, TemplateView):
             .order_by("due_on", "pk")
         )
         advice = list(selectors.advice_asked_of(user, child))
-        documents = list(documents_visible_to(user).filter(child=child)) if shared else []
+        documents = (
+            list(on_the_record(documents_visible_to(user).filter(child=child))) if shared else []
+        )
         shown = [
             (child.pk, "child", child.pk),
             *((child.pk, "familymember", member.pk) for member in parents),

@@ -412,3 +412,15 @@ def test_a_professional_in_the_team_reads_letters_only_while_the_familys_consent
 
     assert api(professional).get("/api/v1/letters/").json() == []
     assert client.get(f"/letters/{sent.pk}/download/").status_code == 404
+
+
+def test_a_letter_is_listed_once_on_my_child_under_the_letters_not_again_as_a_document(db):
+    """Letters have their own list beside the plan; the Documents list leaves them out."""
+    from casework.documents import on_the_record
+    from casework.models.document import Document
+    from tests.factories import DocumentFactory, LetterFactory
+
+    letter = LetterFactory()
+    report = DocumentFactory(child=letter.plan.child)
+
+    assert list(on_the_record(Document.objects.filter(child=letter.plan.child))) == [report]
