@@ -43,10 +43,31 @@ def may_download(user: User, document: Document) -> bool:
     return document.withdrawn_at is None or selectors.is_staff_member(user)
 
 
+# The extension a download is saved with, by the type read from the file when it came.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "text/plain": ".txt",
+}
+
+
+def download_name(document: Document) -> str:
+    """The title as a file name that opens with the right program: its type's extension added
+    unless the title already ends with it, and no folder in it."""
+    name = document.title.replace("/", " ").replace("\\", " ").strip() or "document"
+    extension = EXTENSIONS.get(document.content_type, "")
+    if extension and not name.lower().endswith(extension):
+        name += extension
+    return name
+
+
 def document_response(document: Document) -> FileResponse:
     """The stored file streamed in blocks, never read whole, as an attachment in its own type
     that the browser may not second-guess (DESIGN §3)."""
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.title)
+    response["Content-Disposition"] = content_disposition_header(True, download_name(document))
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -114,19 +114,20 @@ class DocumentSerializer(ScopedRelationsMixin, ModelSerializer[Document]):
             "nullable": True,
             "properties": {
                 "at": {"type": "string", "format": "date-time"},
-                "by": {"type": "string"},
-                "reason": {"type": "string"},
+                "by": {"type": "string", "description": "Staff only."},
+                "reason": {"type": "string", "description": "Staff only."},
             },
         }
     )
     def get_withdrawn(self, document: Document) -> dict[str, Any] | None:
         if document.withdrawn_at is None:
             return None
-        return {
-            "at": serializers.DateTimeField().to_representation(document.withdrawn_at),
-            "by": str(document.withdrawn_by),
-            "reason": document.withdraw_reason,
-        }
+        withdrawn = {"at": serializers.DateTimeField().to_representation(document.withdrawn_at)}
+        request = self.context.get("request")
+        if request is not None and selectors.is_staff_member(request.user):
+            # Who withdrew it and why is the council's own note, not the family's or the team's.
+            withdrawn |= {"by": str(document.withdrawn_by), "reason": document.withdraw_reason}
+        return withdrawn
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_download(self, document: Document) -> str:

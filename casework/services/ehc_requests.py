@@ -241,6 +241,22 @@ def ehc_request_accept(
         child = locked.child
     if child is not None and not selectors.children_visible_to(by).filter(pk=child.pk).exists():
         raise InvalidParams({"child": ["Choose a child of your team."]})
+    if (
+        child is not None
+        and locked.child_id is None
+        and child.date_of_birth != locked.date_of_birth
+    ):
+        # A request is for the child it names: a plan on another child's record would start
+        # that child's statutory clock on somebody else's request.
+        raise InvalidParams(
+            {
+                "child": [
+                    f"{child.full_name} was born on {child.date_of_birth:%-d %B %Y}; the request "
+                    f"is for a child born on {locked.date_of_birth:%-d %B %Y}. Choose the child "
+                    "it is for, or add a new child."
+                ]
+            }
+        )
     target = child if child is not None else _new_child(by, locked)
     plan = plan_request(
         by=by,

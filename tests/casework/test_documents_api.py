@@ -508,3 +508,19 @@ def test_the_service_refuses_a_provider_whatever_child_they_name(child):
             kind="views",
             visibility="family",
         )
+
+
+def test_who_withdrew_a_document_and_why_is_shown_to_staff_only(three, practitioner, family):
+    withdraw(practitioner, three["family"])
+
+    seen = api(family).get(f"/api/v1/documents/{three['family'].pk}/").json()["withdrawn"]
+
+    assert set(seen) == {"at"}
+
+
+def test_a_download_is_named_with_its_types_extension_and_no_folder(child, practitioner):
+    document = DocumentFactory(child=child, title="../Speech report")
+
+    response = api(practitioner).get(f"/api/v1/documents/{document.pk}/download/")
+
+    assert response["Content-Disposition"] == 'attachment; filename=".. Speech report.txt"'

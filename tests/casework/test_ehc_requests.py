@@ -297,3 +297,18 @@ def test_a_request_for_another_teams_child_is_not_found(team, other_team):
     request = EHCRequest.objects.get()
     outsider = staff(Role.TEAM_MANAGER, team)
     assert api(outsider).get(f"{URL}{request.pk}/").status_code == 404
+
+
+def test_a_request_is_not_accepted_onto_a_child_born_on_another_day(manager, team):
+    ask()
+    request = EHCRequest.objects.get()
+    someone_else = ChildFactory(team=team, date_of_birth=dt.date(2014, 9, 2))
+
+    refused = api(manager).post(
+        f"{URL}{request.pk}/accept/", {"child": someone_else.pk}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "the request is for a child born on 4 May 2018" in refused.json()["fields"]["child"][0]
+    request.refresh_from_db()
+    assert request.plan is None

@@ -168,7 +168,7 @@ def test_a_draft_sent_by_post_counts_its_period_from_the_second_working_day(
     )
 
     text = text_of(only_letter(plan, "issue_draft"))
-    assert "served on you on 3 June 2026" in text
+    assert "counts as reaching you on 3 June 2026" in text
     assert "until 17 June 2026" in text
 
 
