@@ -23,6 +23,7 @@ STRENGTH_HINT = (
 EMAIL_ERRORS = {
     "required": "Enter your email address",
     "invalid": "Enter an email address in the correct format, like name@example.org",
+    "max_length": "Your email address must be %(limit_value)s characters or fewer",
 }
 
 
@@ -32,7 +33,7 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address"},
+        error_messages=EMAIL_ERRORS,
     )
     password = forms.CharField(
         label="Password",
@@ -98,6 +99,11 @@ def _govuk_passwords(form: forms.Form) -> None:
     form.fields["new_password2"].label = "Confirm new password"
     form.fields["new_password2"].help_text = ""
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+    # A copy: the class's own dict is Django's, shared by every form of the kind.
+    form.error_messages = {
+        **form.error_messages,
+        "password_mismatch": "The two new passwords must be the same",
+    }
 
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
@@ -111,6 +117,10 @@ class ChangePasswordForm(PasswordChangeForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Your current password is not right: try again",
+        }
         _govuk_passwords(self)
 
 
@@ -122,5 +132,8 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
-        error_messages={"required": ENTER_CODE},
+        error_messages={
+            "required": ENTER_CODE,
+            "max_length": "The code must be 10 characters or fewer",
+        },
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from budgets.models import DirectPaymentFrequency, EntryKind
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
@@ -24,16 +26,15 @@ def money_field(label: str, *, required: bool = True, help_text: str = "") -> fo
     )
 
 
-class BudgetRequestForm(forms.Form):
-    start_on = forms.DateField(
+class BudgetRequestForm(Form):
+    start_on = DatePartsField(
         label="Date the budget starts",
-        widget=forms.DateInput,
-        help_text="Budgets run to 31 March; a budget starting later in the year is pro rata.",
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+        help_text="Budgets run to 31 March; a budget starting later in the year is pro rata. "
+        "For example, 1 4 2026.",
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     support_plan = forms.CharField(
         label="Support plan: what the budget will pay for", widget=forms.Textarea
     )
@@ -49,15 +50,10 @@ class PlanForm(forms.Form):
         choices=DirectPaymentFrequency.choices,
         widget=forms.RadioSelect,
     )
-    first_payment_on = forms.DateField(
-        label="Date of the first direct payment",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
+    first_payment_on = DatePartsField(label="Date of the first direct payment", required=False)
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     kind = forms.ChoiceField(
         label="Kind of entry",
         widget=forms.RadioSelect,
@@ -69,9 +65,7 @@ class EntryForm(forms.Form):
         ],
     )
     amount = money_field("Amount (£)")
-    entry_on = forms.DateField(
-        label="Date", widget=forms.DateInput, error_messages={"invalid": "Enter a real date."}
-    )
+    entry_on = DatePartsField(label="Date of the entry")
     description = forms.CharField(label="What it is for", max_length=300)
     reason = forms.CharField(
         label="Reason (needed for adjustments and recoveries)",

@@ -12,10 +12,14 @@ from casework.models import (
     ReviewOutcome,
     validate_nhs_number,
 )
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 
 REQUIRED_DATE = {"required": "Enter the date.", "invalid": "Enter a real date."}
 
 
+# The referral form's own dates, until it asks them with the GOV.UK date input as every other
+# form does.
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -77,9 +81,11 @@ class ReferralForm(forms.Form):
     CHILD_FIELDS = ("given_name", "family_name", "date_of_birth", "primary_need", "nhs_number")
 
 
-class AssessmentForm(forms.Form):
-    started_on = date_field("Date the assessment started")
-    completed_on = date_field("Date the assessment was completed", required=False)
+class AssessmentForm(Form):
+    started_on = DatePartsField(label="Date the assessment started", past=True)
+    completed_on = DatePartsField(
+        label="Date the assessment was completed", required=False, past=True
+    )
     outcome = forms.ChoiceField(
         label="Outcome",
         required=False,
@@ -91,8 +97,10 @@ class AssessmentForm(forms.Form):
     )
 
 
-class PlanRequestForm(forms.Form):
-    requested_on = date_field("Date of the request for an EHC needs assessment")
+class PlanRequestForm(Form):
+    requested_on = DatePartsField(
+        label="Date of the request for an EHC needs assessment", past=True
+    )
     requested_by = forms.ChoiceField(
         label="Who made the request",
         choices=RequestedBy.choices,
@@ -101,12 +109,12 @@ class PlanRequestForm(forms.Form):
     )
 
 
-class PlanSectionsForm(forms.Form):
+class PlanSectionsForm(Form):
     placement_name = forms.CharField(label="Placement (school or college)", required=False)
-    phase_transfer_on = date_field(
-        "Date of the next move between phases (optional)",
+    phase_transfer_on = DatePartsField(
+        label="Date of the next move between phases (optional)",
         required=False,
-        help_text="For example, the September the child moves to secondary school.",
+        help_text="For example, the September the child moves to secondary school: 1 9 2027.",
     )
     phase_transfer = forms.ChoiceField(
         label="Kind of move",
@@ -129,19 +137,22 @@ class PlanSectionsForm(forms.Form):
         self.order_fields([name for name, _, _ in SECTIONS])
 
 
-class ReviewForm(forms.Form):
-    due_on = date_field("Date the review is due", required=False)
-    meeting_on = date_field(
-        "Date of the review meeting",
+class ReviewForm(Form):
+    due_on = DatePartsField(label="Date the review is due", required=False)
+    meeting_on = DatePartsField(
+        label="Date of the review meeting",
         required=False,
-        help_text="Leave this empty if the meeting has not happened yet.",
+        past=True,
+        help_text="Leave this empty if the meeting has not happened yet. For example, 27 3 2026.",
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
 
 
-class ReviewOutcomeForm(forms.Form):
-    meeting_on = date_field("Date of the review meeting", required=False)
-    report_sent_on = date_field("Date the review report was sent", required=False)
+class ReviewOutcomeForm(Form):
+    meeting_on = DatePartsField(label="Date of the review meeting", required=False, past=True)
+    report_sent_on = DatePartsField(
+        label="Date the review report was sent", required=False, past=True
+    )
     outcome = forms.ChoiceField(
         label="Recommended outcome",
         required=False,

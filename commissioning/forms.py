@@ -7,9 +7,11 @@ from typing import Any, cast
 from django import forms
 
 from commissioning.models import ActionStatus, Direction
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     status = forms.ChoiceField(
         label="Status",
         choices=ActionStatus.choices,
@@ -22,16 +24,15 @@ class ActionForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Write what has happened."},
     )
-    on = forms.DateField(
+    on = DatePartsField(
         label="Date of this update",
         required=False,
-        help_text="Leave blank for today. For example, 24/11/2026 or 2026-11-24.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter a real date, like 24/11/2026."},
+        past=True,
+        help_text="Leave it empty for today. For example, 24 11 2026.",
     )
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     value = forms.DecimalField(
         label="Target",
         max_digits=12,
@@ -61,7 +62,7 @@ class TargetForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     child = forms.TypedChoiceField(
         label="Which child is this about?",
         coerce=int,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 
 from shortbreaks.models import Access, Package, Service
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 
 
-class StatementFilter(forms.Form):
+class StatementFilter(Form):
     age = forms.IntegerField(
         label="Age of the child or young person", required=False, min_value=0, max_value=25
     )
@@ -16,7 +18,7 @@ class StatementFilter(forms.Form):
     )
 
 
-class PackageRequestForm(forms.Form):
+class PackageRequestForm(Form):
     service = forms.ModelChoiceField(
         label="Service",
         queryset=Service.objects.filter(active=True).select_related("provider"),
@@ -27,16 +29,10 @@ class PackageRequestForm(forms.Form):
         min_value=1,
         error_messages={"required": "Enter the number of units."},
     )
-    start_on = forms.DateField(
-        label="Starts",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    start_on = DatePartsField(
+        label="Starts", required_message="Enter the date the package starts."
     )
-    end_on = forms.DateField(
-        label="Ends",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
+    end_on = DatePartsField(label="Ends", required_message="Enter the date the package ends.")
     budget = forms.ModelChoiceField(
         label="Paid from",
         queryset=Package.objects.none(),
@@ -45,13 +41,8 @@ class PackageRequestForm(forms.Form):
     )
 
 
-class BookingForm(forms.Form):
-    date = forms.DateField(
-        label="One date",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
+class BookingForm(Form):
+    date = DatePartsField(label="One date", required=False)
     weekday = forms.TypedChoiceField(
         label="Or every week on",
         required=False,
@@ -67,18 +58,8 @@ class BookingForm(forms.Form):
             ],
         ],
     )
-    start_on = forms.DateField(
-        label="Weekly from",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
-    end_on = forms.DateField(
-        label="Weekly until",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
+    start_on = DatePartsField(label="Weekly from", required=False)
+    end_on = DatePartsField(label="Weekly until", required=False)
     units = forms.DecimalField(
         label="Units each time",
         min_value=0,

@@ -112,6 +112,12 @@ class Step:
     def kinds(self) -> tuple[DeadlineKind, ...]:
         return self.opens + self.closes + self.satisfies + self.not_required
 
+    @property
+    def dated_by_law(self) -> bool:
+        """Whether a time limit in law starts or stops on the step's date: its date must then be
+        given, never taken as today (issue #20 item 3)."""
+        return any(kind.statutory for kind in self.opens + self.closes + self.satisfies)
+
     def refusals_on(self, record: Any, on: dt.date) -> list[str]:
         """Why the step cannot take effect on `on`, in plain words; empty when it can."""
         return [reason for check in self.checks if (reason := check(record, on))]

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, ListView, TemplateView
 
 from workflows.checks import permission_reasons, transition_label, transition_refusals
+from workflows.date_input import DatePartsField
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
-from workflows.forms import input_rules
+from workflows.forms import Form, input_rules
 from workflows.inbox import notifications_mark_all_read, notifications_of
 from workflows.models import Notification
 from workflows.registry import registry, step_of
@@ -96,24 +97,46 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", status=403)
 
 
-class TransitionForm(forms.Form):
-    """The date it happened and a note; the transition's own parameters are added per step."""
+ON_HINT = {
+    True: "The legal time limit counts from this date: give the date it really happened. "
+    "For example, 27 3 2026.",
+    False: "Leave it empty if it happened today. Records are often entered late: give the date "
+    "it really happened. For example, 27 3 2026.",
+}
 
-    on = forms.DateField(
-        label="Date this happened",
-        help_text="Records are often entered late: give the date it really happened.",
-        required=False,
-        widget=forms.DateInput,
-        error_messages={"invalid": "Enter a real date."},
-    )
+
+class TransitionForm(Form):
+    """The date it happened and a note; the transition's own parameters are added per step.
+
+    The date must be given where a statutory clock starts or stops on it (`Step.dated_by_law`):
+    taking today for a step entered late would move a legal deadline. Elsewhere an empty date is
+    today, as the hint says. A date parameter of the step is asked with the GOV.UK date input too.
+    """
+
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
 
-    def __init__(self, *args: Any, params: dict[str, forms.Field], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        params: dict[str, forms.Field],
+        date_required: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["on"] = DatePartsField(
+            label="Date this happened",
+            required=date_required,
+            past=True,
+            help_text=ON_HINT[date_required],
+            required_message="Enter the date this happened.",
+        )
         for name, field in params.items():
-            self.fields[name] = copy.deepcopy(field)
+            self.fields[name] = (
+                DatePartsField.like(field, name=name)
+                if isinstance(field, forms.DateField)
+                else copy.deepcopy(field)
+            )
         self.order_fields(["on", *params, "note"])
-        input_rules(self)
 
 
 class TransitionFormView(LoginRequiredMixin, TemplateView):
@@ -144,7 +167,8 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, data: Any = None) -> TransitionForm:
-        return TransitionForm(data, params=dict(step_of(self.fsm_transition).params))
+        step = step_of(self.fsm_transition)
+        return TransitionForm(data, params=dict(step.params), date_required=step.dated_by_law)
 
     def not_yours(self) -> list[str]:
         """Why this person may not take the step at all: told 403 before any answer is read."""

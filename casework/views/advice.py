@@ -15,16 +15,17 @@ from django.urls import path
 
 from accounts.roles import Role
 from casework import selectors
-from casework.forms import date_field
 from casework.models import EHCPlan
 from casework.models.advice import AdviceKind, TransferDirection
 from casework.services import advice as services
 from casework.views import RoleRequiredMixin, StaffOnly, plan_return_url
 from workflows.acting import acting_user
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 from workflows.views import ServiceFormView, TransitionFormView
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(Form):
     kind = forms.ChoiceField(
         label="Whose advice",
         choices=AdviceKind.choices,
@@ -35,10 +36,10 @@ class AdviceRequestForm(forms.Form):
         label="Adviser's e-mail address",
         error_messages={"required": "Enter the adviser's e-mail address."},
     )
-    requested_on = date_field("Date the advice was asked for")
+    requested_on = DatePartsField(label="Date the advice was asked for", past=True)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     direction = forms.ChoiceField(
         label="Which way is the plan moving",
         choices=TransferDirection.choices,
@@ -48,14 +49,16 @@ class TransferForm(forms.Form):
     other_council = forms.CharField(
         label="The other council", max_length=200, error_messages={"required": "Enter it."}
     )
-    moved_on = date_field("Date of the move")
-    notice_received_on = date_field(
-        "Date we learnt of the move", help_text="For a plan coming in: the day it arrived."
+    moved_on = DatePartsField(label="Date of the move")
+    notice_received_on = DatePartsField(
+        label="Date we learnt of the move",
+        past=True,
+        help_text="For a plan coming in: the day it arrived. For example, 27 3 2026.",
     )
 
 
-class ReassessmentForm(forms.Form):
-    requested_on = date_field("Date the request to re-assess was received")
+class ReassessmentForm(Form):
+    requested_on = DatePartsField(label="Date the request to re-assess was received", past=True)
 
 
 class PlanRecordFormView(ServiceFormView):

@@ -28,7 +28,7 @@ from casework.services.documents import ALLOWED_WORDS
 from casework.views import RoleRequiredMixin
 from workflows import clock
 from workflows.acting import acting_user
-from workflows.forms import input_rules
+from workflows.forms import Form, input_rules
 from workflows.views import ServiceFormView
 
 
@@ -54,7 +54,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     advice = forms.CharField(
         label="Your advice",
         widget=forms.Textarea,

@@ -22,10 +22,10 @@ from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.acting import acting_user
 from workflows.date_input import DatePartsField
 from workflows.errors import InvalidParams, NotPermitted
-from workflows.forms import input_rules
+from workflows.forms import Form, input_rules
 
 
-class CaseNoteForm(forms.Form):
+class CaseNoteForm(Form):
     on = DatePartsField(label="Date of the note")
     kind = forms.ChoiceField(
         label="What kind of note is this",

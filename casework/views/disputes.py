@@ -15,6 +15,7 @@ from casework.models import DisputeKind, TribunalOrder
 from casework.services.disputes import dispute_record
 from casework.views import PlanFormView
 from workflows.acting import acting_user
+from workflows.forms import Form
 
 
 class DayMonthYear(forms.MultiWidget):
@@ -50,7 +51,7 @@ class DayMonthYearField(forms.MultiValueField):
             raise forms.ValidationError("Enter a real date.") from None
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(Form):
     kind = forms.ChoiceField(
         label="What happened",
         widget=forms.RadioSelect,

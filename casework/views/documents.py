@@ -28,10 +28,11 @@ from casework.services.documents import (
 )
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.acting import acting_user
+from workflows.forms import Form
 from workflows.views import ServiceFormView
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     title = forms.CharField(
         label="Title (optional)",
         required=False,
@@ -152,7 +153,7 @@ class ProfessionalDocumentUploadView(RoleRequiredMixin, DocumentUploadPage):
         return reverse("casework:professional-child", args=[self.child().pk])
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
         label="Why is the document being withdrawn",
         widget=forms.Textarea,

@@ -33,7 +33,7 @@ from casework.views.advice_professional import MultipleFileField
 from workflows.acting import acting_user
 from workflows.date_input import DatePartsField
 from workflows.errors import InvalidParams, NotPermitted, WorkflowError
-from workflows.forms import input_rules
+from workflows.forms import Form, input_rules
 
 RECEIVED = "ehc_request_received"
 
@@ -48,7 +48,7 @@ def _files_field() -> MultipleFileField:
     )
 
 
-class PublicRequestForm(forms.Form):
+class PublicRequestForm(Form):
     child_name = forms.CharField(
         label="The child or young person's full name",
         max_length=200,
@@ -88,7 +88,7 @@ class PublicRequestForm(forms.Form):
         self.fields["files"] = _files_field()
 
 
-class ChildRequestForm(forms.Form):
+class ChildRequestForm(Form):
     child = forms.ModelChoiceField(
         label="Who is the request for?",
         queryset=Child.objects.none(),

@@ -21,6 +21,7 @@ from casework.views import PlanFormView, StaffOnly, plan_return_url
 from workflows.acting import acting_user
 from workflows.date_input import DatePartsField
 from workflows.exceptions import Facts
+from workflows.forms import Form
 from workflows.models import Deadline, DeadlineException, StatutoryException
 from workflows.registry import registry
 from workflows.views import ServiceFormView
@@ -52,7 +53,7 @@ class ManagerWrites:
         return super().post(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(Form):
     exception = forms.ChoiceField(
         label="Ground in regulation 10(4)",
         choices=StatutoryException.choices,
@@ -158,7 +159,7 @@ class DeadlineExceptionsView(StaffOnly, ManagerWrites, ServiceFormView):
         return redirect(reverse("casework:deadline-exceptions", args=[self.deadline().pk]))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
         label="Why is the exception withdrawn?",
         widget=forms.Textarea,
@@ -207,7 +208,7 @@ class WithdrawExceptionView(StaffOnly, ManagerWrites, ServiceFormView):
         return redirect(self.back_url())
 
 
-class CaseOfficerForm(forms.Form):
+class CaseOfficerForm(Form):
     case_officer = forms.ModelChoiceField(
         label="Case officer",
         queryset=User.objects.none(),

@@ -11,9 +11,11 @@ from django import forms
 from casework.models import EHCPlan, PlanStatus
 from casework.models.representation import current_representations
 from workflows import clock
+from workflows.date_input import DatePartsField
+from workflows.forms import Form
 
 
-class RepresentationForm(forms.Form):
+class RepresentationForm(Form):
     """The family's own words, in plain English: any one of the four is enough."""
 
     text = forms.CharField(
@@ -60,11 +62,7 @@ class RepresentationForm(forms.Form):
 class RecordedRepresentationForm(RepresentationForm):
     """A representation the family sent on paper or by e-mail, recorded by their officer."""
 
-    made_on = forms.DateField(
-        label="Date the family made it",
-        widget=forms.DateInput,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
-    )
+    made_on = DatePartsField(label="Date the family made it", past=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,15 +20,16 @@ from casework.views import RoleRequiredMixin
 from workflows.acting import acting_user
 from workflows.date_input import DatePartsField
 from workflows.errors import InvalidParams, NotPermitted, WorkflowError
+from workflows.forms import Form
 from workflows.models import Deadline
 from workflows.registry import registry
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     meeting_on = DatePartsField(label="Date of the review meeting")
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     report_sent_on = DatePartsField(label="Date the review report was sent")
 
 

@@ -24,6 +24,7 @@ from casework.views import RoleRequiredMixin, StaffOnly
 from workflows import clock
 from workflows.acting import acting_user
 from workflows.date_input import DatePartsField
+from workflows.forms import Form
 from workflows.views import ServiceFormView
 
 GIVEN_CHOICES = [("yes", "Consent given"), ("no", "Consent withdrawn")]
@@ -45,7 +46,7 @@ AGENCY_MEANING = {
 }
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(Form):
     """A named contact outside Pathway: professionals who sign in are invited instead."""
 
     name = forms.CharField(
@@ -73,7 +74,7 @@ class TeamMemberForm(forms.Form):
     starts_on = DatePartsField(label="Date they joined the team")
 
 
-class TeamMemberChangeForm(forms.Form):
+class TeamMemberChangeForm(Form):
     part = forms.ChoiceField(
         label="Their part in the team",
         choices=TeamPart.choices,
@@ -88,7 +89,7 @@ class TeamMemberChangeForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     agency = forms.ChoiceField(
         label="Which agency",
         choices=ConsentAgency.choices,
@@ -111,7 +112,7 @@ class ConsentForm(forms.Form):
     )
 
 
-class FamilyConsentForm(forms.Form):
+class FamilyConsentForm(Form):
     agency = forms.ChoiceField(
         label="Which agency",
         choices=ConsentAgency.choices,

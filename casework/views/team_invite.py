@@ -19,10 +19,11 @@ from casework.services.professionals import professional_invite
 from casework.views import StaffOnly, case_url
 from workflows.acting import acting_user
 from workflows.errors import InvalidParams
+from workflows.forms import Form
 from workflows.views import ServiceFormView
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     organisation = forms.ModelChoiceField(
         label="Organisation",
         help_text="The school, college, health service or other body they work for. If it is "

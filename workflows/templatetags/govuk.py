@@ -10,7 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows import clock
+from workflows.date_input import DatePartsField
 from workflows.registry import registry
+from workflows.templatetags.govuk_dates import govuk_date_input
 
 register = template.Library()
 
@@ -49,6 +51,8 @@ def _hint(field: forms.BoundField) -> SafeString:
 @register.simple_tag
 def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
     """One form field as a GOV.UK form group: label or legend, hint, errors and the control."""
+    if isinstance(field.field, DatePartsField):
+        return govuk_date_input(field)
     widget = field.field.widget
     error_class = " govuk-form-group--error" if field.errors else ""
     described = _described_by(field)
