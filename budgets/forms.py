@@ -6,7 +6,7 @@ from django import forms
 
 from budgets.models import DirectPaymentFrequency, EntryKind
 from workflows.date_input import DatePartsField
-from workflows.forms import Form
+from workflows.forms import Form, subject
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
@@ -19,7 +19,7 @@ def money_field(label: str, *, required: bool = True, help_text: str = "") -> fo
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={
-            "required": "Enter the amount.",
+            "required": f"Enter {subject(label)}.",
             "invalid": "Enter an amount of money, like 125.50.",
             "max_decimal_places": "Give the amount in pounds and pence: at most 2 decimal places.",
         },

@@ -13,10 +13,7 @@ from casework.models import (
     validate_nhs_number,
 )
 from workflows.date_input import DatePartsField
-from workflows.forms import Form
-
-REQUIRED_DATE = {"required": "Enter the date.", "invalid": "Enter a real date."}
-
+from workflows.forms import Form, subject
 
 # The referral form's own dates, until it asks them with the GOV.UK date input as every other
 # form does.
@@ -26,11 +23,11 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         required=required,
         widget=forms.DateInput,
         help_text=help_text,
-        error_messages=REQUIRED_DATE,
+        error_messages={"required": f"Enter {subject(label)}.", "invalid": "Enter a real date."},
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     """A new referral for a child not yet known to the service: the child, then the referral."""
 
     given_name = forms.CharField(

@@ -6,6 +6,7 @@ into spend; cancellation releases it; a no-show is paid or released by the provi
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
@@ -133,7 +134,7 @@ def package_request(
     if not service.active:
         raise InvalidParams({"service": ["This service is no longer offered."]})
     if end_on < start_on:
-        raise InvalidParams({"end_on": ["The package cannot end before it starts."]})
+        raise InvalidParams({"end_on": ["The end date must be after the start date."]})
     if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
         raise InvalidParams({"units": ["The number of units must be a whole number more than 0."]})
     if units > MAX_PACKAGE_UNITS:
@@ -310,7 +311,7 @@ def weekly_dates(
             {"every": [f"Repeat every 1 to {MAX_EVERY_WEEKS} weeks, as a whole number."]}
         )
     if end_on < start_on:
-        raise InvalidParams({"end_on": ["The weekly booking cannot end before it starts."]})
+        raise InvalidParams({"end_on": ["The end date must be after the start date."]})
     if end_on - start_on > MAX_WEEKLY_SPAN:
         raise InvalidParams(
             {"end_on": ["A weekly booking can cover at most a year: book the rest later."]}
@@ -342,7 +343,13 @@ def package_weekly_dates(
         raise InvalidParams({"start_on": [f"The package starts on {package.start_on:%-d %B %Y}."]})
     if end_on > package.end_on:
         raise InvalidParams({"end_on": [f"The package ends on {package.end_on:%-d %B %Y}."]})
-    return weekly_dates(start_on=start_on, end_on=end_on, weekday=weekday, every=every)
+    dates = weekly_dates(start_on=start_on, end_on=end_on, weekday=weekday, every=every)
+    if not dates:
+        day = calendar.day_name[weekday]
+        raise InvalidParams(
+            {"weekday": [f"There is no {day} from {start_on:%-d %B %Y} to {end_on:%-d %B %Y}."]}
+        )
+    return dates
 
 
 # Effects of session steps on the ledger, run inside the step's transaction (see ready()).
