@@ -276,3 +276,31 @@ def chronology(child: Child, *, audience: Audience, kinds: Iterable[str] = ()) -
         for entry in source(child, audience)
     ]
     return sorted(entries, key=lambda e: (e.on, e.at, e.source_type, e.source_id, e.title))
+
+
+def case_timeline(case: Case) -> list[Entry]:
+    """The case page's timeline: every step of the case and of the records linked to it (its
+    plans and reviews), in plain words with who took it and their note, newest first by the day
+    it happened, across records. For the council's staff, who alone see the case page."""
+    entries = []
+    for row in selectors.case_history(case):
+        model = row.subject_type.model_class()
+        machine = registry.machines.get(model) if model is not None else None
+        title = (
+            step_title(machine, row.transition)
+            if machine is not None
+            else row.transition.replace("_", " ").capitalize()
+        )
+        entries.append(
+            Entry(
+                on=row.effective_on,
+                at=row.at,
+                kind=EntryKind.STEP,
+                title=title,
+                text=row.note,
+                by=_name(row.actor),
+                source_type=source_type(model) if model is not None else "",
+                source_id=row.subject_id,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.on, e.at, e.source_id), reverse=True)

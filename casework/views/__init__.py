@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
+from casework.chronology import case_timeline
 from casework.documents import documents_visible_to, on_the_record
 from casework.forms import (
     AssessmentForm,
@@ -178,7 +179,7 @@ class CasePageView(StaffOnly, TemplateView):
             case_steps=case_steps,
             plan_steps=plan_steps,
             deadlines=selectors.case_deadlines(case).running().select_related("owner"),
-            history=selectors.case_history(case),
+            timeline=case_timeline(case),
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             can_request_plan=plan is None or not plan.is_open,
             panels=panels.CASE_PANELS,

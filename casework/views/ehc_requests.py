@@ -54,7 +54,7 @@ class PublicRequestForm(Form):
         max_length=200,
         error_messages={"required": "Enter the child or young person's full name."},
     )
-    date_of_birth = DatePartsField(label="Date of birth")
+    date_of_birth = DatePartsField(label="Date of birth", past=True)
     requester_name = forms.CharField(
         label="Your full name",
         max_length=200,

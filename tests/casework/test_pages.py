@@ -111,7 +111,7 @@ def test_step_form_applies_the_transition_and_confirms(client, practitioner, tea
 
     response = client.post(
         f"/cases/{case.pk}/steps/accept_referral/",
-        {"on": "2026-06-02", "note": "Agreed"},
+        {"on_0": "2", "on_1": "6", "on_2": "2026", "note": "Agreed"},
         follow=True,
     )
 
@@ -126,12 +126,14 @@ def test_step_form_with_a_future_date_shows_the_error_and_changes_nothing(
     case = referred_case(practitioner, team)
     client.force_login(practitioner)
 
-    response = client.post(f"/cases/{case.pk}/steps/accept_referral/", {"on": "2026-06-11"})
+    response = client.post(
+        f"/cases/{case.pk}/steps/accept_referral/", {"on_0": "11", "on_1": "6", "on_2": "2026"}
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "The date cannot be in the future." in page
+    assert "The date must be today or in the past." in page
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REFERRED
 
 
@@ -139,7 +141,9 @@ def test_step_form_asks_for_the_reason_when_the_step_needs_one(client, practitio
     case = referred_case(practitioner, team)
     client.force_login(practitioner)
 
-    response = client.post(f"/cases/{case.pk}/steps/signpost/", {"on": "2026-06-02"})
+    response = client.post(
+        f"/cases/{case.pk}/steps/signpost/", {"on_0": "2", "on_1": "6", "on_2": "2026"}
+    )
 
     assert response.status_code == 400
     assert "Enter the reason." in response.content.decode()

@@ -350,7 +350,9 @@ def test_a_date_outside_the_bounds_on_a_form_is_a_field_error(client, practition
 def test_a_step_dated_before_1900_on_its_form_is_a_field_error(client, practitioner, case):
     client.force_login(practitioner)
 
-    response = client.post(f"/cases/{case.pk}/steps/accept_referral/", {"on": "0001-01-01"})
+    response = client.post(
+        f"/cases/{case.pk}/steps/accept_referral/", {"on_0": "1", "on_1": "1", "on_2": "1"}
+    )
 
     assert response.status_code == 400
     assert "Enter a date between 1 January 1900" in html.unescape(response.content.decode())
