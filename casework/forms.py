@@ -15,6 +15,7 @@ from casework.models import (
 from workflows.date_input import DatePartsField
 from workflows.forms import Form, subject
 
+
 # The referral form's own dates, until it asks them with the GOV.UK date input as every other
 # form does.
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:

@@ -399,7 +399,9 @@ def test_entry_page_refuses_an_overdraft_with_the_available_amount(client, famil
         {
             "kind": "payment",
             "amount": "5000.00",
-            "entry_on": "2026-11-20",
+            "entry_on_0": "20",
+            "entry_on_1": "11",
+            "entry_on_2": "2026",
             "description": "Too much",
         },
     )

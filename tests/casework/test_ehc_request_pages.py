@@ -67,7 +67,7 @@ def test_the_confirmation_is_only_for_the_browser_that_sent_the_request(db):
             {"date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": ""},
             "Enter the date of birth.",
         ),
-        ({"date_of_birth_2": "2028"}, "The date cannot be in the future."),
+        ({"date_of_birth_2": "2028"}, "The date must be today or in the past."),
     ],
 )
 def test_a_missing_or_future_date_of_birth_is_shown_in_the_error_summary(db, changes, message):
@@ -166,3 +166,13 @@ def test_the_queue_page_costs_the_same_queries_for_one_request_or_five(manager, 
         page = client.get("/ehc-requests/").content.decode()
     assert page.count("Possible match: Jamie Okafor") == 5
     assert len(five) == len(one)
+
+
+def test_date_of_birth_in_the_future_is_refused():
+    from casework.views.ehc_requests import PublicRequestForm
+
+    form = PublicRequestForm(
+        {"date_of_birth_0": "1", "date_of_birth_1": "1", "date_of_birth_2": "2030"}
+    )
+
+    assert "The date must be today or in the past." in form.errors["date_of_birth"]

@@ -142,7 +142,13 @@ def test_staff_record_a_representation_sent_by_post_with_its_date(client, practi
 
     response = client.post(
         f"/plans/{plan.pk}/representations/new/",
-        {"made_on": "2026-03-23", "text": "By letter: add swimming.", "nothing_more_to_add": "on"},
+        {
+            "made_on_0": "23",
+            "made_on_1": "3",
+            "made_on_2": "2026",
+            "text": "By letter: add swimming.",
+            "nothing_more_to_add": "on",
+        },
     )
 
     assert response.status_code == 302
