@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -22,6 +23,13 @@ def assert_fits_320(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} is {width}px wide at 320px"
     page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def fill_date(page, legend: str, day: dt.date) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
 
 
 def checked(page) -> None:
@@ -50,14 +58,14 @@ def test_request_and_record_advice_and_a_managers_plan_steps(page, live_server):
     checked(page)
     page.get_by_label("Medical").check()
     page.get_by_label("Adviser's e-mail address").fill("paed@nhs.example")
-    page.get_by_label("Date the advice was asked for").fill("2026-10-05")
+    fill_date(page, "Date the advice was asked for", dt.date(2026, 10, 5))
     page.get_by_role("button", name="Record the request").click()
     expect(page.get_by_text("Due 16 November 2026", exact=False)).to_be_visible()
     checked(page)
 
     page.get_by_role("link", name=re.compile("Record the advice received")).click()
     checked(page)
-    page.get_by_label("Date this happened").fill("2026-11-10")
+    fill_date(page, "Date this happened", dt.date(2026, 11, 10))
     page.get_by_label("Advice").fill("Needs a sensory diet.")
     page.get_by_role("button", name="Record the advice received").click()
     expect(page.get_by_text("Received 10 November 2026", exact=False)).to_be_visible()

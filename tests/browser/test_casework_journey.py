@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from accounts.models import User
 from casework.models import Child, EHCPlan
 from tests.browser.accessibility import assert_accessible
+from workflows import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +28,20 @@ def sign_in_as(page, live_server, email: str) -> None:
     page.wait_for_load_state()
 
 
+def fill_date(page, legend: str, day: dt.date) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def take_step(page, step: str) -> None:
-    """Press a step's button on the case page, check its form page, and confirm it."""
+    """Press a step's button on the case page, check its form page, and confirm it, dated today
+    (a step a time limit in law counts from must be dated)."""
     page.get_by_role("link", name=step, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(step)
     assert_accessible(page)
+    fill_date(page, "Date this happened", clock.today())
     page.get_by_role("button", name=step, exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Done:")
     assert_accessible(page)
@@ -69,14 +80,14 @@ def test_referral_to_final_plan(page, live_server):
     take_step(page, "Accept the referral")
     page.get_by_role("link", name="Record the assessment").click()
     assert_accessible(page)
-    page.get_by_label("Date the assessment started").fill("2026-01-06")
-    page.get_by_label("Date the assessment was completed").fill("2026-02-02")
+    fill_date(page, "Date the assessment started", dt.date(2026, 1, 6))
+    fill_date(page, "Date the assessment was completed", dt.date(2026, 2, 2))
     page.get_by_label("Eligible for specialist support").check()
     page.get_by_role("button", name="Save the assessment").click()
     take_step(page, "Complete the assessment")
     page.get_by_role("link", name="Record a request for an EHC needs assessment").click()
     assert_accessible(page)
-    page.get_by_label("Date of the request").fill("2026-02-03")
+    fill_date(page, "Date of the request for an EHC needs assessment", dt.date(2026, 2, 3))
     page.get_by_label("Parent or carer").check()
     page.get_by_role("button", name="Record the request").click()
     expect(page.get_by_text("Requested 3 February 2026")).to_be_visible()
