@@ -68,5 +68,5 @@ def test_request_and_record_advice_and_a_managers_plan_steps(page, live_server):
     fill_date(page, "Date this happened", dt.date(2026, 11, 10))
     page.get_by_label("Advice").fill("Needs a sensory diet.")
     page.get_by_role("button", name="Record the advice received").click()
-    expect(page.get_by_text("Received 10 November 2026", exact=False)).to_be_visible()
+    expect(page.locator("dd", has_text="Received 10 November 2026")).to_be_visible()
     checked(page)
