@@ -92,7 +92,7 @@ class PasswordResetRequestForm(PasswordResetForm):
         )
 
 
-def _govuk_passwords(form: forms.Form) -> None:
+def _govuk_passwords(form: SetPasswordForm) -> None:  # type: ignore[type-arg]
     form.fields["new_password1"].label = "New password"
     form.fields["new_password1"].help_text = STRENGTH_HINT
     form.fields["new_password1"].error_messages["required"] = "Enter a new password"

@@ -171,7 +171,7 @@ def test_change_password_needs_the_current_one(demo, client):
     page = wrong.content.decode()
     assert wrong.status_code == 200
     assert '<a href="#id_old_password">' in page
-    assert "Your old password was entered incorrectly" in page
+    assert "Your current password is not right" in page
 
 
 def test_the_account_page_links_to_change_password(demo, client):
