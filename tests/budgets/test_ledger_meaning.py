@@ -444,7 +444,11 @@ def test_the_budget_page_still_pays_an_invoice_adjusts_and_recovers(client, paid
     manager = staff(Role.TEAM_MANAGER, team)
     client.force_login(manager)
     url = f"/budgets/{paid_budget.pk}/entries/new/"
-    base = {"amount": "20.00", "entry_on": "2026-11-20", "description": "Equipment"}
+    base = {
+        "amount": "20.00",
+        **{"entry_on_0": "20", "entry_on_1": "11", "entry_on_2": "2026"},
+        "description": "Equipment",
+    }
 
     for kind, reason in (
         ("payment", ""),
@@ -472,7 +476,9 @@ def test_a_practitioners_adjustment_on_the_page_is_refused(client, paid_budget, 
         {
             "kind": "adjustment_up",
             "amount": "20.00",
-            "entry_on": "2026-11-20",
+            "entry_on_0": "20",
+            "entry_on_1": "11",
+            "entry_on_2": "2026",
             "description": "More",
             "reason": "x",
         },
