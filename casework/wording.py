@@ -80,4 +80,10 @@ STEP_DONE = {
     ("package", "decline"): "Short-break package declined",
     ("package", "activate"): "Short-break package started",
     ("package", "end"): "Short-break package ended",
+    ("advicerequest", "create"): "Advice asked for",
+    ("advicerequest", "submit"): "Advice received",
+    ("session", "create"): "Short-break session booked",
+    ("session", "deliver"): "Short-break session delivered",
+    ("session", "cancel"): "Short-break session cancelled",
+    ("session", "record_no_show"): "Short-break session missed",
 }
