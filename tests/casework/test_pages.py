@@ -80,7 +80,7 @@ def test_caseload_is_paginated(client, practitioner, team):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_case_page_offers_only_the_steps_this_user_may_take_now(
+def test_case_page_offers_the_steps_of_this_state_and_says_why_not(
     client, practitioner, manager, team
 ):
     case = referred_case(practitioner, team)
@@ -92,7 +92,8 @@ def test_case_page_offers_only_the_steps_this_user_may_take_now(
     assert "Accept the referral" in as_practitioner
     assert "Close the case</a>" not in as_practitioner  # a manager's step: text with its reason
     assert "<strong>Close the case</strong>: Only a team manager can do this" in as_practitioner
-    assert "Complete the assessment" not in as_practitioner  # not from this state
+    assert "Complete the assessment</a>" not in as_practitioner  # not from this state
+    assert "<strong>Complete the assessment</strong>" not in as_practitioner
     assert "Close the case" in as_manager
 
 
