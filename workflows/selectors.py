@@ -179,15 +179,15 @@ def _decisions_of(machine: Machine, user: User) -> list[Decision]:
                     destructive=step_of(fsm_transition).destructive,
                 )
             )
-        deadline = earliest.get(record.pk)
+        found_deadline = earliest.get(record.pk)
         decisions.append(
             Decision(
                 record=record,
                 child=_follow(record, child),
                 what=machine.label[:1].upper() + machine.label[1:],
                 steps=steps,
-                due_on=deadline.due_on if deadline else None,
-                deadline=registry.label_of(deadline.kind) if deadline else "",
+                due_on=found_deadline.due_on if found_deadline else None,
+                deadline=registry.label_of(found_deadline.kind) if found_deadline else "",
                 waiting_since=since.get(record.pk),
             )
         )

@@ -23,7 +23,7 @@ class DecisionsView(RoleRequiredMixin, TemplateView):
         services.access_record_many(
             by=user,
             reads=[
-                (item.child.pk, item.record._meta.model_name, item.record.pk)
+                (item.child.pk, str(item.record._meta.model_name), item.record.pk)
                 for item in decisions
                 if item.child is not None
             ],
