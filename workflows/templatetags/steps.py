@@ -32,7 +32,7 @@ def steps_that_matter(
     is for a table cell: links, and the reasons in small text."""
     if record is None:
         return {"steps": []}
-    steps = [
+    steps: list[dict[str, Any]] = [
         {
             "step": step,
             "url": reverse(url_name, args=[record.pk, step.name]) if step.allowed else "",
