@@ -34,6 +34,8 @@ def register() -> None:
             owner_of=lambda budget: budget.case.lead_professional_id if budget.case else None,
             verbose_name="personal budget",
             child_lookups=("child",),
+            team_lookup="team",
+            step_url="budgets:transition",
         )
     )
     # The ledger postings that approving and ending make, and who is told, in the transition's

@@ -20,6 +20,7 @@ from casework.deadlines import LEAD_PROFESSIONAL, reason_field
 from workflows import clock
 from workflows.registry import DeadlineKind, Step
 from workflows.rules import condition, permission, requires_role
+from workflows.templatetags.govuk import money
 
 ZERO = Decimal("0.00")
 PENCE = Decimal("0.01")
@@ -160,6 +161,22 @@ TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
 PRACTITIONER = requires_role(Role.PRACTITIONER)
 
 
+def _amount_and_dates(budget: PersonalBudget, amount: Decimal | None) -> str:
+    if budget.start_on == budget.period_start and budget.end_on == periods.end_of(
+        budget.period_start
+    ):
+        return f"{money(amount)} a year from {budget.start_on:%-d %B %Y}"
+    return f"{money(amount)} from {budget.start_on:%-d %B %Y} to {budget.end_on:%-d %B %Y}"
+
+
+def _approved_done(budget: PersonalBudget) -> str:
+    return f"Budget approved — {_amount_and_dates(budget, budget.agreed_amount)}"
+
+
+def _indicative_done(budget: PersonalBudget) -> str:
+    return f"Indicative budget worked out — {_amount_and_dates(budget, budget.indicative_amount)}"
+
+
 REASON = {"reason": reason_field()}
 
 
@@ -255,7 +272,11 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.INDICATIVE,
         permission=PRACTITIONER,
         conditions=[scored],
-        custom={"step": Step("Work out the indicative budget")},
+        custom={
+            "step": Step(
+                "Work out the indicative budget", done=lambda budget: _indicative_done(budget)
+            )
+        },
     )
     def calculate(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -266,7 +287,12 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.AWAITING_APPROVAL,
         permission=PRACTITIONER,
         conditions=[scored, ready_to_submit],
-        custom={"step": Step("Submit for approval")},
+        custom={
+            "step": Step(
+                "Submit for approval",
+                done="Budget submitted: it is waiting for a team manager's decision",
+            )
+        },
     )
     def submit(self, *, by: Any, on: dt.date, note: str) -> None:
         self.submitted_by = by
@@ -278,7 +304,14 @@ class PersonalBudget(FSMModelMixin, models.Model):
         target=BudgetStatus.ACTIVE,
         permission=TEAM_MANAGER & not_the_submitter,
         conditions=[ready_to_submit],
-        custom={"step": Step("Approve", opens=(BUDGET_REVIEW,))},
+        custom={
+            "step": Step(
+                "Approve",
+                opens=(BUDGET_REVIEW,),
+                decision=True,
+                done=lambda budget: _approved_done(budget),
+            )
+        },
     )
     def approve(self, *, by: Any, on: dt.date, note: str) -> None:
         """Hooked in budgets/machines.py: posts the allocation to the ledger, tells the family."""
@@ -290,7 +323,14 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.AWAITING_APPROVAL,
         target=BudgetStatus.INDICATIVE,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Return for changes", params=REASON)},
+        custom={
+            "step": Step(
+                "Return for changes",
+                params=REASON,
+                decision=True,
+                done="Budget returned to the practitioner for changes",
+            )
+        },
     )
     def return_for_changes(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         """Hooked in budgets/machines.py: tells the practitioner why."""
@@ -301,7 +341,16 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.ACTIVE,
         target=BudgetStatus.SUSPENDED,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Suspend", params=REASON)},
+        custom={
+            "step": Step(
+                "Suspend",
+                params=REASON,
+                destructive=True,
+                done="Budget suspended",
+                consequence="No payments are made while the budget is suspended; a team manager "
+                "can resume it.",
+            )
+        },
     )
     def suspend(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -311,7 +360,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.SUSPENDED,
         target=BudgetStatus.ACTIVE,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Resume", params=REASON)},
+        custom={"step": Step("Resume", params=REASON, done="Budget resumed")},
     )
     def resume(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -325,6 +374,10 @@ class PersonalBudget(FSMModelMixin, models.Model):
             "step": Step(
                 "End the budget",
                 params=REASON,
+                destructive=True,
+                done="Budget ended",
+                consequence="What is still set aside for bookings is released and no more "
+                "payments are made. This cannot be undone.",
                 closes=(BUDGET_REVIEW, DIRECT_PAYMENT_REVIEW),
             )
         },

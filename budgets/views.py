@@ -22,7 +22,6 @@ from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.acting import acting_user
 from workflows.errors import InvalidParams
-from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -63,7 +62,6 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             working=working,
             balances=selectors.balances_of(budget),
             entries=budget.entries.order_by("-entry_on", "-pk")[:50],
-            steps=[option for option in transition_options(budget, user) if option.allowed],
             schedule=services.direct_payment_schedule(budget),
             can_plan=budget.status in services.OPEN_FOR_PLANNING,
             can_post=budget.status in {"active", "suspended"},

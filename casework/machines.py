@@ -34,6 +34,8 @@ def register_machines() -> None:
             owner_of=lambda case: case.lead_professional_id,
             opens_on_create=(due.REFERRAL_DECISION, due.ASSESSMENT_COMPLETE),
             child_lookups=("child",),
+            team_lookup="team",
+            step_url="casework:case-transition",
         )
     )
     registry.register(
@@ -47,6 +49,8 @@ def register_machines() -> None:
             opens_on_create=(due.DECISION_TO_ASSESS, due.FINAL_PLAN),
             verbose_name="EHC plan",
             child_lookups=("child",),
+            team_lookup="child__team",
+            step_url="casework:plan-transition",
         )
     )
     # A review's steps stay out of the case history, which shows the case's and the plan's: the

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from casework import views
 from casework.views import exceptions
+from casework.views.decisions import DecisionsView
 from casework.views.disputes import DisputeCreateView
 from casework.views.representations import RecordRepresentationView
 from casework.views.team_invite import TeamInviteView
@@ -11,6 +12,7 @@ app_name = "casework"
 urlpatterns = [
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
     path("team/", views.TeamDashboardView.as_view(), name="team"),
+    path("team/decisions/", DecisionsView.as_view(), name="decisions"),
     path("my-child/", views.MyChildView.as_view(), name="my-child"),
     path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
     path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),

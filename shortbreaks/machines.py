@@ -26,6 +26,8 @@ def register() -> None:
             team_of=lambda package: package.team_id,
             verbose_name="package",
             child_lookups=("child",),
+            team_lookup="team",
+            step_url="shortbreaks:package-transition",
         )
     )
     registry.register(
@@ -36,6 +38,8 @@ def register() -> None:
             team_of=lambda session: session.package.team_id,
             verbose_name="session",
             child_lookups=("package__child",),
+            team_lookup="package__team",
+            step_url="shortbreaks:session-transition",
         )
     )
     # The ledger postings of each session outcome, and the family's message on a cancellation,

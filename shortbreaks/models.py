@@ -213,7 +213,14 @@ class Package(FSMModelMixin, models.Model):
         target=PackageStatus.APPROVED,
         permission=TEAM_MANAGER,
         conditions=[budget_active, budget_covers_package],
-        custom={"step": Step("Approve the package", params=OVERRIDE)},
+        custom={
+            "step": Step(
+                "Approve the package",
+                params=OVERRIDE,
+                decision=True,
+                done="Package approved: sessions can now be booked once it is started",
+            )
+        },
     )
     def approve(self, *, by: Any, on: dt.date, note: str, override_reason: str) -> None:
         if self.budget_id is None:
@@ -241,7 +248,16 @@ class Package(FSMModelMixin, models.Model):
         source=PackageStatus.REQUESTED,
         target=PackageStatus.DECLINED,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Decline the package", params=REASON)},
+        custom={
+            "step": Step(
+                "Decline the package",
+                params=REASON,
+                decision=True,
+                destructive=True,
+                done="Package declined",
+                consequence="The package will not go ahead. This cannot be undone.",
+            )
+        },
     )
     def decline(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.decision_reason = reason
@@ -252,7 +268,7 @@ class Package(FSMModelMixin, models.Model):
         target=PackageStatus.ACTIVE,
         permission=PRACTITIONER,
         conditions=[budget_active],
-        custom={"step": Step("Start the package")},
+        custom={"step": Step("Start the package", done="Package started")},
     )
     def activate(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -262,7 +278,15 @@ class Package(FSMModelMixin, models.Model):
         source=[PackageStatus.APPROVED, PackageStatus.ACTIVE],
         target=PackageStatus.ENDED,
         permission=PRACTITIONER,
-        custom={"step": Step("End the package", params=REASON)},
+        custom={
+            "step": Step(
+                "End the package",
+                params=REASON,
+                destructive=True,
+                done="Package ended",
+                consequence="No more sessions can be booked. This cannot be undone.",
+            )
+        },
     )
     def end(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         """Hooked in shortbreaks/machines.py: cancels the package's sessions still to come."""
@@ -350,7 +374,7 @@ class Session(FSMModelMixin, models.Model):
         target=SessionStatus.DELIVERED,
         permission=PROVIDER_OR_PRACTITIONER,
         conditions=[session_day_reached],
-        custom={"step": Step("Record as delivered")},
+        custom={"step": Step("Record as delivered", done="Session recorded as delivered")},
     )
     def deliver(self, *, by: Any, on: dt.date, note: str) -> None:
         """Hooked in shortbreaks/machines.py: pays for the session from the budget."""
@@ -361,7 +385,16 @@ class Session(FSMModelMixin, models.Model):
         source=SessionStatus.BOOKED,
         target=SessionStatus.CANCELLED,
         permission=PRACTITIONER,
-        custom={"step": Step("Cancel the session", params=REASON)},
+        custom={
+            "step": Step(
+                "Cancel the session",
+                params=REASON,
+                destructive=True,
+                done="Session cancelled: the family will be told",
+                consequence="The family will be told and the money set aside for it released. "
+                "This cannot be undone.",
+            )
+        },
     )
     def cancel(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         """Hooked in shortbreaks/machines.py: releases the cost set aside, sends the notice."""
@@ -373,7 +406,9 @@ class Session(FSMModelMixin, models.Model):
         target=SessionStatus.NO_SHOW,
         permission=THE_PROVIDER,
         conditions=[session_day_reached],
-        custom={"step": Step("Record as did not attend")},
+        custom={
+            "step": Step("Record as did not attend", done="Session recorded as did not attend")
+        },
     )
     def record_no_show(self, *, by: Any, on: dt.date, note: str) -> None:
         """Hooked in shortbreaks/machines.py: settles the no-show on the budget's ledger."""

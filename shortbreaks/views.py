@@ -25,7 +25,6 @@ from workflows import clock
 from workflows.acting import acting_user
 from workflows.errors import InvalidParams, WorkflowError
 from workflows.exports import csv_download
-from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -142,7 +141,6 @@ class PackagePageView(StaffOnly, TemplateView):
         ]
         return super().get_context_data(
             package=package,
-            steps=[option for option in transition_options(package, user) if option.allowed],
             months=months,
             form=kwargs.pop("form", None)
             or BookingForm(initial={"start_on": package.start_on, "end_on": package.end_on}),

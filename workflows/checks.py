@@ -6,6 +6,7 @@ from django.db import models
 from django_fsm import Transition as FSMTransition
 
 from accounts.models import User
+from accounts.roles import Role
 from workflows import clock
 from workflows.registry import Machine, registry, step_of
 from workflows.rules import Permission
@@ -36,6 +37,27 @@ def wrong_state_reason(machine: Machine, name: str, source: str) -> str:
         f"“{label}” is not possible while the {machine.label} is "
         f"{machine.state_label(source).lower()}."
     )
+
+
+MANAGER_DECIDES = "A team manager decides this — it is in their decisions queue."
+MANAGER_DOES = "Only a team manager can do this: ask your team manager."
+
+
+def reasons_for_people(fsm_transition: FSMTransition, obj: models.Model, user: User) -> list[str]:
+    """Why `user` cannot take this step now, worded for the page they are on: a step only a team
+    manager takes says so, and where the manager will find it, instead of "Only a team manager
+    can do this." (which is what the API says)."""
+    permission = fsm_transition.permission
+    step = step_of(fsm_transition)
+    refused = permission_reasons(fsm_transition, obj, user)
+    if (
+        refused
+        and isinstance(permission, Permission)
+        and permission.managers_only
+        and not user.has_role(Role.TEAM_MANAGER)
+    ):
+        refused = [MANAGER_DECIDES if step.decision else MANAGER_DOES]
+    return refused + unmet_conditions(fsm_transition, obj) + step.refusals_on(obj, clock.today())
 
 
 def permission_reasons(fsm_transition: FSMTransition, obj: models.Model, user: User) -> list[str]:

@@ -108,6 +108,17 @@ class Step:
     checks: tuple[DatedCheck, ...] = ()
     effects: tuple[Effect, ...] = ()
     notify: tuple[MessageMaker, ...] = ()
+    done: str | Callable[[Any], str] = ""
+    """What the success banner says happened ("Case closed"), or made from the record after the
+    step ("Budget approved — £5,650.00 a year from 1 April 2026"); without it, from the label."""
+    destructive: bool = False
+    """A step that ends or refuses something (close, cease, end, cancel, reject): offered as a
+    warning button, and its page says what follows before it is taken."""
+    decision: bool = False
+    """A manager's decision the record waits for in this state (approve a budget, agree to
+    assess): listed in the team manager's decisions queue while it is possible."""
+    consequence: str = ""
+    """What a destructive step's page says follows, instead of "This cannot be undone." """
 
     def kinds(self) -> tuple[DeadlineKind, ...]:
         return self.opens + self.closes + self.satisfies + self.not_required
@@ -121,6 +132,15 @@ class Step:
     def refusals_on(self, record: Any, on: dt.date) -> list[str]:
         """Why the step cannot take effect on `on`, in plain words; empty when it can."""
         return [reason for check in self.checks if (reason := check(record, on))]
+
+    def done_message(self, record: Any) -> str:
+        """The success banner after the step, never the bare verb ("Done: approve.")."""
+        if callable(self.done):
+            return self.done(record)
+        return self.done or f"“{self.label}” is recorded."
+
+    def warning(self) -> str:
+        return self.consequence or "This cannot be undone."
 
 
 @dataclass(frozen=True)
@@ -154,6 +174,10 @@ class Machine:
     # The lookups from a record to its child (`"child"`, `"package__child"`; a review has two),
     # so that a child's deadlines are found on every record of theirs in one query.
     child_lookups: tuple[str, ...] = ()
+    # For the decisions queue: the lookup from a record to its team (`"team"`, `"child__team"`)
+    # and the URL name of a step's page, reversed with the record's pk and the step's name.
+    team_lookup: str = ""
+    step_url: str = ""
 
     @property
     def field(self) -> FSMFieldMixin:

@@ -34,8 +34,12 @@ def condition(reason: str) -> Callable[[Callable[[Any], bool]], Condition]:
 class Permission:
     """Who may act; permissions combine with `&`, and every failing part gives its reason."""
 
-    def __init__(self, check: Callable[[Any, Any], bool], reason: str) -> None:
+    def __init__(
+        self, check: Callable[[Any, Any], bool], reason: str, roles: frozenset[str] = frozenset()
+    ) -> None:
         self.parts = [(check, reason)]
+        # The roles one of which it asks for (from `requires_role`); empty when it names none.
+        self.roles = roles
 
     def __call__(self, instance: Any, user: Any) -> bool:
         return not self.failing(instance, user)
@@ -43,7 +47,13 @@ class Permission:
     def __and__(self, other: Permission) -> Permission:
         combined = Permission(other.parts[0][0], other.parts[0][1])
         combined.parts = self.parts + other.parts
+        combined.roles = self.roles | other.roles
         return combined
+
+    @property
+    def managers_only(self) -> bool:
+        """Only a team manager may act: a practitioner is told the manager decides."""
+        return self.roles == {Role.TEAM_MANAGER}
 
     def failing(self, instance: Any, user: Any) -> list[str]:
         if user is None or not user.is_authenticated:
@@ -72,6 +82,7 @@ def requires_role(*roles: str) -> Permission:
     return Permission(
         lambda instance, user: any(user.has_role(role) for role in roles),
         only_roles_reason(roles),
+        frozenset(roles),
     )
 
 

@@ -212,16 +212,19 @@ class TransitionFormView(LoginRequiredMixin, TemplateView):
         except (TransitionNotAllowed, NotPermitted) as error:
             status = 403 if isinstance(error, NotPermitted) else 409
             return self.render(form, reasons=error.reasons, status=status)
-        messages.success(request, f"Done: {transition_label(self.fsm_transition).lower()}.")
+        messages.success(request, step_of(self.fsm_transition).done_message(updated))
         return redirect(self.get_success_url(updated))
 
     def render(
         self, form: TransitionForm, *, reasons: list[str] | None = None, status: int
     ) -> HttpResponse:
+        step = step_of(self.fsm_transition)
         context = self.get_context_data(
             form=form,
             record=self.record,
             label=transition_label(self.fsm_transition),
+            destructive=step.destructive,
+            warning=step.warning() if step.destructive else "",
             errors=[{"text": reason} for reason in reasons or []],
             blocked=bool(reasons),
             back_url=self.get_success_url(self.record),

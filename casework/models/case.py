@@ -149,7 +149,13 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ASSESSING,
         permission=PRACTITIONER,
         conditions=[consent_recorded],
-        custom={"step": Step("Accept the referral", closes=(due.REFERRAL_DECISION,))},
+        custom={
+            "step": Step(
+                "Accept the referral",
+                closes=(due.REFERRAL_DECISION,),
+                done="Referral accepted: the assessment has started",
+            )
+        },
     )
     def accept_referral(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -163,6 +169,10 @@ class Case(FSMModelMixin, models.Model):
             "step": Step(
                 "Signpost to targeted services",
                 params=REASON,
+                done="Signposted to targeted services: the case is closed",
+                destructive=True,
+                consequence="The case will be closed. A team manager can reopen it within 12 "
+                "months.",
                 closes=(due.REFERRAL_DECISION,),
                 not_required=(due.ASSESSMENT_COMPLETE,),
             )
@@ -178,7 +188,13 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.PLANNING,
         permission=PRACTITIONER,
         conditions=[assessed_eligible],
-        custom={"step": Step("Complete the assessment", closes=(due.ASSESSMENT_COMPLETE,))},
+        custom={
+            "step": Step(
+                "Complete the assessment",
+                closes=(due.ASSESSMENT_COMPLETE,),
+                done="Assessment completed: the case moves to planning",
+            )
+        },
     )
     def complete_assessment(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -189,7 +205,16 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.CLOSED,
         permission=PRACTITIONER,
         conditions=[assessed_not_eligible],
-        custom={"step": Step("Close: no eligible need", closes=(due.ASSESSMENT_COMPLETE,))},
+        custom={
+            "step": Step(
+                "Close: no eligible need",
+                closes=(due.ASSESSMENT_COMPLETE,),
+                done="Case closed: no eligible need",
+                destructive=True,
+                consequence="The case will be closed. A team manager can reopen it within 12 "
+                "months.",
+            )
+        },
     )
     def close_no_eligible_need(self, *, by: Any, on: dt.date, note: str) -> None:
         self.closed_on = on
@@ -201,7 +226,14 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ACTIVE,
         permission=TEAM_MANAGER,
         conditions=[support_arranged],
-        custom={"step": Step("Start support", opens=(due.ANNUAL_REVIEW,))},
+        custom={
+            "step": Step(
+                "Start support",
+                opens=(due.ANNUAL_REVIEW,),
+                decision=True,
+                done="Support started: the annual review is now due in 12 months",
+            )
+        },
     )
     def start_support(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -212,7 +244,9 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.REVIEWING,
         permission=PRACTITIONER,
         conditions=[review_scheduled],
-        custom={"step": Step("Begin the review", closes=(due.ANNUAL_REVIEW,))},
+        custom={
+            "step": Step("Begin the review", closes=(due.ANNUAL_REVIEW,), done="Review begun")
+        },
     )
     def begin_review(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -223,7 +257,11 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.ACTIVE,
         permission=PRACTITIONER,
         conditions=[review_outcome_recorded],
-        custom={"step": Step("Complete the review", opens=(due.ANNUAL_REVIEW,))},
+        custom={
+            "step": Step(
+                "Complete the review", opens=(due.ANNUAL_REVIEW,), done="Review completed"
+            )
+        },
     )
     def complete_review(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -234,7 +272,9 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.PREPARING_FOR_ADULTHOOD,
         permission=PRACTITIONER,
         conditions=[aged_14_or_over],
-        custom={"step": Step("Begin preparing for adulthood")},
+        custom={
+            "step": Step("Begin preparing for adulthood", done="Preparing for adulthood begun")
+        },
     )
     def begin_transition(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -249,6 +289,9 @@ class Case(FSMModelMixin, models.Model):
             "step": Step(
                 "Transfer to adult services",
                 params={"handover_on": due.date_field("Enter the handover date.")},
+                done="Case transferred to adult services and closed",
+                destructive=True,
+                consequence="The case will be closed and handed over to adult services.",
                 closes=(due.ANNUAL_REVIEW,),
             )
         },
@@ -269,6 +312,10 @@ class Case(FSMModelMixin, models.Model):
             "step": Step(
                 "Close the case",
                 params=REASON,
+                done="Case closed",
+                destructive=True,
+                consequence="The case will be closed and its running deadlines stopped. It can "
+                "be reopened within 12 months.",
                 closes=(due.REFERRAL_DECISION,),
                 not_required=(due.ASSESSMENT_COMPLETE, due.ANNUAL_REVIEW),
             )
@@ -284,7 +331,7 @@ class Case(FSMModelMixin, models.Model):
         target=CaseStatus.REFERRED,
         permission=TEAM_MANAGER,
         conditions=[closed_within_12_months, no_other_open_case],
-        custom={"step": Step("Reopen the case", params=REASON)},
+        custom={"step": Step("Reopen the case", params=REASON, done="Case reopened")},
     )
     def reopen(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.closed_on = None

@@ -190,6 +190,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Agree to assess",
                 closes=(due.DECISION_TO_ASSESS,),
+                decision=True,
+                done="Agreed to assess: the needs assessment has started",
                 opens=(due.DECISION_NOT_TO_ISSUE,),
                 notify=(plan_decision_letter("agree_to_assess"),),
             )
@@ -207,6 +209,11 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Refuse to assess",
                 params=REASON,
+                decision=True,
+                destructive=True,
+                done="Refused to assess: the family will be told, with their right to appeal",
+                consequence="The request for an EHC needs assessment will be refused and the "
+                "family told of their right to appeal. This cannot be undone.",
                 closes=(due.DECISION_TO_ASSESS,),
                 not_required=(due.FINAL_PLAN,),
             )
@@ -226,6 +233,7 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Issue the draft plan",
                 params=SERVICE,
+                done="Draft plan issued: the family has 15 days to comment",
                 not_required=(due.DECISION_NOT_TO_ISSUE,),
                 opens=(due.FAMILY_COMMENTS,),
             )
@@ -254,6 +262,10 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Decide not to issue a plan",
                 params=REASON,
+                destructive=True,
+                done="Decided not to issue a plan: the family will be told",
+                consequence="No EHC plan will be issued and the family told of their right to "
+                "appeal. This cannot be undone.",
                 closes=(due.DECISION_NOT_TO_ISSUE,),
                 not_required=(due.FINAL_PLAN,),
             )
@@ -272,6 +284,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Issue the final plan",
                 closes=(due.FINAL_PLAN, due.AMENDED_FINAL),
+                decision=True,
+                done="Final plan issued",
                 satisfies=(due.FAMILY_COMMENTS, due.AMENDMENT_REPRESENTATIONS),
                 checks=(family_period_closed,),
                 opens=(due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW),
@@ -294,6 +308,7 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Hold the review meeting",
                 closes=(due.ANNUAL_REVIEW, due.UNDER_FIVE_REVIEW),
+                done="Review meeting recorded: a team manager now decides the plan's future",
                 opens=REVIEW_OPENS,
                 checks=(on_the_meeting_date,),
             )
@@ -307,7 +322,14 @@ class EHCPlan(FSMModelMixin, models.Model):
         source=PlanStatus.UNDER_REVIEW,
         target=PlanStatus.FINAL,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Maintain the plan", closes=(due.REVIEW_DECISION,))},
+        custom={
+            "step": Step(
+                "Maintain the plan",
+                closes=(due.REVIEW_DECISION,),
+                decision=True,
+                done="Plan maintained as it is",
+            )
+        },
     )
     def maintain(self, *, by: Any, on: dt.date, note: str) -> None:
         pass
@@ -321,6 +343,8 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Amend the plan",
                 params=SERVICE,
+                decision=True,
+                done="Amended draft plan issued",
                 closes=(due.REVIEW_DECISION,),
                 opens=(due.AMENDED_FINAL, due.AMENDMENT_REPRESENTATIONS),
             )
@@ -350,6 +374,11 @@ class EHCPlan(FSMModelMixin, models.Model):
             "step": Step(
                 "Cease the plan",
                 params=REASON,
+                decision=True,
+                destructive=True,
+                done="Plan ceased: the family will be told",
+                consequence="The EHC plan will stop and the family told of their right to "
+                "appeal. This cannot be undone.",
                 closes=(due.REVIEW_DECISION,),
                 not_required=(due.REVIEW_REPORT, due.PHASE_TRANSFER, *REVIEW_PERIODS),
             )

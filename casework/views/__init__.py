@@ -32,7 +32,6 @@ from workflows import clock
 from workflows.acting import acting_user
 from workflows.models import Deadline, DeadlineStatus
 from workflows.registry import registry
-from workflows.selectors import transition_options
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -159,10 +158,6 @@ class CasePageView(StaffOnly, TemplateView):
             .order_by("-pk")
             .first()
         )
-        case_steps = [option for option in transition_options(case, user) if option.allowed]
-        plan_steps = (
-            [option for option in transition_options(plan, user) if option.allowed] if plan else []
-        )
         return super().get_context_data(
             case=case,
             child=case.child,
@@ -176,8 +171,6 @@ class CasePageView(StaffOnly, TemplateView):
             else [],
             plan_reviews=plan.reviews.all() if plan else [],
             case_reviews=case.reviews.all(),
-            case_steps=case_steps,
-            plan_steps=plan_steps,
             deadlines=selectors.case_deadlines(case).running().select_related("owner"),
             timeline=case_timeline(case),
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},

@@ -329,8 +329,10 @@ def test_family_statement_page_and_panel_queue(client, family, team):
     PersonalBudget.objects.filter(pk=waiting.pk).update(status="awaiting_approval")
     client.force_login(manager)
     queue = client.get("/budgets/panel/").content.decode()
-    assert f"/budgets/{waiting.pk}/steps/approve/" in queue
-    assert f"/budgets/{family['budget'].pk}/steps/approve/" not in queue
+    # Forced into the queue without a support plan: listed, approving shown with why not.
+    assert f"/budgets/{waiting.pk}/steps/return_for_changes/" in queue
+    assert f"/budgets/{waiting.pk}/steps/approve/" not in queue
+    assert f"/budgets/{family['budget'].pk}/steps/" not in queue
 
 
 def test_case_page_shows_the_budget_panel(client, family):

@@ -80,7 +80,7 @@ def test_caseload_is_paginated(client, practitioner, team):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_case_page_offers_only_the_steps_this_user_may_take_now(
+def test_case_page_offers_the_steps_of_this_state_and_says_why_not(
     client, practitioner, manager, team
 ):
     case = referred_case(practitioner, team)
@@ -90,8 +90,10 @@ def test_case_page_offers_only_the_steps_this_user_may_take_now(
     as_manager = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert "Accept the referral" in as_practitioner
-    assert "Close the case" not in as_practitioner  # a manager's step
+    assert "Close the case</a>" not in as_practitioner  # a manager's step: text with its reason
+    assert "<strong>Close the case</strong>: Only a team manager can do this" in as_practitioner
     assert "Complete the assessment</a>" not in as_practitioner  # not from this state
+    assert "<strong>Complete the assessment</strong>" not in as_practitioner
     assert "Close the case" in as_manager
 
 
@@ -116,7 +118,7 @@ def test_step_form_applies_the_transition_and_confirms(client, practitioner, tea
     )
 
     assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
-    assert "Done: accept the referral." in response.content.decode()
+    assert "Referral accepted: the assessment has started" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ASSESSING
 
 

@@ -119,6 +119,7 @@ RULES: dict[str, Rule] = {
     # Casework pages: staff of the child's team; families have My child
     "casework:caseload": Rule(read=let(STAFF)),
     "casework:team": Rule(read=let(MANAGERS)),
+    "casework:decisions": Rule(read=let(MANAGERS)),
     "casework:my-child": Rule(read=let(FAMILIES)),
     # A professional's pages: each sees their own children (none, once consent is withdrawn)
     "casework:professional-home": Rule(read=let(PROFESSIONALS)),
