@@ -46,6 +46,7 @@ STEP_DONE = {
     ("case", "close"): "Case closed",
     ("case", "reopen"): "Case reopened",
     ("case", "override_consent"): "Consent to share overridden",
+    ("case", "record_consent"): "Consent to share recorded",
     ("ehcplan", "create"): "Request for an EHC needs assessment received",
     ("ehcplan", "agree_to_assess"): "Agreed to carry out an EHC needs assessment",
     ("ehcplan", "refuse_to_assess"): "Refused to carry out an EHC needs assessment",
