@@ -60,7 +60,7 @@ def product_forms() -> list[type[forms.BaseForm]]:
 
 def django_defaults() -> list[str]:
     """Django's own words: of every form field, of the validators the fields use, and of the
-    authentication forms; each as its longest fixed part (the words around a placeholder)."""
+    authentication forms; each as its longest fixed part (the words around a value filled in)."""
     texts: list[str] = []
     for module in (django_fields, django_model_fields):
         for _, kind in inspect.getmembers(module, inspect.isclass):
