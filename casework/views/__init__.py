@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -74,6 +75,7 @@ def family_team_context(child: Child, case: Case | None) -> dict[str, Any]:
         "team": members,
         "key_worker": selectors.key_worker_of(members, on=today),
         "contact": case.lead_professional if case else None,
+        "council_team": case.team if case else child.team,
     }
 
 
@@ -423,9 +425,15 @@ class MyChildView(RoleRequiredMixin, TemplateView):
                     ],
                     **family_period_context(plan),
                     **family_team_context(child, case),
+                    "case_officer": plan.case_officer if plan else None,
                 }
             )
-        return super().get_context_data(children=children, panels=panels.FAMILY_PANELS, **kwargs)
+        return super().get_context_data(
+            children=children,
+            panels=panels.FAMILY_PANELS,
+            sen_team_contact=settings.PATHWAY_SEN_TEAM_CONTACT,
+            **kwargs,
+        )
 
 
 class PlanCommentView(RoleRequiredMixin, ServiceFormView):

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 
 from casework.models import EHCPlan, PlanStatus
-from casework.models.representation import current_representations
 from workflows import clock
 from workflows.date_input import DatePartsField
 from workflows.forms import Form
@@ -88,14 +87,20 @@ def period_sentence(plan: EHCPlan) -> str:
 
 
 def family_period_context(plan: EHCPlan | None) -> dict[str, Any]:
-    """For the family's page: their period, what they have said in it, and whether they can add."""
+    """For the family's page: their period if one is running, and everything they have told us
+    about the plan, in every period, so nothing they sent seems to vanish once it closes."""
+    told_us = list(plan.representations.order_by("made_on", "pk")) if plan else []
     period = plan.family_period if plan else None
     if plan is None or period is None or plan.status != PlanStatus.DRAFT:
-        return {"period": None, "representations": [], "can_represent": False}
+        return {
+            "period": None,
+            "representations": told_us,
+            "can_represent": False,
+        }
     return {
         "period": period,
         "period_sentence": period_sentence(plan),
-        "representations": list(current_representations(plan)),
+        "representations": told_us,
         "can_represent": clock.today() <= period.ends_on,
         "representation_form": RepresentationForm(amendment=period.is_amendment),
     }
