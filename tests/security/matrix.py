@@ -136,6 +136,7 @@ RECORD_OF = {
     "api:referral-detail": "referral",
     "api:case-detail": "case",
     "api:case-apply-transition": "case",
+    "api:case-allocate": "case",
     "api:case-deadlines": "case",
     "api:case-history": "case",
     "api:case-transitions": "case",

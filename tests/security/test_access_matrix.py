@@ -426,6 +426,10 @@ RULES: dict[str, Rule] = {
     "casework:ehc-requests": Rule(read=let(STAFF)),
     "casework:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
     "api:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
+    # Allocation: a manager of the team allocates; whom to, among their own teams' staff
+    "api:auth-me": Rule(read=SIGNED_IN_ONLY),  # each is told about themselves
+    "api:user-list": Rule(read=let(MANAGERS)),
+    "api:case-allocate": Rule(write=MANAGER_WRITE),
 }
 
 # Django's admin is for the system administrator only; everyone else is sent to its sign-in.
