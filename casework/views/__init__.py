@@ -27,6 +27,7 @@ from casework.forms import (
     ReviewOutcomeForm,
 )
 from casework.models import SECTIONS, Case, CaseStatus, Child, EHCPlan, Review
+from casework.services.owners import CLOSED_NOT_ALLOCATED
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows import clock
 from workflows.acting import acting_user
@@ -177,6 +178,7 @@ class CasePageView(StaffOnly, TemplateView):
             can_request_plan=plan is None or not plan.is_open,
             panels=panels.CASE_PANELS,
             is_manager=user.has_role(Role.TEAM_MANAGER),
+            closed_not_allocated=CLOSED_NOT_ALLOCATED,
             **kwargs,
         )
 

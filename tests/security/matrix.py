@@ -137,6 +137,7 @@ RECORD_OF = {
     "api:case-detail": "case",
     "api:case-apply-transition": "case",
     "api:case-allocate": "case",
+    "casework:case-allocate": "case",
     "api:case-deadlines": "case",
     "api:case-history": "case",
     "api:case-transitions": "case",

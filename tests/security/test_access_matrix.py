@@ -430,6 +430,7 @@ RULES: dict[str, Rule] = {
     "api:auth-me": Rule(read=SIGNED_IN_ONLY),  # each is told about themselves
     "api:user-list": Rule(read=let(MANAGERS)),
     "api:case-allocate": Rule(write=MANAGER_WRITE),
+    "casework:case-allocate": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
 }
 
 # Django's admin is for the system administrator only; everyone else is sent to its sign-in.
