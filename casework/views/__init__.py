@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
+from casework.allocation_reads import allocatable_staff
 from casework.chronology import case_timeline
 from casework.documents import documents_visible_to, on_the_record
 from casework.forms import (
@@ -128,6 +129,7 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
             ],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
+            workers=allocatable_staff(acting_user(self.request)),
             **kwargs,
         )
 

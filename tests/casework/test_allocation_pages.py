@@ -8,10 +8,13 @@ import html
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from casework.models import CaseStatus
 from tests.factories import AssessingCaseFactory, CaseFactory, ChildFactory, UserFactory, staff
+from tests.factories.workflows import DeadlineFactory
 from workflows.models import Deadline, TransitionLog
 
 TODAY = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC)
@@ -177,3 +180,81 @@ def test_another_teams_case_is_not_found(client, other_team, case):
     client.force_login(staff(Role.TEAM_MANAGER, other_team))
 
     assert client.get(url(case)).status_code == 404
+
+
+# The team dashboard: caseload per worker
+
+
+def deadline(owner, team, *, due_in_days, **fields):
+    return DeadlineFactory(
+        subject=CaseFactory(child=ChildFactory(team=team), lead_professional=owner),
+        kind="assessment_complete",
+        owner=owner,
+        team=team,
+        due_on=TODAY.date() + dt.timedelta(days=due_in_days),
+        **fields,
+    )
+
+
+def test_the_dashboard_shows_each_workers_open_cases_and_overdue_deadlines(
+    client, team, other_team, manager, practitioner
+):
+    CaseFactory(child=ChildFactory(team=team), lead_professional=practitioner)
+    CaseFactory(
+        child=ChildFactory(team=team), lead_professional=practitioner, status=CaseStatus.CLOSED
+    )
+    deadline(practitioner, team, due_in_days=-3)
+    stranger = staff(Role.PRACTITIONER, other_team)
+    client.force_login(manager)
+
+    response = client.get("/team/")
+
+    workers = {worker.pk: worker for worker in response.context["workers"]}
+    assert set(workers) == {practitioner.pk, manager.pk}
+    assert (workers[practitioner.pk].open_cases, workers[practitioner.pk].overdue_deadlines) == (
+        2,  # the case of the overdue deadline is open too
+        1,
+    )
+    assert (workers[manager.pk].open_cases, workers[manager.pk].overdue_deadlines) == (0, 0)
+    page = text_of(response)
+    region = page.split('aria-label="Caseload per worker"')[1].split("</table>")[0]
+    assert '<div class="app-table-scroll" tabindex="0" role="region"' in page
+    assert practitioner.full_name in region
+    assert manager.full_name in region
+    assert stranger.full_name not in page
+    assert '<strong class="govuk-tag govuk-tag--red">1</strong>' in region
+
+
+def test_the_dashboard_counts_only_deadlines_past_due_and_still_running(
+    client, team, manager, practitioner
+):
+    deadline(practitioner, team, due_in_days=-2)
+    deadline(practitioner, team, due_in_days=-5, closed_on=TODAY.date(), status="missed")
+    deadline(practitioner, team, due_in_days=-5, status="waived")
+    deadline(practitioner, team, due_in_days=4)
+    deadline(manager, team, due_in_days=-1)
+    client.force_login(manager)
+
+    workers = client.get("/team/").context["workers"]
+
+    counted = {worker.pk: worker.overdue_deadlines for worker in workers}
+    assert counted == {practitioner.pk: 1, manager.pk: 1}
+
+
+def test_the_dashboard_needs_the_same_queries_however_many_workers(
+    client, django_assert_max_num_queries, team, manager, practitioner
+):
+    deadline(practitioner, team, due_in_days=-1)  # the at-risk list is logged as read
+    client.force_login(manager)
+    client.get("/team/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/team/")
+    for _ in range(6):
+        worker = staff(Role.PRACTITIONER, team)
+        AssessingCaseFactory(child=ChildFactory(team=team), practitioner=worker)
+        deadline(worker, team, due_in_days=-1)
+
+    with django_assert_max_num_queries(len(few)):
+        page = text_of(client.get("/team/"))
+
+    assert page.count('<th scope="row" class="govuk-table__header">') == 8
