@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -125,7 +125,7 @@ class MeTeamSerializer(serializers.Serializer[Team]):
     name = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer[User]):
+class MeSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     name = serializers.CharField(help_text="Their full name, or the address when none is given.")
