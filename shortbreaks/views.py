@@ -20,7 +20,7 @@ from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
 from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
-from shortbreaks.models import Package, ServiceType, Session
+from shortbreaks.models import Package, ServiceType, Session, SessionStatus
 from workflows import clock
 from workflows.acting import acting_user
 from workflows.errors import InvalidParams, WorkflowError
@@ -229,6 +229,9 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             today=today,
             todays=[s for s in sessions if s.date == today],
+            todays_left=any(
+                s.date == today and s.status == SessionStatus.BOOKED for s in sessions
+            ),
             week=[
                 (day, list(items))
                 for day, items in groupby(
@@ -258,17 +261,32 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.pop("day", None)  # the URL's text; the page uses the parsed date
+        sessions = kwargs.pop("sessions", None)
+        if sessions is None:
+            sessions = self.sessions()
         return super().get_context_data(
             date=self.day(),
-            sessions=self.sessions(),
+            sessions=sessions,
             can_record=self.day() <= clock.today(),
+            left_to_record=any(session.status == SessionStatus.BOOKED for session in sessions),
             **kwargs,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        day_sessions = self.sessions()
         sessions = {
-            session.pk: session for session in self.sessions() if session.status == "booked"
+            session.pk: session
+            for session in day_sessions
+            if session.status == SessionStatus.BOOKED
         }
+        if day_sessions and not sessions:
+            # A second press, or another tab, after the day was recorded: say so, change nothing.
+            return self.render_to_response(
+                self.get_context_data(
+                    sessions=day_sessions,
+                    notice="All sessions for this day were already recorded: nothing was changed.",
+                )
+            )
         outcomes = {}
         for key, value in request.POST.items():
             if key.startswith("session-") and value in {"delivered", "no_show"}:
