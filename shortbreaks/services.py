@@ -19,10 +19,10 @@ import workflows
 from accounts.models import User
 from accounts.roles import Role
 from budgets.models import EntryKind, PersonalBudget
-from budgets.services import ledger_post, money
+from budgets.services import BudgetExceeded, ledger_post, money
 from casework.models import Child
 from shortbreaks import messages
-from shortbreaks.errors import DuplicateBooking
+from shortbreaks.errors import CorrectionNotCovered, DuplicateBooking
 from shortbreaks.models import (
     Package,
     PackageStatus,
@@ -392,6 +392,34 @@ def settle_no_show(session: Session, *, by: User, on: dt.date) -> None:
         _settle(session, by=by, on=on, kind=EntryKind.PAYMENT, words="did not attend (charged)")
     else:
         _settle(session, by=by, on=on, kind=EntryKind.COMMITMENT_RELEASE, words="did not attend")
+
+
+def pay_for_corrected_session(session: Session, *, by: User, on: dt.date) -> None:
+    """A no-show corrected to delivered: a charged no-show is already paid; otherwise its money
+    was released, so the session is paid now from what is available (409 if it cannot be)."""
+    budget = session.package.budget
+    if budget is None or session.package.service.no_show_charged:
+        return
+    try:
+        ledger_post(
+            by=by,
+            budget=budget,
+            kind=EntryKind.PAYMENT,
+            amount=str(session.cost),
+            entry_on=on,
+            category=session.package.service.type,
+            source=session,
+            description=(
+                f"{session.package.service.name}, {session.date:%-d %b %Y}: "
+                "delivered (corrected from did not attend)"
+            ),
+        )
+    except BudgetExceeded as error:
+        raise CorrectionNotCovered(
+            f"The personal budget cannot pay for this session: {error.detail} "
+            "Nothing was changed.",
+            extra=error.extra,
+        ) from None
 
 
 def package_end_cancel_sessions(package: Package, *, by: User, on: dt.date) -> None:

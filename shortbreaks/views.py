@@ -23,8 +23,10 @@ from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
 from shortbreaks.models import Package, ServiceType, Session, SessionStatus
 from workflows import clock
 from workflows.acting import acting_user
+from workflows.checks import transition_label, unmet_conditions
 from workflows.errors import InvalidParams, WorkflowError
 from workflows.exports import csv_download
+from workflows.registry import registry
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -243,6 +245,29 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         )
 
 
+# The step that corrects each recorded outcome, offered beside it on the provider's day.
+CORRECTIONS = {
+    SessionStatus.DELIVERED: "correct_to_no_show",
+    SessionStatus.NO_SHOW: "correct_to_delivered",
+}
+
+
+def _with_corrections(sessions: list[Session]) -> list[Session]:
+    """Each recorded session with its correction (`session.correction`), or why it is not
+    possible: only the provider's own sessions reach this page, so only the step's conditions
+    can stand in the way."""
+    machine = registry.machine_for(Session)
+    for session in sessions:
+        name = CORRECTIONS.get(session.status)
+        fsm_transition = machine.transition_from(session.status, name) if name else None
+        session.correction = fsm_transition and {  # type: ignore[attr-defined]
+            "name": name,
+            "label": transition_label(fsm_transition),
+            "reasons": unmet_conditions(fsm_transition, session),
+        }
+    return sessions
+
+
 class ProviderDayView(RoleRequiredMixin, TemplateView):
     """Record a day's sessions at once: delivered, or did not attend."""
 
@@ -266,7 +291,7 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
             sessions = self.sessions()
         return super().get_context_data(
             date=self.day(),
-            sessions=sessions,
+            sessions=_with_corrections(sessions),
             can_record=self.day() <= clock.today(),
             left_to_record=any(session.status == SessionStatus.BOOKED for session in sessions),
             **kwargs,
