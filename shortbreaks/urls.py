@@ -20,5 +20,6 @@ urlpatterns = [
         name="session-transition",
     ),
     path("provider/", views.ProviderHomeView.as_view(), name="provider"),
+    path("provider/calendar/", views.ProviderCalendarView.as_view(), name="provider-calendar"),
     path("provider/day/<str:day>/", views.ProviderDayView.as_view(), name="provider-day"),
 ]

@@ -245,6 +245,32 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         )
 
 
+CALENDAR_DAYS = 28
+
+
+class ProviderCalendarView(RoleRequiredMixin, TemplateView):
+    """The provider's bookings for the next four weeks, day by day."""
+
+    template_name = "shortbreaks/provider_calendar.html"
+    roles = (Role.PROVIDER,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = clock.today()
+        last = today + dt.timedelta(days=CALENDAR_DAYS - 1)
+        sessions = selectors.provider_sessions(acting_user(self.request), start=today, end=last)
+        return super().get_context_data(
+            today=today,
+            last=last,
+            days=[
+                (day, list(items))
+                for day, items in groupby(
+                    sessions.exclude(status=SessionStatus.CANCELLED), key=lambda s: s.date
+                )
+            ],
+            **kwargs,
+        )
+
+
 # The step that corrects each recorded outcome, offered beside it on the provider's day.
 CORRECTIONS = {
     SessionStatus.DELIVERED: "correct_to_no_show",

@@ -252,6 +252,7 @@ RULES: dict[str, Rule] = {
     ),
     "shortbreaks:provider": Rule(read=let(PROVIDERS)),  # each provider sees only its own day
     "shortbreaks:provider-day": Rule(read=let(PROVIDERS), write=let(PROVIDERS)),
+    "shortbreaks:provider-calendar": Rule(read=let(PROVIDERS)),  # its own services' only
     # Commissioning pages: staff read their own teams' figures, commissioners edit the plan
     "commissioning:report": Rule(read=let(READERS)),
     "commissioning:plan": Rule(read=let(READERS)),
