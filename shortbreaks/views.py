@@ -19,8 +19,8 @@ from casework.selectors import cases_visible_to
 from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
-from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
-from shortbreaks.models import Package, ServiceType, Session, SessionStatus
+from shortbreaks.forms import BookingForm, CareNotesForm, PackageRequestForm, StatementFilter
+from shortbreaks.models import CareNotes, Package, ServiceType, Session, SessionStatus
 from workflows import clock
 from workflows.acting import acting_user
 from workflows.checks import transition_label, unmet_conditions
@@ -245,6 +245,61 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         )
 
 
+class CareNotesView(RoleRequiredMixin, ServiceFormView):
+    """A child's care and emergency-contact notes, written by the family or the child's team."""
+
+    form_class = CareNotesForm
+    roles = (Role.PRACTITIONER, Role.FAMILY)
+    submit_label = "Save the notes"
+
+    def child(self) -> Any:
+        return get_object_or_404(
+            selectors.children_with_care_notes_editable_by(acting_user(self.request)),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        notes = CareNotes.objects.filter(child=self.child()).first()
+        if notes is None:
+            return {}
+        access_record(
+            by=acting_user(self.request), child_id=notes.child_id, record=notes, via="page"
+        )
+        return {
+            "care_needs": notes.care_needs,
+            "emergency_contact_name": notes.emergency_contact_name,
+            "emergency_contact_phone": notes.emergency_contact_phone,
+            "shared_with_providers": notes.shared_with_providers,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        child = self.child()
+        self.title = f"Care and emergency contact notes for {child.given_name}"
+        return super().get_context_data(
+            caption=child.full_name,
+            intro=(
+                "Short-break providers see these notes only if you tick the box to share them, "
+                "and only providers with a booking for the child. Staff of the child's team can "
+                "see and change them."
+            ),
+            **kwargs,
+        )
+
+    def back_url(self) -> str:
+        user = acting_user(self.request)
+        if user.has_role(Role.FAMILY) and not user.has_role(Role.PRACTITIONER):
+            return reverse("casework:my-child")
+        case = cases_visible_to(user).filter(child_id=self.kwargs["pk"]).order_by("-pk").first()
+        return reverse("casework:case", args=[case.pk]) if case else reverse("casework:caseload")
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.care_notes_save(
+            by=acting_user(self.request), child=self.child(), **form.cleaned_data
+        )
+        messages.success(self.request, "Care and emergency contact notes saved.")
+        return redirect(self.back_url())
+
+
 CALENDAR_DAYS = 28
 
 
@@ -276,6 +331,20 @@ CORRECTIONS = {
     SessionStatus.DELIVERED: "correct_to_no_show",
     SessionStatus.NO_SHOW: "correct_to_delivered",
 }
+
+
+def _with_care_notes(user: Any, sessions: list[Session]) -> list[Session]:
+    """Each session with its child's care notes (`session.care_notes`) where the family shares
+    them with this provider; None otherwise."""
+    shared = {
+        notes.child_id: notes
+        for notes in selectors.care_notes_shared_with_provider(
+            user, {session.package.child_id for session in sessions}
+        )
+    }
+    for session in sessions:
+        session.care_notes = shared.get(session.package.child_id)  # type: ignore[attr-defined]
+    return sessions
 
 
 def _with_corrections(sessions: list[Session]) -> list[Session]:
@@ -317,7 +386,7 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
             sessions = self.sessions()
         return super().get_context_data(
             date=self.day(),
-            sessions=_with_corrections(sessions),
+            sessions=_with_care_notes(acting_user(self.request), _with_corrections(sessions)),
             can_record=self.day() <= clock.today(),
             left_to_record=any(session.status == SessionStatus.BOOKED for session in sessions),
             **kwargs,
