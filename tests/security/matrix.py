@@ -123,6 +123,7 @@ RECORD_OF = {
     "shortbreaks:package": "package",
     "shortbreaks:package-transition": "package",
     "shortbreaks:session-transition": "session",
+    "shortbreaks:care-notes": "child",
     "commissioning:plan": "commissioning_plan",
     "commissioning:action-update": "action",
     "commissioning:target": "measure",

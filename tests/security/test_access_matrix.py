@@ -252,6 +252,11 @@ RULES: dict[str, Rule] = {
     ),
     "shortbreaks:provider": Rule(read=let(PROVIDERS)),  # each provider sees only its own day
     "shortbreaks:provider-day": Rule(read=let(PROVIDERS), write=let(PROVIDERS)),
+    "shortbreaks:provider-calendar": Rule(read=let(PROVIDERS)),  # its own services' only
+    "shortbreaks:care-notes": Rule(  # the family and the child's team write them
+        read=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+        write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+    ),
     # Commissioning pages: staff read their own teams' figures, commissioners edit the plan
     "commissioning:report": Rule(read=let(READERS)),
     "commissioning:plan": Rule(read=let(READERS)),
