@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from accounts import second_factor, selectors, services
 from accounts.authentication import ExpiringTokenAuthentication
-from accounts.models import User, normalise_email
+from accounts.models import Team, User, normalise_email
+from accounts.roles import Role
 from accounts.wording import ENTER_CODE, SIGN_IN_FAILED, WRONG_CODE
 
 LOCKED_OUT = (
@@ -117,3 +118,39 @@ class LogoutAllView(APIView):
     def post(self, request: Request) -> Response:
         services.tokens_revoke_all(by=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeTeamSerializer(serializers.Serializer[Team]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField(help_text="Their full name, or the address when none is given.")
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices),
+        help_text="Role names, with the roles each includes: a team manager is a practitioner "
+        "too. Empty for an account with no role yet.",
+    )
+    teams = MeTeamSerializer(many=True, help_text="The teams a member of staff belongs to.")
+
+
+class MeView(APIView):
+    """Who is signed in: for a client deciding what to offer this person."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = cast(User, request.user)
+        return Response(
+            MeSerializer(
+                {
+                    "id": user.pk,
+                    "email": user.email,
+                    "name": user.get_full_name(),
+                    "roles": sorted(user.roles),
+                    "teams": user.teams.order_by("name", "pk"),
+                }
+            ).data
+        )

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from casework import views
 from casework.views import exceptions
+from casework.views.allocation import AllocationView
 from casework.views.decisions import DecisionsView
 from casework.views.disputes import DisputeCreateView
 from casework.views.representations import RecordRepresentationView
@@ -66,4 +67,5 @@ urlpatterns = [
         exceptions.WithdrawExceptionView.as_view(),
         name="deadline-exception-withdraw",
     ),
+    path("cases/<int:pk>/allocate/", AllocationView.as_view(), name="case-allocate"),
 ]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import LogoutAllView, LogoutView, ObtainTokenView
+from accounts.api import LogoutAllView, LogoutView, MeView, ObtainTokenView
 from budgets import api as budgets_api
 from casework.api import router as casework_api
 from casework.api import urlpatterns as casework_api_paths
@@ -16,6 +16,7 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/me/", MeView.as_view(), name="auth-me"),
     *casework_api.urls,
     *casework_api_paths,
     *budgets_api.urls,

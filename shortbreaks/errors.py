@@ -16,3 +16,9 @@ class BudgetOvercommitted(TransitionNotAllowed):
     still to book; a manager may approve it anyway with a reason."""
 
     code = "budget_overcommitted"
+
+
+class CorrectionNotCovered(TransitionNotAllowed):
+    """Correcting a no-show to delivered would pay more than the budget has available."""
+
+    code = "budget_exceeded"

@@ -68,3 +68,26 @@ class BookingForm(Form):
         initial=1,
         error_messages={"required": "Enter the number of units."},
     )
+
+
+class CareNotesForm(Form):
+    care_needs = forms.CharField(
+        label="Care needs",
+        help_text=(
+            "What carers should know to look after the child well: health, medicines, eating, "
+            "communication, what helps when they are upset."
+        ),
+        widget=forms.Textarea,
+        required=False,
+        max_length=4000,
+    )
+    emergency_contact_name = forms.CharField(
+        label="Emergency contact's name", required=False, max_length=200
+    )
+    emergency_contact_phone = forms.CharField(
+        label="Emergency contact's phone number", required=False, max_length=30
+    )
+    shared_with_providers = forms.BooleanField(
+        label="Share these notes with the short-break providers who have a booking for the child",
+        required=False,
+    )

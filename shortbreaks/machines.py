@@ -49,6 +49,7 @@ def register() -> None:
         Session.cancel, effects=(services.release_session,), notify=(messages.cancelled,)
     )
     registry.hook(Session.record_no_show, effects=(services.settle_no_show,))
+    registry.hook(Session.correct_to_delivered, effects=(services.pay_for_corrected_session,))
     registry.hook(Package.end, effects=(services.package_end_cancel_sessions,))
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)

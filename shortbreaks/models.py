@@ -322,12 +322,23 @@ def session_day_reached(session: Session) -> bool:
     return session.date <= clock.today()
 
 
+@condition(
+    "The session has been paid for from the personal budget and the provider's terms do not "
+    "charge for a child who did not attend, so this would mean taking the payment back, which "
+    "the budget's ledger does not allow. A team manager can adjust the budget instead."
+)
+def correction_moves_no_money(session: Session) -> bool:
+    return session.package.budget_id is None or session.package.service.no_show_charged
+
+
 class Session(FSMModelMixin, models.Model):
     """One booked occurrence under a package.
 
     booked ─deliver→ delivered (the money set aside is paid)
     booked ─cancel→ cancelled (the money is released)
     booked ─record_no_show→ no_show (paid or released, by the provider's terms)
+    no_show ─correct_to_delivered→ delivered (paid now, unless the no-show was charged)
+    delivered ─correct_to_no_show→ no_show (only where no money would move back)
     """
 
     package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="sessions")
@@ -413,3 +424,66 @@ class Session(FSMModelMixin, models.Model):
     def record_no_show(self, *, by: Any, on: dt.date, note: str) -> None:
         """Hooked in shortbreaks/machines.py: settles the no-show on the budget's ledger."""
         self.note = note or self.note
+
+    @transition(
+        field=status,
+        source=SessionStatus.NO_SHOW,
+        target=SessionStatus.DELIVERED,
+        permission=PROVIDER_OR_PRACTITIONER,
+        custom={
+            "step": Step(
+                "Correct to delivered",
+                params=REASON,
+                done="Session corrected to delivered",
+            )
+        },
+    )
+    def correct_to_delivered(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """A no-show recorded in error. Hooked in shortbreaks/machines.py: pays for the session
+        unless the no-show was already charged."""
+        self.note = f"Corrected to delivered: {reason}"
+
+    @transition(
+        field=status,
+        source=SessionStatus.DELIVERED,
+        target=SessionStatus.NO_SHOW,
+        permission=THE_PROVIDER,
+        conditions=[correction_moves_no_money],
+        custom={
+            "step": Step(
+                "Correct to did not attend",
+                params=REASON,
+                done="Session corrected to did not attend",
+            )
+        },
+    )
+    def correct_to_no_show(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
+        """A delivery recorded in error, allowed only where the payment stands either way: the
+        ledger only adds entries, and none of its kinds takes a session's payment back."""
+        self.note = f"Corrected to did not attend: {reason}"
+
+
+class CareNotes(models.Model):
+    """What a child's short-break carers should know, and whom to call in an emergency: written
+    by the family or the child's team, and shown to providers only when the family agreed."""
+
+    child = models.OneToOneField(
+        "casework.Child", on_delete=models.PROTECT, related_name="care_notes"
+    )
+    care_needs = models.TextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    shared_with_providers = models.BooleanField(
+        default=False,
+        help_text="The family agreed that providers with a booking for the child may see these.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "care notes"
+
+    def __str__(self) -> str:
+        return f"Care notes for {self.child}"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
+from casework.models import Child
 from casework.selectors import children_visible_to, is_staff_member
-from shortbreaks.models import Package, Service, Session
+from shortbreaks.models import CareNotes, Package, Service, Session, SessionStatus
 
 
 def public_services(
@@ -94,3 +96,22 @@ def sessions_filtered(
     if end:
         conditions &= Q(date__lte=end)
     return sessions.filter(conditions)
+
+
+def children_with_care_notes_editable_by(user: User) -> QuerySet[Child]:
+    """The children whose care notes `user` may write: their own child's, for a family; their
+    teams' children's, for staff."""
+    return children_visible_to(user)
+
+
+def care_notes_shared_with_provider(user: User, child_ids: Iterable[int]) -> QuerySet[CareNotes]:
+    """The care notes of these children that their families agreed to share, and only of the
+    children with a live booking (not cancelled) at one of this provider login's services."""
+    if not user.is_authenticated or not user.has_role(Role.PROVIDER):
+        return CareNotes.objects.none()
+    booked = Session.objects.filter(
+        package__child_id=OuterRef("child_id"), package__service__provider__users=user
+    ).exclude(status=SessionStatus.CANCELLED)
+    return CareNotes.objects.filter(
+        Exists(booked), child_id__in=list(child_ids), shared_with_providers=True
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -19,11 +20,12 @@ import workflows
 from accounts.models import User
 from accounts.roles import Role
 from budgets.models import EntryKind, PersonalBudget
-from budgets.services import ledger_post, money
+from budgets.services import BudgetExceeded, ledger_post, money
 from casework.models import Child
 from shortbreaks import messages
-from shortbreaks.errors import DuplicateBooking
+from shortbreaks.errors import CorrectionNotCovered, DuplicateBooking
 from shortbreaks.models import (
+    CareNotes,
     Package,
     PackageStatus,
     Provider,
@@ -31,8 +33,10 @@ from shortbreaks.models import (
     Session,
     SessionStatus,
 )
+from shortbreaks.selectors import children_with_care_notes_editable_by
 from workflows import clock
 from workflows.acting import require_staff
+from workflows.audit import audit
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.outbox import notify
 from workflows.services import record_created
@@ -394,6 +398,34 @@ def settle_no_show(session: Session, *, by: User, on: dt.date) -> None:
         _settle(session, by=by, on=on, kind=EntryKind.COMMITMENT_RELEASE, words="did not attend")
 
 
+def pay_for_corrected_session(session: Session, *, by: User, on: dt.date) -> None:
+    """A no-show corrected to delivered: a charged no-show is already paid; otherwise its money
+    was released, so the session is paid now from what is available (409 if it cannot be)."""
+    budget = session.package.budget
+    if budget is None or session.package.service.no_show_charged:
+        return
+    try:
+        ledger_post(
+            by=by,
+            budget=budget,
+            kind=EntryKind.PAYMENT,
+            amount=str(session.cost),
+            entry_on=on,
+            category=session.package.service.type,
+            source=session,
+            description=(
+                f"{session.package.service.name}, {session.date:%-d %b %Y}: "
+                "delivered (corrected from did not attend)"
+            ),
+        )
+    except BudgetExceeded as error:
+        raise CorrectionNotCovered(
+            f"The personal budget cannot pay for this session: {error.detail} "
+            "Nothing was changed.",
+            extra=error.extra,
+        ) from None
+
+
 def package_end_cancel_sessions(package: Package, *, by: User, on: dt.date) -> None:
     """An effect of ending a package: its sessions after the end are cancelled, each through the
     session's own `cancel` step (an audit row and a release naming its commitment), in the end's
@@ -425,3 +457,66 @@ def sessions_record_day(
             raise InvalidParams({f"session-{session.pk}": ["Choose delivered or did not attend."]})
         workflows.transition(session, steps[outcome], by=by, on=on or session.date)
     return len(outcomes)
+
+
+PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
+
+
+@transaction.atomic
+def care_notes_save(
+    *,
+    by: User,
+    child: Child,
+    care_needs: str,
+    emergency_contact_name: str,
+    emergency_contact_phone: str,
+    shared_with_providers: bool,
+) -> CareNotes:
+    """Write a child's care and emergency-contact notes, as the family or the child's team.
+
+    Audited without the words themselves: the audit says who changed which notes and whether they
+    are shared, while the notes keep only their latest text.
+    """
+    if not children_with_care_notes_editable_by(by).filter(pk=child.pk).exists():
+        raise NotPermitted("Only the child's family or the staff of their team can change these.")
+    name, phone = emergency_contact_name.strip(), emergency_contact_phone.strip()
+    problems: dict[str, list[str]] = {}
+    if phone and not PHONE.match(phone):
+        problems["emergency_contact_phone"] = [
+            "Enter a phone number, like 01634 306000 or +44 7700 900982."
+        ]
+    if name and not phone:
+        problems["emergency_contact_phone"] = ["Enter the emergency contact's phone number."]
+    if phone and not name:
+        problems["emergency_contact_name"] = ["Enter the emergency contact's name."]
+    if problems:
+        raise InvalidParams(problems)
+    notes = CareNotes.objects.select_for_update().filter(child=child).first()
+    before = None if notes is None else _care_notes_values(notes)
+    notes = notes or CareNotes(child=child)
+    notes.care_needs = care_needs.strip()
+    notes.emergency_contact_name = name
+    notes.emergency_contact_phone = phone
+    notes.shared_with_providers = shared_with_providers
+    notes.updated_by = by
+    notes.save()
+    after = _care_notes_values(notes)
+    audit(
+        notes,
+        "care_notes_saved",
+        by=by,
+        params={
+            "changed": [key for key in after if before is None or before[key] != after[key]],
+            "shared_with_providers": shared_with_providers,
+        },
+    )
+    return notes
+
+
+def _care_notes_values(notes: CareNotes) -> dict[str, Any]:
+    return {
+        "care_needs": notes.care_needs,
+        "emergency_contact_name": notes.emergency_contact_name,
+        "emergency_contact_phone": notes.emergency_contact_phone,
+        "shared_with_providers": notes.shared_with_providers,
+    }

@@ -19,6 +19,8 @@ urlpatterns = [
         views.SessionTransitionView.as_view(),
         name="session-transition",
     ),
+    path("children/<int:pk>/care-notes/", views.CareNotesView.as_view(), name="care-notes"),
     path("provider/", views.ProviderHomeView.as_view(), name="provider"),
+    path("provider/calendar/", views.ProviderCalendarView.as_view(), name="provider-calendar"),
     path("provider/day/<str:day>/", views.ProviderDayView.as_view(), name="provider-day"),
 ]

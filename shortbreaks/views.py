@@ -19,12 +19,14 @@ from casework.selectors import cases_visible_to
 from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
-from shortbreaks.forms import BookingForm, PackageRequestForm, StatementFilter
-from shortbreaks.models import Package, ServiceType, Session
+from shortbreaks.forms import BookingForm, CareNotesForm, PackageRequestForm, StatementFilter
+from shortbreaks.models import CareNotes, Package, ServiceType, Session, SessionStatus
 from workflows import clock
 from workflows.acting import acting_user
+from workflows.checks import transition_label, unmet_conditions
 from workflows.errors import InvalidParams, WorkflowError
 from workflows.exports import csv_download
+from workflows.registry import registry
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -229,6 +231,9 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             today=today,
             todays=[s for s in sessions if s.date == today],
+            todays_left=any(
+                s.date == today and s.status == SessionStatus.BOOKED for s in sessions
+            ),
             week=[
                 (day, list(items))
                 for day, items in groupby(
@@ -238,6 +243,124 @@ class ProviderHomeView(RoleRequiredMixin, TemplateView):
             recent=[today - dt.timedelta(days=days) for days in range(1, 8)],
             **kwargs,
         )
+
+
+class CareNotesView(RoleRequiredMixin, ServiceFormView):
+    """A child's care and emergency-contact notes, written by the family or the child's team."""
+
+    form_class = CareNotesForm
+    roles = (Role.PRACTITIONER, Role.FAMILY)
+    submit_label = "Save the notes"
+
+    def child(self) -> Any:
+        return get_object_or_404(
+            selectors.children_with_care_notes_editable_by(acting_user(self.request)),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        notes = CareNotes.objects.filter(child=self.child()).first()
+        if notes is None:
+            return {}
+        access_record(
+            by=acting_user(self.request), child_id=notes.child_id, record=notes, via="page"
+        )
+        return {
+            "care_needs": notes.care_needs,
+            "emergency_contact_name": notes.emergency_contact_name,
+            "emergency_contact_phone": notes.emergency_contact_phone,
+            "shared_with_providers": notes.shared_with_providers,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        child = self.child()
+        self.title = f"Care and emergency contact notes for {child.given_name}"
+        return super().get_context_data(
+            caption=child.full_name,
+            intro=(
+                "Short-break providers see these notes only if you tick the box to share them, "
+                "and only providers with a booking for the child. Staff of the child's team can "
+                "see and change them."
+            ),
+            **kwargs,
+        )
+
+    def back_url(self) -> str:
+        user = acting_user(self.request)
+        if user.has_role(Role.FAMILY) and not user.has_role(Role.PRACTITIONER):
+            return reverse("casework:my-child")
+        case = cases_visible_to(user).filter(child_id=self.kwargs["pk"]).order_by("-pk").first()
+        return reverse("casework:case", args=[case.pk]) if case else reverse("casework:caseload")
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        services.care_notes_save(
+            by=acting_user(self.request), child=self.child(), **form.cleaned_data
+        )
+        messages.success(self.request, "Care and emergency contact notes saved.")
+        return redirect(self.back_url())
+
+
+CALENDAR_DAYS = 28
+
+
+class ProviderCalendarView(RoleRequiredMixin, TemplateView):
+    """The provider's bookings for the next four weeks, day by day."""
+
+    template_name = "shortbreaks/provider_calendar.html"
+    roles = (Role.PROVIDER,)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = clock.today()
+        last = today + dt.timedelta(days=CALENDAR_DAYS - 1)
+        sessions = selectors.provider_sessions(acting_user(self.request), start=today, end=last)
+        return super().get_context_data(
+            today=today,
+            last=last,
+            days=[
+                (day, list(items))
+                for day, items in groupby(
+                    sessions.exclude(status=SessionStatus.CANCELLED), key=lambda s: s.date
+                )
+            ],
+            **kwargs,
+        )
+
+
+# The step that corrects each recorded outcome, offered beside it on the provider's day.
+CORRECTIONS = {
+    SessionStatus.DELIVERED: "correct_to_no_show",
+    SessionStatus.NO_SHOW: "correct_to_delivered",
+}
+
+
+def _with_care_notes(user: Any, sessions: list[Session]) -> list[Session]:
+    """Each session with its child's care notes (`session.care_notes`) where the family shares
+    them with this provider; None otherwise."""
+    shared = {
+        notes.child_id: notes
+        for notes in selectors.care_notes_shared_with_provider(
+            user, {session.package.child_id for session in sessions}
+        )
+    }
+    for session in sessions:
+        session.care_notes = shared.get(session.package.child_id)  # type: ignore[attr-defined]
+    return sessions
+
+
+def _with_corrections(sessions: list[Session]) -> list[Session]:
+    """Each recorded session with its correction (`session.correction`), or why it is not
+    possible: only the provider's own sessions reach this page, so only the step's conditions
+    can stand in the way."""
+    machine = registry.machine_for(Session)
+    for session in sessions:
+        name = CORRECTIONS.get(session.status)
+        fsm_transition = machine.transition_from(session.status, name) if name else None
+        session.correction = fsm_transition and {  # type: ignore[attr-defined]
+            "name": name,
+            "label": transition_label(fsm_transition),
+            "reasons": unmet_conditions(fsm_transition, session),
+        }
+    return sessions
 
 
 class ProviderDayView(RoleRequiredMixin, TemplateView):
@@ -258,17 +381,32 @@ class ProviderDayView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.pop("day", None)  # the URL's text; the page uses the parsed date
+        sessions = kwargs.pop("sessions", None)
+        if sessions is None:
+            sessions = self.sessions()
         return super().get_context_data(
             date=self.day(),
-            sessions=self.sessions(),
+            sessions=_with_care_notes(acting_user(self.request), _with_corrections(sessions)),
             can_record=self.day() <= clock.today(),
+            left_to_record=any(session.status == SessionStatus.BOOKED for session in sessions),
             **kwargs,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        day_sessions = self.sessions()
         sessions = {
-            session.pk: session for session in self.sessions() if session.status == "booked"
+            session.pk: session
+            for session in day_sessions
+            if session.status == SessionStatus.BOOKED
         }
+        if day_sessions and not sessions:
+            # A second press, or another tab, after the day was recorded: say so, change nothing.
+            return self.render_to_response(
+                self.get_context_data(
+                    sessions=day_sessions,
+                    notice="All sessions for this day were already recorded: nothing was changed.",
+                )
+            )
         outcomes = {}
         for key, value in request.POST.items():
             if key.startswith("session-") and value in {"delivered", "no_show"}:

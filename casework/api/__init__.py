@@ -21,6 +21,7 @@ from casework.api.referrals import ReferralViewSet
 from casework.api.representations import RepresentationViewSet
 from casework.api.reviews import ReviewViewSet
 from casework.api.team import urlpatterns as team_urlpatterns
+from casework.api.users import StaffViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
@@ -45,6 +46,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("professionals", ProfessionalViewSet, basename="professional")
 router.register("letters", LetterViewSet, basename="letter")
 router.register("ehc-requests", EHCRequestViewSet, basename="ehc-request")
+router.register("users", StaffViewSet, basename="user")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.

@@ -13,6 +13,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
+from accounts.roles import Role
 from casework import selectors, services
 from casework.api.access import (
     AccessLoggedListMixin,
@@ -21,9 +23,12 @@ from casework.api.access import (
     read_of,
 )
 from casework.api.deadlines import DeadlineSerializer
+from casework.api.users import AllocateRequestSerializer
 from casework.models import Case
+from casework.services.owners import case_change_lead_professional
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer, TransitionsMixin
+from workflows.errors import InvalidParams
 from workflows.filters import StrictFilterSet
 from workflows.models import TransitionLog
 
@@ -103,6 +108,7 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     filterset_class = CaseFilter
+    write_roles = {"allocate": (Role.TEAM_MANAGER,)}
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
@@ -143,3 +149,23 @@ class CaseViewSet(
         rows = selectors.case_deadlines_readable_by(acting_user(request), case)
         rows = rows.select_related("subject_type")
         return Response(DeadlineSerializer(rows, many=True).data)
+
+    @extend_schema(request=AllocateRequestSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def allocate(self, request: Request, pk: str | None = None) -> Response:
+        """Allocate the case, or reassign it, to a practitioner or team manager of its team
+        (team managers only); its running deadlines and its plans' move to them."""
+        case = self.get_object()
+        body = AllocateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # Looked up in the case's team only, so an id says nothing about anybody outside it.
+        person = User.objects.filter(
+            pk=body.validated_data["lead_professional"], memberships__team_id=case.team_id
+        ).first()
+        if person is None:
+            raise InvalidParams({"lead_professional": ["Choose someone in the child's team."]})
+        allocated = case_change_lead_professional(
+            by=acting_user(request), case=case, lead_professional=person
+        )
+        nested_read(request, allocated)
+        return Response(CaseSerializer(allocated).data)

@@ -11,9 +11,13 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from casework import deadlines as due
 from casework.models import Case, EHCPlan
-from workflows.errors import InvalidParams, NotPermitted
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline
 from workflows.services import audit, deadlines_reassign
+
+# A closed case is reopened (it goes back to referred) before anybody works on it again.
+CLOSED_NOT_ALLOCATED = "This case is closed, so it cannot be allocated. Reopen the case first."
+MANAGERS_ALLOCATE = "Only a team manager of the child's team can allocate the case."
 
 
 def _check_staff_of_team(person: User, team_id: int, field: str) -> None:
@@ -58,11 +62,15 @@ def plan_change_case_officer(*, by: User, plan: EHCPlan, case_officer: User) -> 
 
 @transaction.atomic
 def case_change_lead_professional(*, by: User, case: Case, lead_professional: User) -> Case:
-    """A team manager names another lead professional; the running deadlines of the case and of
-    its plans move to them."""
+    """A team manager of the case's team allocates the case, or reassigns it, to a practitioner
+    or manager of that team; the running deadlines of the case and of its plans move to them."""
     if not by.has_role(Role.TEAM_MANAGER):
         raise NotPermitted("Only a team manager can change the lead professional.")
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not by.memberships.filter(team_id=locked.team_id).exists():
+        raise NotPermitted(MANAGERS_ALLOCATE)
+    if not locked.is_open:
+        raise TransitionNotAllowed(CLOSED_NOT_ALLOCATED)
     _check_staff_of_team(lead_professional, locked.team_id, "lead_professional")
     if locked.lead_professional_id == lead_professional.pk:
         return locked

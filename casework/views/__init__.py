@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
 from casework import panels, selectors, services, wording
+from casework.allocation_reads import allocatable_staff
 from casework.chronology import case_timeline
 from casework.documents import documents_visible_to, on_the_record
 from casework.forms import (
@@ -28,6 +29,7 @@ from casework.forms import (
     ReviewOutcomeForm,
 )
 from casework.models import SECTIONS, Case, CaseStatus, Child, EHCPlan, Review
+from casework.services.owners import CLOSED_NOT_ALLOCATED
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows import clock
 from workflows.acting import acting_user
@@ -129,6 +131,7 @@ class TeamDashboardView(RoleRequiredMixin, TemplateView):
             ],
             labels={kind: item.label for kind, item in registry.deadline_kinds.items()},
             links=[(label, reverse(name)) for label, name in panels.TEAM_LINKS],
+            workers=allocatable_staff(acting_user(self.request)),
             **kwargs,
         )
 
@@ -179,6 +182,7 @@ class CasePageView(StaffOnly, TemplateView):
             can_request_plan=plan is None or not plan.is_open,
             panels=panels.CASE_PANELS,
             is_manager=user.has_role(Role.TEAM_MANAGER),
+            closed_not_allocated=CLOSED_NOT_ALLOCATED,
             **kwargs,
         )
 

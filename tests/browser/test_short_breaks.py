@@ -105,6 +105,10 @@ def test_provider_records_a_day_and_the_family_statement_moves(page, live_server
     page.get_by_role("button", name="Record these sessions").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 booking recorded.")
     assert_accessible(page)
+    # Nothing is left to record: the button gives way to words, and the correction says why not.
+    expect(page.get_by_role("button", name="Record these sessions")).to_have_count(0)
+    expect(page.get_by_text("All sessions for this day are recorded.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Correct to did not attend is not possible")
 
     sign_in(page, live_server, "parent@example.org")
     page.get_by_role("link", name="See the budget statement").click()
@@ -112,3 +116,29 @@ def test_provider_records_a_day_and_the_family_statement_moves(page, live_server
     expect(page.locator("main")).to_contain_text("£25.00")
     expect(page.locator("main")).to_contain_text("£475.00")
     assert_accessible(page)
+
+    # The family writes care notes and shares them; the provider sees them on a day with a
+    # booking, and the booking in its four-week calendar, at 320 px.
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    services.sessions_book(by=practitioner, package=package, dates=[tomorrow], units="1")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/my-child/")
+    page.get_by_role("link", name=re.compile("Care and emergency contact notes")).click()
+    assert_accessible(page)
+    page.get_by_label("Care needs").fill("Epilepsy: rescue medicine in the red bag.")
+    page.get_by_label("Emergency contact's name").fill("Sarah Collins")
+    page.get_by_label("Emergency contact's phone number").fill("07700 900982")
+    page.get_by_label(re.compile("Share these notes")).check()
+    page.get_by_role("button", name="Save the notes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("notes saved")
+
+    sign_in(page, live_server, "provider@example.org")
+    page.get_by_role("link", name="Bookings for the next four weeks").click()
+    expect(page.locator("main")).to_contain_text("Amelia Collins")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.goto(f"{live_server.url}/provider/day/{tomorrow.isoformat()}/")
+    page.get_by_text("Care and emergency contact notes").click()
+    expect(page.locator("main")).to_contain_text("rescue medicine in the red bag")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

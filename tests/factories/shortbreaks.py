@@ -23,7 +23,7 @@ import factory
 import workflows
 from accounts.roles import Role
 from shortbreaks import services
-from shortbreaks.models import Package, Provider, Service, Session
+from shortbreaks.models import CareNotes, Package, Provider, Service, Session
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.base import ThroughServices, within
 from tests.factories.budgets import ActiveBudgetFactory
@@ -90,6 +90,20 @@ class SessionFactory(factory.django.DjangoModelFactory):
     date = factory.SelfAttribute("package.start_on")
     units = Decimal("1")
     booked_by = factory.SubFactory(UserFactory)
+
+
+class CareNotesFactory(factory.django.DjangoModelFactory):
+    """A child's care notes, shared with providers, written straight (no audit row)."""
+
+    class Meta:
+        model = CareNotes
+
+    child = factory.SubFactory(ChildFactory)
+    care_needs = "Needs help with eating; no nuts."
+    emergency_contact_name = factory.Faker("name", locale="en_GB")
+    emergency_contact_phone = "07700 900982"
+    shared_with_providers = True
+    updated_by = factory.SubFactory(UserFactory)
 
 
 # Through the engine ---------------------------------------------------------------------------

@@ -216,16 +216,27 @@ class MoneyMoves(RuleBasedStateMachine):
             "book",
         )
 
-    @rule(data=st.data(), step=st.sampled_from(["deliver", "cancel", "record_no_show"]))
+    @rule(
+        data=st.data(),
+        step=st.sampled_from(
+            ["deliver", "cancel", "record_no_show", "correct_to_delivered", "correct_to_no_show"]
+        ),
+    )
     def session_step(self, data: st.DataObject, step: str) -> None:
         sensible = self.sensible(data)
         ids = self.session_ids(sensible)
         if not ids:
             return
-        allowed = {"deliver": ("provider", "practitioner"), "cancel": ("practitioner",)}
+        allowed = {
+            "deliver": ("provider", "practitioner"),
+            "cancel": ("practitioner",),
+            "correct_to_delivered": ("provider", "practitioner"),
+        }
         body: dict[str, Any] = {"on": self.a_date(data, sensible, "on")}
         if step == "cancel":
             body["reason"] = "The family cancelled."
+        elif step.startswith("correct_to_"):
+            body["reason"] = "Recorded in error."
         self.ask(
             self.who(data, sensible, *allowed.get(step, ("provider",))),
             f"/api/v1/shortbreaks/sessions/{data.draw(st.sampled_from(ids))}/transitions/{step}/",

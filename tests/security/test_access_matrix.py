@@ -252,6 +252,11 @@ RULES: dict[str, Rule] = {
     ),
     "shortbreaks:provider": Rule(read=let(PROVIDERS)),  # each provider sees only its own day
     "shortbreaks:provider-day": Rule(read=let(PROVIDERS), write=let(PROVIDERS)),
+    "shortbreaks:provider-calendar": Rule(read=let(PROVIDERS)),  # its own services' only
+    "shortbreaks:care-notes": Rule(  # the family and the child's team write them
+        read=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+        write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
+    ),
     # Commissioning pages: staff read their own teams' figures, commissioners edit the plan
     "commissioning:report": Rule(read=let(READERS)),
     "commissioning:plan": Rule(read=let(READERS)),
@@ -426,6 +431,11 @@ RULES: dict[str, Rule] = {
     "casework:ehc-requests": Rule(read=let(STAFF)),
     "casework:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
     "api:ehc-request-accept": Rule(write=let(TEAM, hidden=OTHER_TEAM)),
+    # Allocation: a manager of the team allocates; whom to, among their own teams' staff
+    "api:auth-me": Rule(read=SIGNED_IN_ONLY),  # each is told about themselves
+    "api:user-list": Rule(read=let(MANAGERS)),
+    "api:case-allocate": Rule(write=MANAGER_WRITE),
+    "casework:case-allocate": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
 }
 
 # Django's admin is for the system administrator only; everyone else is sent to its sign-in.

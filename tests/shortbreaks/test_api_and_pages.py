@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.shortbreaks import fixtures
 from tests.shortbreaks.fixtures import D, book
+from workflows.models import TransitionLog
 
 # The short-break world of the fixtures module, and its frozen clock (a Tuesday).
 world, frozen = fixtures.world, fixtures.frozen
@@ -207,3 +208,62 @@ def test_provider_day_and_bookings_list_query_counts_do_not_grow(client, world):
     with CaptureQueriesContext(connection) as list_many:
         api_client.get("/api/v1/shortbreaks/sessions/")
     assert len(list_many) == len(list_few)
+
+
+def test_the_record_button_is_offered_only_while_a_session_is_left_to_record(client, world):
+    first = book(world, D(2026, 11, 21))
+    Package.objects.filter(pk=world["package"].pk).update(units=100)
+    other = ActivePackageFactory(
+        child=ChildFactory(team=world["child"].team, date_of_birth=D(2015, 1, 1)),
+        practitioner=world["practitioner"],
+        manager=world["manager"],
+        budget=None,
+        service=world["service"],
+        units=3,
+        start_on=D(2026, 11, 1),
+        end_on=D(2026, 12, 31),
+    )
+    [second] = services.sessions_book(
+        by=world["practitioner"], package=other, dates=[D(2026, 11, 21)], units="1"
+    )
+    client.force_login(world["provider"])
+    url = "/provider/day/2026-11-21/"
+
+    client.post(url, {f"session-{first[0].pk}": "delivered"})
+    partly = client.get(url).content.decode()
+    client.post(url, {f"session-{second.pk}": "no_show"})
+    recorded = client.get(url).content.decode()
+
+    assert "Record these sessions" in partly
+    assert "Record these sessions" not in recorded
+    assert "All sessions for this day are recorded." in recorded
+
+
+def test_posting_a_day_already_recorded_says_so_and_changes_nothing(client, world):
+    [session] = book(world, D(2026, 11, 21))
+    client.force_login(world["provider"])
+    url = "/provider/day/2026-11-21/"
+    client.post(url, {f"session-{session.pk}": "delivered"})
+    logged = TransitionLog.objects.count()
+
+    again = client.post(url, {f"session-{session.pk}": "no_show"})
+
+    assert again.status_code == 200
+    assert "All sessions for this day were already recorded: nothing was changed." in (
+        again.content.decode()
+    )
+    assert Session.objects.get(pk=session.pk).status == SessionStatus.DELIVERED
+    assert TransitionLog.objects.count() == logged
+
+
+def test_the_provider_home_offers_recording_today_only_while_something_is_left(client, world):
+    [session] = book(world, D(2026, 11, 24))
+    client.force_login(world["provider"])
+    before = client.get("/provider/").content.decode()
+    client.post("/provider/day/2026-11-24/", {f"session-{session.pk}": "delivered"})
+
+    after = client.get("/provider/").content.decode()
+
+    assert "Record today" in before
+    assert "Record today" not in after
+    assert "All sessions for today are recorded." in after
