@@ -115,6 +115,8 @@ def focused_words(page) -> str:
     return page.evaluate(
         r"""() => {
             const focused = document.activeElement;
+            // A scroll region is focusable for scrolling; its words are its label alone.
+            if (focused.getAttribute('role') === 'region') return '';
             const label = focused.labels && focused.labels.length ? focused.labels[0] : null;
             return [focused.textContent, focused.value, label && label.textContent,
                     focused.getAttribute('aria-label')].filter(Boolean).join(' | ')
