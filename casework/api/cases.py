@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.roles import Role
 from casework import selectors, services
 from casework.api.access import (
     AccessLoggedListMixin,
@@ -24,6 +25,7 @@ from casework.api.deadlines import DeadlineSerializer
 from casework.models import Case
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer, TransitionsMixin
+from workflows.errors import InvalidParams
 from workflows.filters import StrictFilterSet
 from workflows.models import TransitionLog
 
@@ -94,6 +96,9 @@ def case_list_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+OVERRIDE_REQUEST = inline_serializer("OverrideConsentRequest", {"reason": serializers.CharField()})
+
+
 class CaseViewSet(
     AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
@@ -103,6 +108,7 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     filterset_class = CaseFilter
+    write_roles = {"override_consent": (Role.TEAM_MANAGER,)}
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
@@ -143,3 +149,17 @@ class CaseViewSet(
         rows = selectors.case_deadlines_readable_by(acting_user(request), case)
         rows = rows.select_related("subject_type")
         return Response(DeadlineSerializer(rows, many=True).data)
+
+    @extend_schema(request=OVERRIDE_REQUEST, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="override-consent")
+    def override_consent(self, request: Request, pk: str | None = None) -> Response:
+        """A team manager lets the referral be accepted without consent to share, with the
+        reason: 409 once consent is recorded or overridden, or when the case is not referred."""
+        case = self.get_object()
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        if not isinstance(reason, str):
+            raise InvalidParams({"reason": ["Enter the reason as text."]})
+        overridden = services.case_override_consent(
+            by=acting_user(request), case=case, reason=reason
+        )
+        return Response(CaseSerializer(overridden).data)

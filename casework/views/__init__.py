@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
-from casework import panels, selectors, services, wording
+from casework import panels, selectors, services, side_steps, wording
 from casework.chronology import case_timeline
 from casework.documents import documents_visible_to, on_the_record
 from casework.forms import (
@@ -177,6 +177,7 @@ class CasePageView(StaffOnly, TemplateView):
             can_request_plan=plan is None or not plan.is_open,
             panels=panels.CASE_PANELS,
             is_manager=user.has_role(Role.TEAM_MANAGER),
+            more_steps=side_steps.consent_steps(case, user),
             **kwargs,
         )
 

@@ -71,6 +71,7 @@ def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
 # Which of the world's records each route is asked about; the rest need no record.
 RECORD_OF = {
     "casework:case": "case",
+    "casework:case-consent-override": "case",
     "casework:team-invite": "child",
     "casework:ehc-request-accept": "ehc_request",
     "casework:access-log": "case",
@@ -135,6 +136,7 @@ RECORD_OF = {
     "api:child-family-members": "child",
     "api:referral-detail": "referral",
     "api:case-detail": "case",
+    "api:case-override-consent": "case",
     "api:case-apply-transition": "case",
     "api:case-deadlines": "case",
     "api:case-history": "case",
