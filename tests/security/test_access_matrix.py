@@ -241,6 +241,7 @@ RULES: dict[str, Rule] = {
     "budgets:score": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:plan": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:entry": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "budgets:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:statement": Rule(read=let(TEAM, FAMILY, refused="404")),
     "budgets:transition": Rule(  # suspending a budget is the manager's decision
         read=let(("manager",), hidden=OTHER_TEAM), write=let(("manager",), hidden=OTHER_TEAM)
@@ -382,6 +383,7 @@ RULES: dict[str, Rule] = {
     "api:budget-ledger": Rule(read=not_theirs(TEAM, refused=FAMILY), write=TEAM_WRITE),
     "api:budget-recoveries": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:budget-score": Rule(write=TEAM_WRITE),
+    "api:budget-review": Rule(write=TEAM_WRITE),
     "api:budget-statement": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:budget-statement-csv": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:budget-statement-pdf": Rule(read=not_theirs(TEAM, FAMILY)),
