@@ -90,6 +90,7 @@ RECORD_OF = {
     "casework:plan-representation": "plan",
     "casework:plan-case-officer": "plan",
     "casework:deadline-exceptions": "deadline",
+    "casework:deadline-waive": "deadline",
     "casework:deadline-exception-withdraw": "deadline_exception",
     "casework:review": "review",
     "casework:advice-new": "plan",

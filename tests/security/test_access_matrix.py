@@ -210,6 +210,7 @@ RULES: dict[str, Rule] = {
     "casework:deadline-exception-withdraw": Rule(
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
     ),
+    "casework:deadline-waive": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
     "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
     "casework:case-consent-override": Rule(
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
