@@ -23,13 +23,20 @@ from rest_framework.routers import DefaultRouter
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
-from budgets.models import AllocationScheme, LedgerEntry, PersonalBudget, SchemeDomain
+from budgets.models import (
+    DIRECT_PAYMENT_REVIEW,
+    AllocationScheme,
+    BudgetReviewOutcome,
+    LedgerEntry,
+    PersonalBudget,
+    SchemeDomain,
+)
 from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.selectors import children_visible_to, is_staff_member
 from casework.services import access_record
 from workflows.acting import acting_user
 from workflows.api import BoundedDateField, ModelSerializer, StrictCharField, TransitionsMixin
-from workflows.errors import InvalidParams
+from workflows.errors import InvalidParams, TransitionNotAllowed
 from workflows.exports import attach, csv_download
 from workflows.idempotency import idempotent
 
@@ -249,6 +256,26 @@ class RecoverySerializer(serializers.Serializer[Any]):
     description = StrictCharField(required=False, allow_blank=True, max_length=300)
 
 
+class ReviewSerializer(serializers.Serializer[Any]):
+    reviewed_on = BoundedDateField()
+    outcome = serializers.ChoiceField(
+        choices=BudgetReviewOutcome.choices,
+        error_messages={"invalid_choice": "Send continue or change_amount."},
+    )
+    notes = StrictCharField(required=False, allow_blank=True, max_length=5_000)
+
+
+REVIEWED = inline_serializer(
+    "BudgetReviewed",
+    {
+        "kind": serializers.CharField(),
+        "reviewed_on": serializers.DateField(),
+        "outcome": serializers.CharField(),
+        "next_review_on": serializers.DateField(allow_null=True),
+    },
+)
+
+
 class StatementSerializer(serializers.Serializer[Any]):
     budget = serializers.IntegerField(source="budget.pk")
     child = serializers.CharField(source="budget.child.full_name")
@@ -293,6 +320,7 @@ class BudgetViewSet(
         "score": STAFF_ROLES,
         "ledger": STAFF_ROLES,
         "recoveries": (Role.TEAM_MANAGER,),
+        "review": STAFF_ROLES,
     }
     queryset = PersonalBudget.objects.none()
     filterset_fields = ["child", "status", "case"]
@@ -360,6 +388,34 @@ class BudgetViewSet(
             by=acting_user(request), budget=budget, **serializer.validated_data
         )
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviewSerializer, responses=REVIEWED)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """The review that is due on the budget was held: the direct payments' (SEN (Personal
+        Budgets) Regulations 2014 reg 11) or else the council's own review; 409 when none is."""
+        budget = self.get_object()
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind = services.review_kind_due(budget)
+        if kind is None:
+            raise TransitionNotAllowed("No review is due on this budget.")
+        direct_payments = kind == DIRECT_PAYMENT_REVIEW
+        services.budget_review_record(
+            by=acting_user(request),
+            budget=budget,
+            direct_payments=direct_payments,
+            **body.validated_data,
+        )
+        next_review = services.direct_payment_next_review(budget) if direct_payments else None
+        return Response(
+            {
+                "kind": kind.value,
+                "reviewed_on": body.validated_data["reviewed_on"],
+                "outcome": body.validated_data["outcome"],
+                "next_review_on": next_review,
+            }
+        )
 
     @extend_schema(parameters=[PERIOD], responses=StatementSerializer)
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from budgets.models import DirectPaymentFrequency, EntryKind
+from budgets.models import BudgetReviewOutcome, DirectPaymentFrequency, EntryKind
 from workflows.date_input import DatePartsField
 from workflows.forms import Form, subject
 
@@ -71,4 +71,28 @@ class EntryForm(Form):
         label="Reason (needed for adjustments and recoveries)",
         required=False,
         widget=forms.Textarea,
+    )
+
+
+class ReviewForm(Form):
+    reviewed_on = DatePartsField(
+        label="Date of the review",
+        past=True,
+        help_text="The day the review was held: the time limit in law is met on this date. "
+        "For example, 27 6 2026.",
+        required_message="Enter the date of the review.",
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome of the review",
+        choices=BudgetReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Changing the amount is a step of its own, on the next page.",
+        error_messages={"required": "Choose whether the payments carry on or the amount changes."},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=5_000,
+        error_messages={"max_length": "The notes must be 5,000 characters or fewer."},
     )

@@ -113,6 +113,14 @@ def not_the_submitter(budget: PersonalBudget, user: Any) -> bool:
     return bool(budget.submitted_by_id != user.pk)
 
 
+class BudgetReviewOutcome(models.TextChoices):
+    """What a review of the budget or its direct payments decided (not stored on the budget: the
+    audit row of the review keeps it)."""
+
+    CONTINUE = "continue", "Carry on as they are"
+    CHANGE_AMOUNT = "change_amount", "Change the amount"
+
+
 def direct_payment_review_due(budget: PersonalBudget, on: dt.date) -> dt.date:
     """SEN (Personal Budgets) Regulations 2014 reg 11: the making and use of direct payments are
     reviewed within the first 3 months of their being made, then as part of each review or

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack, cast
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
 import workflows
@@ -33,6 +34,7 @@ from budgets.models import (
     DIRECT_PAYMENT_REVIEW,
     ZERO,
     AllocationScheme,
+    BudgetReviewOutcome,
     BudgetStatus,
     DirectPaymentFrequency,
     EntryKind,
@@ -42,11 +44,14 @@ from budgets.models import (
     SpendCategory,
 )
 from budgets.selectors import outstanding_commitments
-from casework.models import OPEN_CASE_STATES, Child
+from casework.deadlines import ANNUAL_REVIEW
+from casework.models import OPEN_CASE_STATES, Child, EHCPlan
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.batch import each_in_own_transaction
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.models import Deadline
+from workflows.registry import DeadlineKind
 from workflows.services import audit, deadlines_close, deadlines_open, record_created
 
 SPLIT_FIELDS = {
@@ -375,15 +380,83 @@ def direct_payment_review_at_plan_review(plan: Any, *, by: User, on: dt.date) ->
         deadlines_open(budget, (DIRECT_PAYMENT_REVIEW,), on=on, by="start_review")
 
 
+def review_kind_due(budget: PersonalBudget) -> DeadlineKind | None:
+    """The review of this budget that is running now, the direct payments' (the law's) first."""
+    running = set(
+        Deadline.objects.for_subject(budget)
+        .running()
+        .filter(kind__in=[DIRECT_PAYMENT_REVIEW.value, BUDGET_REVIEW.value])
+        .values_list("kind", flat=True)
+    )
+    return next(
+        (kind for kind in (DIRECT_PAYMENT_REVIEW, BUDGET_REVIEW) if kind.value in running), None
+    )
+
+
+def direct_payment_next_review(budget: PersonalBudget) -> dt.date | None:
+    """When the direct payments are next reviewed: SEN (Personal Budgets) Regulations 2014
+    reg 11(2)(b) makes every later review part of each review or re-assessment of the EHC plan,
+    so the next is due with the plan's running annual review (the meeting opens it, see
+    `direct_payment_review_at_plan_review`); None when no annual review is running."""
+    plans = EHCPlan.objects.filter(child_id=budget.child_id).values("pk")
+    due = (
+        Deadline.objects.of_kind(ANNUAL_REVIEW)
+        .running()
+        .filter(subject_type=ContentType.objects.get_for_model(EHCPlan), subject_id__in=plans)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return due
+
+
 @transaction.atomic
 def budget_review_record(
-    *, by: User, budget: PersonalBudget, reviewed_on: dt.date, direct_payments: bool
+    *,
+    by: User,
+    budget: PersonalBudget,
+    reviewed_on: dt.date,
+    direct_payments: bool,
+    outcome: str = BudgetReviewOutcome.CONTINUE,
+    notes: str = "",
 ) -> PersonalBudget:
-    """A review of the budget (council policy) or of its direct payments (reg 11) was held on
-    `reviewed_on`: its deadline is met, or missed when late."""
+    """A review of the budget (council policy) or of its direct payments was held on
+    `reviewed_on`: its deadline is met, or missed when late, and the review is audited.
+
+    SEN (Personal Budgets) Regulations 2014 reg 11: the council reviews the making and use of
+    direct payments within the first 3 months of their being made, then as part of each review
+    or re-assessment of the EHC plan; after a review it may change the amount (reg 10, 12), a
+    step of its own on the ledger, which the outcome `change_amount` leads to."""
     require_staff(by)
+    errors: dict[str, list[str]] = {}
+    locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
     if reviewed_on > clock.today():
-        raise InvalidParams({"reviewed_on": ["The date cannot be in the future."]})
+        errors["reviewed_on"] = ["The date of the review must be today or in the past."]
+    elif reviewed_on < locked.start_on:
+        errors["reviewed_on"] = [
+            f"The date of the review must be on or after the budget started "
+            f"({locked.start_on:%-d %B %Y})."
+        ]
+    if outcome not in BudgetReviewOutcome.values:
+        errors["outcome"] = ["Choose whether the payments carry on or the amount changes."]
+    if errors:
+        raise InvalidParams(errors)
     kind = DIRECT_PAYMENT_REVIEW if direct_payments else BUDGET_REVIEW
-    deadlines_close(budget, (kind,), on=reviewed_on, by="review_recorded")
-    return budget
+    if not Deadline.objects.for_subject(locked).running().of_kind(kind).exists():
+        raise TransitionNotAllowed(f"No “{kind.label}” is due on this budget.")
+    deadlines_close(locked, (kind,), on=reviewed_on, by="review_recorded")
+    next_review = direct_payment_next_review(locked) if direct_payments else None
+    audit(
+        locked,
+        "review_recorded",
+        by=by,
+        note=notes.strip() or BudgetReviewOutcome(outcome).label,
+        case_id=locked.case_id,
+        params={
+            "kind": kind.value,
+            "reviewed_on": reviewed_on.isoformat(),
+            "outcome": outcome,
+            "next_review_on": next_review.isoformat() if next_review else None,
+        },
+    )
+    return locked

@@ -11,6 +11,7 @@ urlpatterns = [
     path("budgets/<int:pk>/score/", views.ScoreView.as_view(), name="score"),
     path("budgets/<int:pk>/plan/", views.PlanView.as_view(), name="plan"),
     path("budgets/<int:pk>/entries/new/", views.EntryView.as_view(), name="entry"),
+    path("budgets/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
     path("budgets/<int:pk>/statement/", views.StatementPageView.as_view(), name="statement"),
     path(
         "budgets/<int:pk>/steps/<slug:name>/",

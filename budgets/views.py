@@ -15,13 +15,22 @@ from django.views.generic import TemplateView
 
 from accounts.roles import Role
 from budgets import selectors, services
-from budgets.forms import BudgetRequestForm, EntryForm, PlanForm
-from budgets.models import AllocationScheme, EntryKind, PersonalBudget
+from budgets.forms import BudgetRequestForm, EntryForm, PlanForm, ReviewForm
+from budgets.models import (
+    BUDGET_REVIEW,
+    DIRECT_PAYMENT_REVIEW,
+    AllocationScheme,
+    BudgetReviewOutcome,
+    EntryKind,
+    PersonalBudget,
+)
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
 from workflows.acting import acting_user
-from workflows.errors import InvalidParams
+from workflows.errors import InvalidParams, TransitionNotAllowed
+from workflows.registry import DeadlineKind
+from workflows.selectors import StepNow
 from workflows.views import ServiceFormView, TransitionFormView
 
 
@@ -65,8 +74,32 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             schedule=services.direct_payment_schedule(budget),
             can_plan=budget.status in services.OPEN_FOR_PLANNING,
             can_post=budget.status in {"active", "suspended"},
+            more_steps=review_steps(budget),
             **kwargs,
         )
+
+
+REVIEW_LABELS = {
+    DIRECT_PAYMENT_REVIEW.value: "Record the review of the direct payments",
+    BUDGET_REVIEW.value: "Record the review of the personal budget",
+}
+
+
+def review_steps(budget: PersonalBudget) -> list[dict[str, Any]]:
+    """The review that is due, as a step beside the budget's machine: without it an overdue
+    direct-payment review could be ended only by ending the budget."""
+    kind = services.review_kind_due(budget)
+    if kind is None:
+        return []
+    step = StepNow(
+        name="review",
+        label=REVIEW_LABELS[kind.value],
+        allowed=True,
+        reasons=[],
+        destructive=False,
+        decision=False,
+    )
+    return [{"step": step, "url": reverse("budgets:review", args=[budget.pk])}]
 
 
 class BudgetTransitionView(StaffOnly, TransitionFormView):
@@ -190,6 +223,69 @@ class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
         else:
             services.entry_post(by=by, budget=budget, kind=kind, **data)
         messages.success(self.request, "The entry has been added.")
+        return redirect(self.back_url())
+
+
+class ReviewView(StaffOnly, BudgetMixin, ServiceFormView):
+    """Record the review that is due: the direct payments' (SEN (Personal Budgets) Regulations
+    2014 reg 11) or the council's own yearly review. A change of amount follows as its own
+    step, a ledger adjustment."""
+
+    form_class = ReviewForm
+    template_name = "casework/case/step_form.html"
+    submit_label = "Record the review"
+
+    def kind(self) -> DeadlineKind | None:
+        return services.review_kind_due(self.budget())
+
+    def back_url(self) -> str:
+        return budget_url(self.budget())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        budget, kind = self.budget(), self.kind()
+        if kind == DIRECT_PAYMENT_REVIEW:
+            intro = (
+                "The law (SEN (Personal Budgets) Regulations 2014, regulation 11) says we must "
+                "review how the direct payments are made and used within 3 months of the first "
+                "one, then at each review of the EHC plan."
+            )
+        else:
+            intro = "Our own policy is to review each personal budget within 12 months."
+        self.title = REVIEW_LABELS[kind.value] if kind else "Record a review"
+        return super().get_context_data(
+            caption=budget.child.full_name,
+            intro=intro if kind else "",
+            why_not="" if kind else "No review is due on this budget.",
+            date_fields=("reviewed_on",),
+            **kwargs,
+        )
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        budget, kind = self.budget(), self.kind()
+        if kind is None:
+            raise TransitionNotAllowed("No review is due on this budget.")
+        data = form.cleaned_data
+        services.budget_review_record(
+            by=acting_user(self.request),
+            budget=budget,
+            reviewed_on=data["reviewed_on"],
+            direct_payments=kind == DIRECT_PAYMENT_REVIEW,
+            outcome=data["outcome"],
+            notes=data["notes"],
+        )
+        done = f"Review recorded on {data['reviewed_on']:%-d %B %Y}."
+        next_review = (
+            services.direct_payment_next_review(budget) if kind == DIRECT_PAYMENT_REVIEW else None
+        )
+        if next_review:
+            done += (
+                f" The direct payments are next reviewed with the EHC plan's review, due by "
+                f"{next_review:%-d %B %Y}."
+            )
+        if data["outcome"] == BudgetReviewOutcome.CHANGE_AMOUNT:
+            messages.success(self.request, f"{done} Now record the change of amount.")
+            return redirect(reverse("budgets:entry", args=[budget.pk]))
+        messages.success(self.request, done)
         return redirect(self.back_url())
 
 

@@ -320,6 +320,7 @@ def caseload(user: User, *, status: str | None = None) -> QuerySet[Case]:
         .annotate(
             next_due_on=Subquery(next_deadline.values("due_on")[:1]),
             next_kind=Subquery(next_deadline.values("kind")[:1]),
+            next_deadline_id=Subquery(next_deadline.values("pk")[:1]),
         )
     )
     cases = cases.filter(status=status) if status else cases.exclude(status=CaseStatus.CLOSED)

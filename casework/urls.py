@@ -52,6 +52,8 @@ urlpatterns = [
     path("", include("casework.views.letters")),
     path("", include("casework.views.ehc_requests")),
     path("", include("casework.views.plan_versions")),
+    path("", include("casework.views.consent")),
+    path("", include("casework.views.deadline_waive")),
     path(
         "plans/<int:pk>/case-officer/",
         exceptions.CaseOfficerView.as_view(),

@@ -76,6 +76,7 @@ STEP_DONE = {
     ("personalbudget", "suspend"): "Personal budget suspended",
     ("personalbudget", "resume"): "Personal budget resumed",
     ("personalbudget", "end"): "Personal budget ended",
+    ("personalbudget", "review_recorded"): "Review of the personal budget recorded",
     ("package", "create"): "Short-break package proposed",
     ("package", "approve"): "Short-break package approved",
     ("package", "decline"): "Short-break package declined",

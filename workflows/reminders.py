@@ -33,10 +33,14 @@ from workflows import clock
 from workflows.batch import each_in_own_transaction
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
 from workflows.outbox import _nudge_sender, case_link
-from workflows.registry import registry
+from workflows.registry import registry, step_of
 from workflows.sql import _insert_select, _long_date
 
 ESCALATION = -1
+WAITING = (
+    " The step that meets it is a team manager's decision: it is waiting for a team manager, in "
+    "their decisions queue."
+)
 
 
 def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
@@ -172,6 +176,17 @@ def reminders_write(batch: ReminderBatch) -> int:
     return written
 
 
+def kinds_met_by_a_decision() -> set[str]:
+    """The deadline kinds that only a team manager's decision (a `decision` step) meets."""
+    decided: set[str] = set()
+    others: set[str] = set()
+    for machine in registry.machines.values():
+        for fsm_transition in machine.transitions():
+            step = step_of(fsm_transition)
+            (decided if step.decision else others).update(kind.value for kind in step.closes)
+    return decided - others
+
+
 def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any]:
     """The notification of a due reminder, column by column, as SQL expressions over the
     deadline rows of the sweep (which carry `offset` and `recipient`)."""
@@ -226,6 +241,17 @@ def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any
         ),
         output_field=CharField(),
     )
+    # The owner of a deadline that only a manager's decision meets is told who it waits for, so
+    # a practitioner reminded of it knows the step is not theirs (DESIGN §6, §11). Each wording
+    # is its own branch: nesting one more expression overflows SQLite's parser.
+    decided = Q(kind__in=sorted(kinds_met_by_a_decision()))
+
+    def due(words: str, *, waiting: bool) -> Concat:
+        end = "." + (WAITING if waiting else "")
+        return Concat(
+            what, Value(" for "), "label", Value(words), on, Value(end), output_field=CharField()
+        )
+
     body = Case(
         When(
             offset=ESCALATION,
@@ -242,27 +268,10 @@ def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any
                 output_field=CharField(),
             ),
         ),
-        When(
-            offset=0,
-            then=Concat(
-                what,
-                Value(" for "),
-                "label",
-                Value(" is due today, "),
-                on,
-                Value("."),
-                output_field=CharField(),
-            ),
-        ),
-        default=Concat(
-            what,
-            Value(" for "),
-            "label",
-            Value(" is due on "),
-            on,
-            Value("."),
-            output_field=CharField(),
-        ),
+        When(decided & Q(offset=0), then=due(" is due today, ", waiting=True)),
+        When(offset=0, then=due(" is due today, ", waiting=False)),
+        When(decided, then=due(" is due on ", waiting=True)),
+        default=due(" is due on ", waiting=False),
         output_field=CharField(),
     )
     prefix, suffix = case_link(CASE_ID_PLACEHOLDER).split(str(CASE_ID_PLACEHOLDER))

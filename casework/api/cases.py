@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -99,6 +99,9 @@ def case_list_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+OVERRIDE_REQUEST = inline_serializer("OverrideConsentRequest", {"reason": serializers.CharField()})
+
+
 class CaseViewSet(
     AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
@@ -108,7 +111,10 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     filterset_class = CaseFilter
-    write_roles = {"allocate": (Role.TEAM_MANAGER,)}
+    write_roles = {
+        "allocate": (Role.TEAM_MANAGER,),
+        "override_consent": (Role.TEAM_MANAGER,),
+    }
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
@@ -169,3 +175,16 @@ class CaseViewSet(
         )
         nested_read(request, allocated)
         return Response(CaseSerializer(allocated).data)
+    @extend_schema(request=OVERRIDE_REQUEST, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="override-consent")
+    def override_consent(self, request: Request, pk: str | None = None) -> Response:
+        """A team manager lets the referral be accepted without consent to share, with the
+        reason: 409 once consent is recorded or overridden, or when the case is not referred."""
+        case = self.get_object()
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        if not isinstance(reason, str):
+            raise InvalidParams({"reason": ["Enter the reason as text."]})
+        overridden = services.case_override_consent(
+            by=acting_user(request), case=case, reason=reason
+        )
+        return Response(CaseSerializer(overridden).data)

@@ -233,9 +233,15 @@ def case_override_consent(*, by: User, case: Case, reason: str) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status != CaseStatus.REFERRED:
         raise TransitionNotAllowed("Consent can only be overridden while the case is referred.")
-    locked.consent_override_reason = reason
+    if locked.consent_override_reason:
+        raise TransitionNotAllowed("Consent to share has already been overridden.")
+    if Referral.objects.filter(case_id=locked.pk, consent_to_share=True).exists():
+        raise TransitionNotAllowed("Consent to share is already recorded: nothing to override.")
+    locked.consent_override_reason = reason.strip()
     locked.save(update_fields=["consent_override_reason"])
-    audit(locked, "override_consent", by=by, note=reason, case_id=locked.pk)
+    audit(
+        locked, "override_consent", by=by, note=locked.consent_override_reason, case_id=locked.pk
+    )
     return locked
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Role
-from casework import panels, selectors, services, wording
+from casework import panels, selectors, services, side_steps, wording
 from casework.allocation_reads import allocatable_staff
 from casework.chronology import case_timeline
 from casework.documents import documents_visible_to, on_the_record
@@ -183,6 +183,7 @@ class CasePageView(StaffOnly, TemplateView):
             panels=panels.CASE_PANELS,
             is_manager=user.has_role(Role.TEAM_MANAGER),
             closed_not_allocated=CLOSED_NOT_ALLOCATED,
+            more_steps=side_steps.consent_steps(case, user),
             **kwargs,
         )
 

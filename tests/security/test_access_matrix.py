@@ -210,7 +210,11 @@ RULES: dict[str, Rule] = {
     "casework:deadline-exception-withdraw": Rule(
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
     ),
+    "casework:deadline-waive": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
     "casework:plan-case-officer": Rule(read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)),
+    "casework:case-consent-override": Rule(
+        read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
+    ),
     # The team around the child: staff of the child's team edit it and record consent; the
     # family gives or withdraws its own consent from My child
     "casework:child-team": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -238,6 +242,7 @@ RULES: dict[str, Rule] = {
     "budgets:score": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:plan": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:entry": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "budgets:review": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "budgets:statement": Rule(read=let(TEAM, FAMILY, refused="404")),
     "budgets:transition": Rule(  # suspending a budget is the manager's decision
         read=let(("manager",), hidden=OTHER_TEAM), write=let(("manager",), hidden=OTHER_TEAM)
@@ -295,6 +300,7 @@ RULES: dict[str, Rule] = {
     "api:referral-detail": Rule(read=not_theirs(TEAM)),
     "api:case-list": Rule(read=SIGNED_IN_ONLY),
     "api:case-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:case-override-consent": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:case-apply-transition": Rule(write=not_theirs(TEAM, refused=(*FAMILY, *PROFESSIONAL))),
     "api:case-deadlines": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),  # their own only
     "api:case-history": Rule(  # the audit trail: staff
@@ -383,6 +389,7 @@ RULES: dict[str, Rule] = {
     "api:budget-ledger": Rule(read=not_theirs(TEAM, refused=FAMILY), write=TEAM_WRITE),
     "api:budget-recoveries": Rule(write=let(("manager",), hidden=("other_manager",))),
     "api:budget-score": Rule(write=TEAM_WRITE),
+    "api:budget-review": Rule(write=TEAM_WRITE),
     "api:budget-statement": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:budget-statement-csv": Rule(read=not_theirs(TEAM, FAMILY)),
     "api:budget-statement-pdf": Rule(read=not_theirs(TEAM, FAMILY)),

@@ -26,10 +26,12 @@ def steps_that_matter(
     heading: str = "",
     about: str = "",
     compact: bool = False,
+    more: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """`url_name` is the step page's URL name, reversed with the record's pk and the step's
     name; `about` is read by screen readers after each step's name ("the case"); `compact`
-    is for a table cell: links, and the reasons in small text."""
+    is for a table cell: links, and the reasons in small text. `more` are steps beside the
+    machine's own, each `{"step": StepNow, "url": ...}`, shown after them."""
     if record is None:
         return {"steps": []}
     steps: list[dict[str, Any]] = [
@@ -39,6 +41,7 @@ def steps_that_matter(
         }
         for step in steps_now(record, acting_user(context["request"]))
     ]
+    steps.extend(more or [])
     allowed = [item for item in steps if item["step"].allowed]
     # The main button is the first step forward; steps that end or refuse come last, in warning.
     allowed.sort(key=lambda item: item["step"].destructive)
