@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Replace
 from django.db.models.lookups import Exact
 
 from accounts.models import ConsentAgency, Professional, User
@@ -497,3 +497,48 @@ def consents_standing(history: Iterable[Consent], *, on: dt.date) -> dict[str, C
         if consent.on <= on:
             standing[consent.agency] = consent
     return standing
+
+
+def _date_typed(word: str) -> dt.date | None:
+    """A date as staff type it: 2019-03-04, or 4/3/2019 (day first, as in the UK)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(word, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def children_matching(children: QuerySet[Child], text: str) -> QuerySet[Child]:
+    """The children among `children` that a person search finds: every word must match a
+    name, the date of birth or the UPN; ten digits, spaced or not, are an NHS number."""
+    text = text.strip()
+    if not text:
+        return children
+    digits = text.replace(" ", "")
+    if len(digits) == 10 and digits.isdigit():
+        return children.annotate(nhs_digits=Replace("nhs_number", Value(" "), Value(""))).filter(
+            nhs_digits=digits
+        )
+    for word in text.split():
+        born = _date_typed(word)
+        if born is not None:
+            children = children.filter(date_of_birth=born)
+        else:
+            children = children.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(upn__iexact=word)
+            )
+    return children
+
+
+def children_found_by(user: User, text: str) -> QuerySet[Child]:
+    """A person search on the pages: the children the user may read, each with the pk of its
+    newest case, so that a result links to it without a query per row."""
+    newest_case = Case.objects.filter(child=OuterRef("pk")).order_by("-opened_on", "-pk")
+    return (
+        children_matching(children_readable_by(user), text)
+        .annotate(case_pk=Subquery(newest_case.values("pk")[:1]))
+        .order_by("family_name", "given_name", "pk")
+    )

@@ -4,6 +4,7 @@ from casework import views
 from casework.views import exceptions
 from casework.views.decisions import DecisionsView
 from casework.views.disputes import DisputeCreateView
+from casework.views.people import PersonSearchView
 from casework.views.representations import RecordRepresentationView
 from casework.views.team_invite import TeamInviteView
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("team/decisions/", DecisionsView.as_view(), name="decisions"),
     path("my-child/", views.MyChildView.as_view(), name="my-child"),
     path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
+    path("children/search/", PersonSearchView.as_view(), name="person-search"),
     path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),
     path("children/<int:pk>/team/invite/", TeamInviteView.as_view(), name="team-invite"),
     path("cases/<int:pk>/access-log/", views.AccessLogView.as_view(), name="access-log"),

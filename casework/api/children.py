@@ -87,6 +87,13 @@ class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
 
 class ChildFilter(StrictFilterSet):
     name = django_filters.CharFilter(field_name="family_name", lookup_expr="icontains")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="Names, date of birth (2019-03-04 or 4/3/2019), NHS number or UPN",
+    )
+
+    def filter_search(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
+        return selectors.children_matching(queryset, value)
 
     class Meta:
         model = Child

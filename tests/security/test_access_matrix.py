@@ -127,6 +127,7 @@ RULES: dict[str, Rule] = {
         read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
     ),
     "casework:referral-new": Rule(read=let(STAFF), write=let(STAFF)),
+    "casework:person-search": Rule(read=let(STAFF)),  # each finds their own teams' children
     "casework:case": Rule(read=TEAM_PAGE),
     "casework:team-invite": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:access-log": Rule(read=let(("manager",), hidden=("other_manager",))),
