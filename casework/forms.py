@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 
 from casework.models import (
@@ -12,20 +15,9 @@ from casework.models import (
     ReviewOutcome,
     validate_nhs_number,
 )
+from workflows import clock
 from workflows.date_input import DatePartsField
-from workflows.forms import Form, subject
-
-
-# The referral form's own dates, until it asks them with the GOV.UK date input as every other
-# form does.
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput,
-        help_text=help_text,
-        error_messages={"required": f"Enter {subject(label)}.", "invalid": "Enter a real date."},
-    )
+from workflows.forms import Form
 
 
 class ReferralForm(Form):
@@ -41,7 +33,7 @@ class ReferralForm(Form):
         max_length=100,
         error_messages={"required": "Enter the child's last name."},
     )
-    date_of_birth = date_field("Date of birth")
+    date_of_birth = DatePartsField(label="Date of birth", help_text="For example, 27 3 2019")
     primary_need = forms.ChoiceField(
         label="Primary need",
         choices=[("", "Choose the primary need"), *PrimaryNeed.choices],
@@ -52,7 +44,7 @@ class ReferralForm(Form):
         required=False,
         validators=[validate_nhs_number],
     )
-    received_on = date_field("Date the referral was received")
+    received_on = DatePartsField(label="Date the referral was received", past=True)
     source = forms.ChoiceField(
         label="Who made the referral",
         choices=ReferralSource.choices,
@@ -76,7 +68,39 @@ class ReferralForm(Form):
         help_text="For example, the child's mother.",
     )
 
-    CHILD_FIELDS = ("given_name", "family_name", "date_of_birth", "primary_need", "nhs_number")
+    CHILD_FIELDS = (
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "primary_need",
+        "nhs_number",
+        "confirm_not_duplicate",
+    )
+
+    def __init__(self, *args: Any, offer_confirm: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if offer_confirm:
+            self.offer_confirm()
+
+    def offer_confirm(self) -> None:
+        """Asked only once a child like this one has been found: most children are new."""
+        self.fields["confirm_not_duplicate"] = forms.BooleanField(
+            label="This is a different child", required=False
+        )
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        born: dt.date | None = self.cleaned_data.get("date_of_birth")
+        if born is not None and born > clock.today():
+            raise forms.ValidationError("Date of birth must be in the past.")
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        born, received = cleaned.get("date_of_birth"), cleaned.get("received_on")
+        if born is not None and received is not None and received < born:
+            self.add_error("received_on", "The referral date must be after the date of birth.")
+        cleaned.setdefault("confirm_not_duplicate", False)
+        return cleaned
 
 
 class AssessmentForm(Form):

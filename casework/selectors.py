@@ -542,3 +542,24 @@ def children_found_by(user: User, text: str) -> QuerySet[Child]:
         .annotate(case_pk=Subquery(newest_case.values("pk")[:1]))
         .order_by("family_name", "given_name", "pk")
     )
+
+
+def children_like(
+    *, given_name: str, family_name: str, date_of_birth: dt.date, nhs_number: str = ""
+) -> QuerySet[Child]:
+    """The children already recorded who may be this one: the same first and last names (in
+    any case) and date of birth, or the same NHS number. Across every team on purpose: a child
+    who moved team is still the same child. Callers show only what the user may read."""
+    same = Q(
+        given_name__iexact=given_name.strip(),
+        family_name__iexact=family_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    digits = nhs_number.replace(" ", "")
+    if digits:
+        same |= Q(nhs_digits=digits)
+    return (
+        Child.objects.annotate(nhs_digits=Replace("nhs_number", Value(" "), Value("")))
+        .filter(same)
+        .order_by("pk")
+    )

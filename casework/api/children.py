@@ -23,6 +23,12 @@ from workflows.filters import StrictFilterSet
 
 class ChildSerializer(ModelSerializer[Child]):
     age = serializers.IntegerField(read_only=True)
+    confirm_not_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="Send true to record the child although a child with the same name and date "
+        "of birth, or NHS number, is already recorded (otherwise 409 possible_duplicate).",
+    )
 
     class Meta:
         model = Child
@@ -41,6 +47,7 @@ class ChildSerializer(ModelSerializer[Child]):
             "postcode",
             "ward",
             "team",
+            "confirm_not_duplicate",
         ]
         read_only_fields = ["id", "age", "team"]
 

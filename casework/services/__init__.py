@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Team, User
 from accounts.roles import Role
 from casework import deadlines as due
+from casework import selectors
 from casework.access_log import Read as Read
 from casework.access_log import access_record as access_record
 from casework.access_log import access_record_many as access_record_many
@@ -37,7 +38,7 @@ from casework.services.representations import representation_add as representati
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.deadlines import deadlines_redate
-from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.services import audit, deadlines_close, record_created, transition
 
 SECTION_FIELDS = [name for name, _, _ in SECTIONS]
@@ -58,6 +59,47 @@ class NewChild(TypedDict):
     date_of_birth: dt.date
     primary_need: str
     nhs_number: NotRequired[str]
+    confirm_not_duplicate: NotRequired[bool]
+
+
+class PossibleDuplicate(WorkflowError):
+    """A child with the same names and date of birth, or NHS number, is already recorded.
+
+    The user is shown the matches they may read, and only a count of the others: they typed
+    the names themselves, but another team's child's record is not theirs to see (DESIGN §9),
+    and a count is enough to know to ask before recording the child twice."""
+
+    code = "possible_duplicate"
+
+    def __init__(self, *, matches: list[Child], others: int) -> None:
+        self.matches = matches
+        self.others = others
+        reasons = [
+            f"{child.full_name}, born {child.date_of_birth:%-d %B %Y}, is already recorded."
+            for child in matches
+        ]
+        if others:
+            reasons.append(
+                f"{others} {'child' if others == 1 else 'children'} with these details "
+                f"{'is' if others == 1 else 'are'} recorded by another team: ask them before "
+                "you go on."
+            )
+        super().__init__(
+            "A child with the same name and date of birth, or the same NHS number, is already "
+            "recorded. Check this is a different child before you go on.",
+            reasons=reasons,
+            extra={
+                "matches": [
+                    {
+                        "id": child.pk,
+                        "name": child.full_name,
+                        "date_of_birth": child.date_of_birth.isoformat(),
+                    }
+                    for child in matches
+                ],
+                "others": others,
+            },
+        )
 
 
 class ReferralDetails(TypedDict):
@@ -128,13 +170,34 @@ def child_create(
     disabilities: list[str] | None = None,
     postcode: str = "",
     ward: str = "",
+    confirm_not_duplicate: bool = False,
 ) -> Child:
+    """A child new to the service; refused as a `PossibleDuplicate` when one like them is
+    recorded, unless the user has confirmed this is a different child."""
     require_staff(by)
-    _not_in_future("date_of_birth", date_of_birth)
+    if date_of_birth > clock.today():
+        raise InvalidParams({"date_of_birth": ["Date of birth must be in the past."]})
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
         raise InvalidParams(
             {"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]}
         )
+    if not confirm_not_duplicate:
+        like = list(
+            selectors.children_like(
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                nhs_number=nhs_number,
+            )
+        )
+        if like:
+            readable = set(
+                selectors.children_readable_by(by)
+                .filter(pk__in=[child.pk for child in like])
+                .values_list("pk", flat=True)
+            )
+            matches = [child for child in like if child.pk in readable]
+            raise PossibleDuplicate(matches=matches, others=len(like) - len(matches))
     return Child.objects.create(
         team=_team_of(by),
         given_name=given_name,
@@ -189,6 +252,10 @@ def referral_receive(
     """Record a referral: it opens a new case in the practitioner's team, state `referred`."""
     require_staff(by)
     _not_in_future("received_on", received_on)
+    if received_on < child.date_of_birth:
+        raise InvalidParams(
+            {"received_on": ["The referral date must be after the date of birth."]}
+        )
     if Case.objects.filter(child=child, status__in=OPEN_CASE_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an open case."]})
     try:
