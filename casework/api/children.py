@@ -46,6 +46,7 @@ class ChildSerializer(ModelSerializer[Child]):
             "disabilities",
             "postcode",
             "ward",
+            "school",
             "team",
             "confirm_not_duplicate",
         ]

@@ -59,7 +59,22 @@ class NewChild(TypedDict):
     date_of_birth: dt.date
     primary_need: str
     nhs_number: NotRequired[str]
+    gender: NotRequired[str]
+    ethnicity: NotRequired[str]
+    postcode: NotRequired[str]
+    school: NotRequired[str]
     confirm_not_duplicate: NotRequired[bool]
+
+
+class NewFamilyMember(TypedDict):
+    """The parent or carer a referral names, recorded with the child (`family_member_add`)."""
+
+    name: str
+    relationship: str
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    address: NotRequired[str]
+    has_parental_responsibility: NotRequired[bool]
 
 
 class PossibleDuplicate(WorkflowError):
@@ -170,6 +185,7 @@ def child_create(
     disabilities: list[str] | None = None,
     postcode: str = "",
     ward: str = "",
+    school: str = "",
     confirm_not_duplicate: bool = False,
 ) -> Child:
     """A child new to the service; refused as a `PossibleDuplicate` when one like them is
@@ -211,6 +227,7 @@ def child_create(
         disabilities=disabilities or [],
         postcode=postcode,
         ward=ward,
+        school=school,
     )
 
 
@@ -284,10 +301,19 @@ def referral_receive(
 
 @transaction.atomic
 def referral_with_new_child(
-    *, by: User, child: NewChild, **referral: Unpack[ReferralDetails]
+    *,
+    by: User,
+    child: NewChild,
+    family: NewFamilyMember | None = None,
+    **referral: Unpack[ReferralDetails],
 ) -> Referral:
-    """A referral for a child not yet known to the service: both records, or neither."""
-    return referral_receive(by=by, child=child_create(by=by, **child), **referral)
+    """A referral for a child not yet known to the service, with the parent or carer it names:
+    all the records, or none."""
+    created = child_create(by=by, **child)
+    received = referral_receive(by=by, child=created, **referral)
+    if family is not None:
+        family_member_add(by=by, child=created, **family)
+    return received
 
 
 @transaction.atomic

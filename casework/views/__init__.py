@@ -236,16 +236,16 @@ class ReferralCreateView(StaffOnly, ServiceFormView):
         return super().get_form_kwargs() | {"offer_confirm": offered}
 
     def perform(self, form: forms.Form) -> HttpResponse:
-        data = dict(form.cleaned_data)
-        child = cast(
-            services.NewChild, {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
-        )
+        referral_form = cast(ReferralForm, form)
         try:
             referral = services.referral_with_new_child(
-                by=acting_user(self.request), child=child, **data
+                by=acting_user(self.request),
+                child=cast(services.NewChild, referral_form.child_details()),
+                family=cast(services.NewFamilyMember | None, referral_form.family_details()),
+                **referral_form.referral_details(),
             )
         except services.PossibleDuplicate as duplicate:
-            cast(ReferralForm, form).offer_confirm()
+            referral_form.offer_confirm()
             context = self.get_context_data(
                 form=form,
                 errors=[
