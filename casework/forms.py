@@ -273,3 +273,27 @@ class ReviewOutcomeForm(Form):
         choices=ReviewOutcome.choices,
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
+
+
+class FamilyMemberForm(Form):
+    """A parent or carer of the child, added or corrected from the case page."""
+
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the parent or carer's full name."},
+    )
+    relationship = forms.CharField(
+        label="Relationship to the child",
+        max_length=60,
+        help_text="For example, mother, father, grandparent or foster carer.",
+        error_messages={"required": "Enter the parent or carer's relationship to the child."},
+    )
+    has_parental_responsibility = forms.BooleanField(
+        label="They have parental responsibility", required=False
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)", required=False, max_length=30, validators=[validate_phone]
+    )
+    email = forms.EmailField(label="Email address (optional)", required=False)
+    address = forms.CharField(label="Address (optional)", required=False, widget=forms.Textarea)

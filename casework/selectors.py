@@ -563,3 +563,10 @@ def children_like(
         .filter(same)
         .order_by("pk")
     )
+
+
+def family_members_editable_by(user: User) -> QuerySet[FamilyMember]:
+    """The family members of the children of the user's own teams: staff keep them up to date."""
+    if not is_staff_member(user):
+        return FamilyMember.objects.none()
+    return FamilyMember.objects.filter(child__in=children_visible_to(user)).select_related("child")

@@ -231,6 +231,37 @@ def child_create(
     )
 
 
+class FamilyMemberChanges(TypedDict, total=False):
+    """What `family_member_update` may change: only the fields given change."""
+
+    name: str
+    relationship: str
+    email: str
+    phone: str
+    address: str
+    has_parental_responsibility: bool
+
+
+def _family_member_checked(changes: FamilyMemberChanges) -> None:
+    missing = {
+        field: [message]
+        for field, message in (
+            ("name", "Enter the parent or carer's full name."),
+            ("relationship", "Enter the parent or carer's relationship to the child."),
+        )
+        if field in changes and not str(changes[field]).strip()  # type: ignore[literal-required]
+    }
+    if missing:
+        raise InvalidParams(missing)
+
+
+def _staff_of_child(by: User, child: Child) -> None:
+    require_staff(by)
+    if not selectors.children_visible_to(by).filter(pk=child.pk).exists():
+        raise NotPermitted("Only staff of the child's team can do this.")
+
+
+@transaction.atomic
 def family_member_add(
     *,
     by: User,
@@ -242,16 +273,46 @@ def family_member_add(
     address: str = "",
     has_parental_responsibility: bool = False,
 ) -> FamilyMember:
-    require_staff(by)
-    return FamilyMember.objects.create(
+    _staff_of_child(by, child)
+    _family_member_checked({"name": name, "relationship": relationship})
+    member = FamilyMember.objects.create(
         child=child,
-        name=name,
-        relationship=relationship,
-        email=email,
-        phone=phone,
-        address=address,
+        name=name.strip(),
+        relationship=relationship.strip(),
+        email=email.strip().casefold(),
+        phone=phone.strip(),
+        address=address.strip(),
         has_parental_responsibility=has_parental_responsibility,
     )
+    audit(member, "family_member_add", by=by, params={"child": child.pk})
+    return member
+
+
+@transaction.atomic
+def family_member_update(
+    *, by: User, member: FamilyMember, **changes: Unpack[FamilyMemberChanges]
+) -> FamilyMember:
+    """Correct or complete a parent's or carer's details. The audit names the fields changed,
+    not their values: contact details may be withheld from others for good reason."""
+    _staff_of_child(by, member.child)
+    _family_member_checked(changes)
+    locked = FamilyMember.objects.select_for_update().get(pk=member.pk)
+    cleaned: dict[str, object] = {
+        field: value.strip() if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
+    if isinstance(cleaned.get("email"), str):
+        cleaned["email"] = str(cleaned["email"]).casefold()
+    changed = sorted(field for field, value in cleaned.items() if getattr(locked, field) != value)
+    if not changed:
+        return locked
+    for field in changed:
+        setattr(locked, field, cleaned[field])
+    locked.save(update_fields=changed)
+    audit(
+        locked, "family_member_change", by=by, params={"child": locked.child_id, "fields": changed}
+    )
+    return locked
 
 
 @transaction.atomic
