@@ -5,6 +5,7 @@ from casework.views import exceptions
 from casework.views.allocation import AllocationView
 from casework.views.decisions import DecisionsView
 from casework.views.disputes import DisputeCreateView
+from casework.views.people import FamilyMemberAddView, FamilyMemberEditView, PersonSearchView
 from casework.views.representations import RecordRepresentationView
 from casework.views.team_invite import TeamInviteView
 
@@ -16,6 +17,13 @@ urlpatterns = [
     path("team/decisions/", DecisionsView.as_view(), name="decisions"),
     path("my-child/", views.MyChildView.as_view(), name="my-child"),
     path("referrals/new/", views.ReferralCreateView.as_view(), name="referral-new"),
+    path("children/search/", PersonSearchView.as_view(), name="person-search"),
+    path(
+        "children/<int:pk>/family-members/new/",
+        FamilyMemberAddView.as_view(),
+        name="family-member-new",
+    ),
+    path("family-members/<int:pk>/", FamilyMemberEditView.as_view(), name="family-member"),
     path("cases/<int:pk>/", views.CasePageView.as_view(), name="case"),
     path("children/<int:pk>/team/invite/", TeamInviteView.as_view(), name="team-invite"),
     path("cases/<int:pk>/access-log/", views.AccessLogView.as_view(), name="access-log"),

@@ -18,9 +18,9 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from budgets.models import PersonalBudget
+from casework import sen2_codes as codes
 from casework.deadlines import FINAL_PLAN
 from casework.models import Child, DisputeAbout, EHCPlan, PlanStatus, Review, ReviewOutcome
-from commissioning import sen2_codes as codes
 from commissioning.metrics.catalogue import budget_active_on
 from commissioning.sen2_disputes import dispute_flags
 from workflows.exports import csv_text, looks_like_formula

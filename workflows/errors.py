@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WorkflowError(Exception):
     code = "error"
 
     def __init__(
-        self, detail: str, *, reasons: list[str] | None = None, extra: dict[str, str] | None = None
+        self, detail: str, *, reasons: list[str] | None = None, extra: dict[str, Any] | None = None
     ) -> None:
         super().__init__(detail)
         self.detail = detail

@@ -9,6 +9,7 @@ from casework.api import advice, documents, notes
 from casework.api.assessments import AssessmentViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.children import ChildViewSet
+from casework.api.children import urlpatterns as family_member_urlpatterns
 from casework.api.deadlines import DeadlineViewSet
 from casework.api.disputes import PlanDisputeViewSet, TribunalOrderStepViewSet
 from casework.api.ehc_requests import EHCRequestViewSet
@@ -50,4 +51,4 @@ router.register("users", StaffViewSet, basename="user")
 
 # Routes with names of their own (`child-team`, `team-member-detail`, `child-consents`), beside
 # the router's: config.urls adds them to the API's.
-urlpatterns = [*team_urlpatterns, *plan_version_urlpatterns]
+urlpatterns = [*team_urlpatterns, *plan_version_urlpatterns, *family_member_urlpatterns]

@@ -6,8 +6,10 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +25,12 @@ from workflows.filters import StrictFilterSet
 
 class ChildSerializer(ModelSerializer[Child]):
     age = serializers.IntegerField(read_only=True)
+    confirm_not_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="Send true to record the child although a child with the same name and date "
+        "of birth, or NHS number, is already recorded (otherwise 409 possible_duplicate).",
+    )
 
     class Meta:
         model = Child
@@ -40,7 +48,9 @@ class ChildSerializer(ModelSerializer[Child]):
             "disabilities",
             "postcode",
             "ward",
+            "school",
             "team",
+            "confirm_not_duplicate",
         ]
         read_only_fields = ["id", "age", "team"]
 
@@ -87,6 +97,13 @@ class FamilyMemberSerializer(ModelSerializer[FamilyMember]):
 
 class ChildFilter(StrictFilterSet):
     name = django_filters.CharFilter(field_name="family_name", lookup_expr="icontains")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="Names, date of birth (2019-03-04 or 4/3/2019), NHS number or UPN",
+    )
+
+    def filter_search(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
+        return selectors.children_matching(queryset, value)
 
     class Meta:
         model = Child
@@ -134,3 +151,25 @@ class ChildViewSet(
         return Response(
             FamilyMemberSerializer(members, many=True, context={"viewer": viewer}).data
         )
+
+
+class FamilyMemberView(generics.GenericAPIView[FamilyMember]):
+    """One family member: staff of the child's team correct or complete their details."""
+
+    serializer_class = FamilyMemberSerializer
+    queryset = FamilyMember.objects.none()
+    write_roles = {"patch": STAFF_ROLES}
+
+    @extend_schema(request=FamilyMemberSerializer, responses=FamilyMemberSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        viewer = acting_user(request)
+        member = get_object_or_404(selectors.family_members_editable_by(viewer), pk=pk)
+        body = FamilyMemberSerializer(member, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        changed = services.family_member_update(by=viewer, member=member, **body.validated_data)
+        return Response(FamilyMemberSerializer(changed, context={"viewer": viewer}).data)
+
+
+urlpatterns = [
+    path("family-members/<int:pk>/", FamilyMemberView.as_view(), name="family-member-detail"),
+]

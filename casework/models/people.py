@@ -48,6 +48,9 @@ class Child(models.Model):
     disabilities = models.JSONField(default=list, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     ward = models.CharField(max_length=80, blank=True)
+    # As the family or referrer names it: many settings a child attends (a childminder, a school
+    # in another council) have no organisation in Pathway.
+    school = models.CharField("school, college or nursery", max_length=200, blank=True)
     team = models.ForeignKey(
         "accounts.Team",
         on_delete=models.PROTECT,

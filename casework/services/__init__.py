@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Team, User
 from accounts.roles import Role
 from casework import deadlines as due
+from casework import selectors
 from casework.access_log import Read as Read
 from casework.access_log import access_record as access_record
 from casework.access_log import access_record_many as access_record_many
@@ -37,7 +38,7 @@ from casework.services.representations import representation_add as representati
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.deadlines import deadlines_redate
-from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
+from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, WorkflowError
 from workflows.services import audit, deadlines_close, record_created, transition
 
 SECTION_FIELDS = [name for name, _, _ in SECTIONS]
@@ -58,6 +59,62 @@ class NewChild(TypedDict):
     date_of_birth: dt.date
     primary_need: str
     nhs_number: NotRequired[str]
+    gender: NotRequired[str]
+    ethnicity: NotRequired[str]
+    postcode: NotRequired[str]
+    school: NotRequired[str]
+    confirm_not_duplicate: NotRequired[bool]
+
+
+class NewFamilyMember(TypedDict):
+    """The parent or carer a referral names, recorded with the child (`family_member_add`)."""
+
+    name: str
+    relationship: str
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    address: NotRequired[str]
+    has_parental_responsibility: NotRequired[bool]
+
+
+class PossibleDuplicate(WorkflowError):
+    """A child with the same names and date of birth, or NHS number, is already recorded.
+
+    The user is shown the matches they may read, and only a count of the others: they typed
+    the names themselves, but another team's child's record is not theirs to see (DESIGN §9),
+    and a count is enough to know to ask before recording the child twice."""
+
+    code = "possible_duplicate"
+
+    def __init__(self, *, matches: list[Child], others: int) -> None:
+        self.matches = matches
+        self.others = others
+        reasons = [
+            f"{child.full_name}, born {child.date_of_birth:%-d %B %Y}, is already recorded."
+            for child in matches
+        ]
+        if others:
+            reasons.append(
+                f"{others} {'child' if others == 1 else 'children'} with these details "
+                f"{'is' if others == 1 else 'are'} recorded by another team: ask them before "
+                "you go on."
+            )
+        super().__init__(
+            "A child with the same name and date of birth, or the same NHS number, is already "
+            "recorded. Check this is a different child before you go on.",
+            reasons=reasons,
+            extra={
+                "matches": [
+                    {
+                        "id": child.pk,
+                        "name": child.full_name,
+                        "date_of_birth": child.date_of_birth.isoformat(),
+                    }
+                    for child in matches
+                ],
+                "others": others,
+            },
+        )
 
 
 class ReferralDetails(TypedDict):
@@ -128,13 +185,35 @@ def child_create(
     disabilities: list[str] | None = None,
     postcode: str = "",
     ward: str = "",
+    school: str = "",
+    confirm_not_duplicate: bool = False,
 ) -> Child:
+    """A child new to the service; refused as a `PossibleDuplicate` when one like them is
+    recorded, unless the user has confirmed this is a different child."""
     require_staff(by)
-    _not_in_future("date_of_birth", date_of_birth)
+    if date_of_birth > clock.today():
+        raise InvalidParams({"date_of_birth": ["Date of birth must be in the past."]})
     if Child(date_of_birth=date_of_birth).age_on(clock.today()) > 25:
         raise InvalidParams(
             {"date_of_birth": ["Pathway supports children and young people aged 0 to 25."]}
         )
+    if not confirm_not_duplicate:
+        like = list(
+            selectors.children_like(
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                nhs_number=nhs_number,
+            )
+        )
+        if like:
+            readable = set(
+                selectors.children_readable_by(by)
+                .filter(pk__in=[child.pk for child in like])
+                .values_list("pk", flat=True)
+            )
+            matches = [child for child in like if child.pk in readable]
+            raise PossibleDuplicate(matches=matches, others=len(like) - len(matches))
     return Child.objects.create(
         team=_team_of(by),
         given_name=given_name,
@@ -148,9 +227,41 @@ def child_create(
         disabilities=disabilities or [],
         postcode=postcode,
         ward=ward,
+        school=school,
     )
 
 
+class FamilyMemberChanges(TypedDict, total=False):
+    """What `family_member_update` may change: only the fields given change."""
+
+    name: str
+    relationship: str
+    email: str
+    phone: str
+    address: str
+    has_parental_responsibility: bool
+
+
+def _family_member_checked(changes: FamilyMemberChanges) -> None:
+    missing = {
+        field: [message]
+        for field, message in (
+            ("name", "Enter the parent or carer's full name."),
+            ("relationship", "Enter the parent or carer's relationship to the child."),
+        )
+        if field in changes and not str(changes[field]).strip()  # type: ignore[literal-required]
+    }
+    if missing:
+        raise InvalidParams(missing)
+
+
+def _staff_of_child(by: User, child: Child) -> None:
+    require_staff(by)
+    if not selectors.children_visible_to(by).filter(pk=child.pk).exists():
+        raise NotPermitted("Only staff of the child's team can do this.")
+
+
+@transaction.atomic
 def family_member_add(
     *,
     by: User,
@@ -162,16 +273,46 @@ def family_member_add(
     address: str = "",
     has_parental_responsibility: bool = False,
 ) -> FamilyMember:
-    require_staff(by)
-    return FamilyMember.objects.create(
+    _staff_of_child(by, child)
+    _family_member_checked({"name": name, "relationship": relationship})
+    member = FamilyMember.objects.create(
         child=child,
-        name=name,
-        relationship=relationship,
-        email=email,
-        phone=phone,
-        address=address,
+        name=name.strip(),
+        relationship=relationship.strip(),
+        email=email.strip().casefold(),
+        phone=phone.strip(),
+        address=address.strip(),
         has_parental_responsibility=has_parental_responsibility,
     )
+    audit(member, "family_member_add", by=by, params={"child": child.pk})
+    return member
+
+
+@transaction.atomic
+def family_member_update(
+    *, by: User, member: FamilyMember, **changes: Unpack[FamilyMemberChanges]
+) -> FamilyMember:
+    """Correct or complete a parent's or carer's details. The audit names the fields changed,
+    not their values: contact details may be withheld from others for good reason."""
+    _staff_of_child(by, member.child)
+    _family_member_checked(changes)
+    locked = FamilyMember.objects.select_for_update().get(pk=member.pk)
+    cleaned: dict[str, object] = {
+        field: value.strip() if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
+    if isinstance(cleaned.get("email"), str):
+        cleaned["email"] = str(cleaned["email"]).casefold()
+    changed = sorted(field for field, value in cleaned.items() if getattr(locked, field) != value)
+    if not changed:
+        return locked
+    for field in changed:
+        setattr(locked, field, cleaned[field])
+    locked.save(update_fields=changed)
+    audit(
+        locked, "family_member_change", by=by, params={"child": locked.child_id, "fields": changed}
+    )
+    return locked
 
 
 @transaction.atomic
@@ -189,6 +330,10 @@ def referral_receive(
     """Record a referral: it opens a new case in the practitioner's team, state `referred`."""
     require_staff(by)
     _not_in_future("received_on", received_on)
+    if received_on < child.date_of_birth:
+        raise InvalidParams(
+            {"received_on": ["The referral date must be after the date of birth."]}
+        )
     if Case.objects.filter(child=child, status__in=OPEN_CASE_STATES).exists():
         raise InvalidParams({"child": [f"{child.full_name} already has an open case."]})
     try:
@@ -217,10 +362,19 @@ def referral_receive(
 
 @transaction.atomic
 def referral_with_new_child(
-    *, by: User, child: NewChild, **referral: Unpack[ReferralDetails]
+    *,
+    by: User,
+    child: NewChild,
+    family: NewFamilyMember | None = None,
+    **referral: Unpack[ReferralDetails],
 ) -> Referral:
-    """A referral for a child not yet known to the service: both records, or neither."""
-    return referral_receive(by=by, child=child_create(by=by, **child), **referral)
+    """A referral for a child not yet known to the service, with the parent or carer it names:
+    all the records, or none."""
+    created = child_create(by=by, **child)
+    received = referral_receive(by=by, child=created, **referral)
+    if family is not None:
+        family_member_add(by=by, child=created, **family)
+    return received
 
 
 @transaction.atomic

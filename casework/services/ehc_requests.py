@@ -210,7 +210,9 @@ def ehc_request_for_child(
 def _new_child(by: User, request: EHCRequest) -> Child:
     # The form asks for one name; the last word is taken as the family name, as on most forms,
     # and staff correct it on the child's record if it is wrong. The primary need is unknown
-    # until the assessment, so "other" stands until then.
+    # until the assessment, so "other" stands until then. The queue has shown staff the
+    # children like this one (`possible_matches`): choosing to add a new child confirms it is
+    # a different child.
     given, _, family = request.child_name.rpartition(" ")
     return child_create(
         by=by,
@@ -218,6 +220,7 @@ def _new_child(by: User, request: EHCRequest) -> Child:
         family_name=family[:100],
         date_of_birth=request.date_of_birth,
         primary_need=PrimaryNeed.OTH,
+        confirm_not_duplicate=True,
     )
 
 

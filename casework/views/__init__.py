@@ -237,14 +237,33 @@ class ReferralCreateView(StaffOnly, ServiceFormView):
     def back_url(self) -> str:
         return reverse("casework:caseload")
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # Once offered, the box stays on the form while it is sent back with other errors.
+        offered = "confirm_not_duplicate" in self.request.POST
+        return super().get_form_kwargs() | {"offer_confirm": offered}
+
     def perform(self, form: forms.Form) -> HttpResponse:
-        data = dict(form.cleaned_data)
-        child = cast(
-            services.NewChild, {name: data.pop(name) for name in ReferralForm.CHILD_FIELDS}
-        )
-        referral = services.referral_with_new_child(
-            by=acting_user(self.request), child=child, **data
-        )
+        referral_form = cast(ReferralForm, form)
+        try:
+            referral = services.referral_with_new_child(
+                by=acting_user(self.request),
+                child=cast(services.NewChild, referral_form.child_details()),
+                family=cast(services.NewFamilyMember | None, referral_form.family_details()),
+                **referral_form.referral_details(),
+            )
+        except services.PossibleDuplicate as duplicate:
+            referral_form.offer_confirm()
+            context = self.get_context_data(
+                form=form,
+                errors=[
+                    *({"text": reason} for reason in duplicate.reasons),
+                    {
+                        "text": "If this is a different child, say so and record the referral.",
+                        "href": "#id_confirm_not_duplicate",
+                    },
+                ],
+            )
+            return self.render_to_response(context, status=409)
         messages.success(self.request, "The referral has been recorded.")
         return redirect(case_url(referral.case))
 

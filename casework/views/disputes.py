@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -15,40 +12,8 @@ from casework.models import DisputeKind, TribunalOrder
 from casework.services.disputes import dispute_record
 from casework.views import PlanFormView
 from workflows.acting import acting_user
+from workflows.date_input import DatePartsField
 from workflows.forms import Form
-
-
-class DayMonthYear(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year as three boxes of numbers, drawn by the
-    page's template (`casework/plan/dispute_form.html`)."""
-
-    def __init__(self) -> None:
-        box = {"inputmode": "numeric"}
-        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)])
-
-    def decompress(self, value: dt.date | None) -> list[int | None]:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class DayMonthYearField(forms.MultiValueField):
-    widget = DayMonthYear
-
-    def __init__(self, **kwargs: Any) -> None:
-        number = {"invalid": "Enter the date as numbers, like 27 3 2026."}
-        super().__init__(
-            fields=[forms.IntegerField(error_messages=number) for _ in range(3)],
-            require_all_fields=True,
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[int]) -> dt.date | None:
-        if not data_list:
-            return None
-        day, month, year = data_list
-        try:
-            return dt.date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise forms.ValidationError("Enter a real date.") from None
 
 
 class DisputeForm(Form):
@@ -58,14 +23,12 @@ class DisputeForm(Form):
         choices=DisputeKind.choices,
         error_messages={"required": "Choose what happened."},
     )
-    on = DayMonthYearField(
+    on = DatePartsField(
         label="When it happened",
         help_text="For a request for mediation, the day the council was told. For example, "
         "27 3 2026.",
-        error_messages={
-            "required": "Enter the date it happened.",
-            "incomplete": "Enter a day, month and year.",
-        },
+        past=True,
+        required_message="Enter the date it happened.",
     )
     order = forms.ChoiceField(
         label="What the council must do",

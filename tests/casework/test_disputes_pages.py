@@ -110,7 +110,7 @@ def test_a_future_date_is_shown_in_the_error_summary_and_on_the_field(client, ma
     shown = html.unescape(response.content.decode())
     assert response.status_code == 400
     assert "There is a problem" in shown
-    assert shown.count("The date cannot be in the future.") == 2
+    assert shown.count("The date must be today or in the past.") == 2
     assert not Dispute.objects.exists()
 
 

@@ -180,9 +180,13 @@ def test_referral_form_records_the_child_and_opens_a_case(client, practitioner):
         {
             "given_name": "Ruby",
             "family_name": "Shah",
-            "date_of_birth": "2017-03-04",
+            "date_of_birth_0": "4",
+            "date_of_birth_1": "3",
+            "date_of_birth_2": "2017",
             "primary_need": "ASD",
-            "received_on": "2026-06-09",
+            "received_on_0": "9",
+            "received_on_1": "6",
+            "received_on_2": "2026",
             "source": "school",
             "reason": "Not coping at school",
             "consent_to_share": "on",
@@ -204,16 +208,20 @@ def test_referral_form_errors_save_nothing(client, practitioner):
         {
             "given_name": "Ruby",
             "family_name": "Shah",
-            "date_of_birth": "2017-03-04",
+            "date_of_birth_0": "4",
+            "date_of_birth_1": "3",
+            "date_of_birth_2": "2017",
             "primary_need": "ASD",
-            "received_on": "2026-06-11",
+            "received_on_0": "11",
+            "received_on_1": "6",
+            "received_on_2": "2026",
             "source": "school",
             "reason": "r",
         },
     )
 
     assert response.status_code == 400
-    assert "The date cannot be in the future." in response.content.decode()
+    assert "The date must be today or in the past." in response.content.decode()
     assert not Child.objects.exists()
     assert not Referral.objects.exists()
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from casework.views.disputes import DayMonthYearField
 from workflows.date_input import DatePartsField
 
 
-@pytest.mark.parametrize("field", [DatePartsField(label="Date"), DayMonthYearField()])
+@pytest.mark.parametrize("field", [DatePartsField(label="Date")])
 def test_a_year_too_large_for_a_date_is_enter_a_real_date(field):
     from django.core.exceptions import ValidationError
 

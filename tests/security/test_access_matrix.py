@@ -127,6 +127,9 @@ RULES: dict[str, Rule] = {
         read=let(PROFESSIONAL, hidden=("other_professional", "withdrawn_professional"))
     ),
     "casework:referral-new": Rule(read=let(STAFF), write=let(STAFF)),
+    "casework:person-search": Rule(read=let(STAFF)),  # each finds their own teams' children
+    "casework:family-member-new": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
+    "casework:family-member": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:case": Rule(read=TEAM_PAGE),
     "casework:team-invite": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     "casework:access-log": Rule(read=let(("manager",), hidden=("other_manager",))),
@@ -281,6 +284,7 @@ RULES: dict[str, Rule] = {
         read=not_theirs(TEAM, FAMILY, PROFESSIONAL), write=TEAM_WRITE
     ),
     "api:child-chronology": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
+    "api:family-member-detail": Rule(write=TEAM_WRITE),
     # Case notes: the world's is shared with the family; staff and professionals add them
     "api:case-note-list": Rule(read=SIGNED_IN_ONLY, write=let(STAFF, PROFESSIONALS)),
     "api:case-note-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),

@@ -314,5 +314,6 @@ def build() -> World:
         "action": Action.objects.filter(theme__plan=commissioning_plan).order_by("pk").first(),
         "team": team,
         "team_member": TeamMember.objects.get(child=child, user=professional),
+        "family_member": child.family_members.order_by("pk").first(),
     }
     return World(people, records)

@@ -115,9 +115,6 @@ def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
         css = "govuk-input" + (" govuk-input--error" if field.errors else "")
         if width:
             css += f" govuk-input--width-{width}"
-        if isinstance(widget, forms.DateInput):
-            widget.input_type = "date"
-            css += " govuk-input--width-10"
         control = field.as_widget(attrs={"class": css, **attrs})
     return format_html(
         '<div class="govuk-form-group{}"><label class="govuk-label govuk-label--s" for="{}">{}'

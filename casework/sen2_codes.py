@@ -2,13 +2,16 @@
 
 Where Pathway records something as free text (gender, a placement's name, why a plan ceased),
 the return needs a DfE code that a person must choose: `export_sen2` leaves the field empty and
-lists the record in its validation report rather than guess.
+lists the record in its validation report rather than guess. They live in casework, below
+commissioning, because the referral form asks the child's sex and ethnicity with them.
 """
 
 from __future__ import annotations
 
 SEX = {"male": "M", "m": "M", "boy": "M", "female": "F", "f": "F", "girl": "F"}
 SEX_UNKNOWN = "U"
+# What the pages offer, stored as words that `SEX` codes; not recorded is left empty.
+SEX_CHOICES = [("female", "Female"), ("male", "Male")]
 
 # CBDS main ethnicity codes.
 ETHNICITY = {
