@@ -204,7 +204,10 @@ class PanelQueueView(RoleRequiredMixin, TemplateView):
             reads=[(budget.child_id, "personalbudget", budget.pk) for budget in queue],
             via="page",
         )
-        return super().get_context_data(queue=queue, **kwargs)
+        balances = selectors.balances_for(queue)
+        return super().get_context_data(
+            queue=[(budget, balances[budget.pk]) for budget in queue], **kwargs
+        )
 
 
 class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):
