@@ -17,6 +17,7 @@ from accounts.roles import Role
 from budgets import selectors, services
 from budgets.forms import BudgetRequestForm, EntryForm, PlanForm
 from budgets.models import AllocationScheme, EntryKind, PersonalBudget
+from budgets.panels import BUDGET_PANELS
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
@@ -65,6 +66,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             schedule=services.direct_payment_schedule(budget),
             can_plan=budget.status in services.OPEN_FOR_PLANNING,
             can_post=budget.status in {"active", "suspended"},
+            panels=BUDGET_PANELS,
             **kwargs,
         )
 

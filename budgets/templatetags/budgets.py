@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from budgets.models import PENCE
-from budgets.selectors import child_budgets
+from budgets.selectors import MONEY_SIGN, child_budgets
 from workflows.templatetags.govuk import money
 
 register = template.Library()
@@ -33,3 +33,10 @@ def change_from(amount: Decimal | None, before: Decimal | None) -> str:
     if amount is None or before is None:
         return ""
     return signed_money(Decimal(amount) - Decimal(before))
+
+
+@register.filter
+def entry_amount(entry: Any) -> str:
+    """A ledger entry's amount as the statement signs it; money set aside is not money out."""
+    sign = MONEY_SIGN[entry.kind]
+    return signed_money(entry.amount * sign) if sign else money(entry.amount)

@@ -276,3 +276,15 @@ def test_a_statement_of_a_budget_not_yet_approved_says_so(client, team):
 
     assert "This budget has not been approved yet" in page
     assert "Nothing yet." in page
+
+
+def test_the_budget_page_ledger_signs_money_in_and_out_but_not_money_set_aside(client, busy):
+    client.force_login(busy["practitioner"])
+
+    page = client.get(f"/budgets/{busy['budget'].pk}/").content.decode()
+
+    assert "+£5,400.00" in page
+    assert "−£300.00" in page
+    assert "+£100.00" not in page
+    assert "−£100.00" not in page
+    assert "Short-break packages paid from this budget" in page
