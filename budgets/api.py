@@ -25,6 +25,7 @@ from accounts.roles import STAFF_ROLES, Role
 from budgets import periods, selectors, services
 from budgets.models import (
     DIRECT_PAYMENT_REVIEW,
+    ZERO,
     AllocationScheme,
     BudgetReviewOutcome,
     LedgerEntry,
@@ -452,26 +453,34 @@ def statement_filename(statement: selectors.Statement, extension: str) -> str:
 
 
 def statement_rows(statement: selectors.Statement) -> Iterator[list[Any]]:
+    """The statement as a spreadsheet that adds up: each entry's signed amount (money in +, out
+    −, plain numbers) sums to the closing balance, and the set-aside column to what is still set
+    aside for bookings."""
     balances = statement.balances
     yield ["Budget statement", statement.budget.child.full_name, statement.period]
     yield ["As of", statement.as_of.isoformat()]
     for label, value in (
+        ("Your budget", balances.agreed or ZERO),
         ("Allocated", balances.allocated),
         ("Spent", balances.spent),
         ("Set aside for bookings", balances.committed),
         ("Available", balances.available),
+        ("Balance", statement.closing_balance),
         ("Projected left at year end", statement.projected_year_end),
     ):
         yield [label, f"{value:.2f}"]
     yield []
-    yield ["Date", "What", "Kind", "Category", "Amount"]
-    for entry in statement.entries:
+    yield ["Date", "What", "Kind", "Category", "Amount", "Balance", "Set aside"]
+    for line in statement.lines:
+        entry = line.entry
         yield [
             entry.entry_on.isoformat(),
             entry.description,
             entry.get_kind_display(),
             selectors.CATEGORY_LABELS.get(entry.category, entry.category),
-            f"{entry.amount:.2f}",
+            f"{line.amount:.2f}",
+            f"{line.balance:.2f}",
+            f"{line.set_aside:.2f}",
         ]
 
 
@@ -486,7 +495,10 @@ def statement_pdf_response(statement: selectors.Statement) -> HttpResponse:
         "budgets/statement_pdf.html",
         {"statement": statement, "council_name": settings.PATHWAY_COUNCIL_NAME},
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    # Tagged like letters and plan versions (PDF/UA-1): a structure tree, a language and a title,
+    # so a screen reader reads the statement's tables as it reads the page.
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
     return attach(response, statement_filename(statement, "pdf"))
 
 

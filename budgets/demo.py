@@ -141,7 +141,7 @@ def _year_of_entries(budget, worker: User, manager: User) -> None:
             budget=budget,
             amount="85.00",
             entry_on=day,
-            description="Saturday club, four sessions",
+            description="Music therapy, monthly invoice",
         )
         month += 1
         day = clock.add_months(budget.start_on, month) + dt.timedelta(days=10)

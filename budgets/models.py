@@ -169,7 +169,9 @@ TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
 PRACTITIONER = requires_role(Role.PRACTITIONER)
 
 
-def _amount_and_dates(budget: PersonalBudget, amount: Decimal | None) -> str:
+def amount_and_dates(budget: PersonalBudget, amount: Decimal | None) -> str:
+    """£5,650.00 a year from 1 April 2026, or the budget's own dates when not a whole year:
+    how every success banner of a budget step gives the amount."""
     if budget.start_on == budget.period_start and budget.end_on == periods.end_of(
         budget.period_start
     ):
@@ -178,11 +180,15 @@ def _amount_and_dates(budget: PersonalBudget, amount: Decimal | None) -> str:
 
 
 def _approved_done(budget: PersonalBudget) -> str:
-    return f"Budget approved — {_amount_and_dates(budget, budget.agreed_amount)}"
+    return f"Budget approved — {amount_and_dates(budget, budget.agreed_amount)}"
 
 
 def _indicative_done(budget: PersonalBudget) -> str:
-    return f"Indicative budget worked out — {_amount_and_dates(budget, budget.indicative_amount)}"
+    return f"Indicative budget worked out — {amount_and_dates(budget, budget.indicative_amount)}"
+
+
+def _ended_done(budget: PersonalBudget) -> str:
+    return f"Budget ended on {budget.ended_on:%-d %B %Y} — no more payments are made from it"
 
 
 REASON = {"reason": reason_field()}
@@ -354,7 +360,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
                 "Suspend",
                 params=REASON,
                 destructive=True,
-                done="Budget suspended",
+                done="Budget suspended: no payments are made until a team manager resumes it",
                 consequence="No payments are made while the budget is suspended; a team manager "
                 "can resume it.",
             )
@@ -368,7 +374,11 @@ class PersonalBudget(FSMModelMixin, models.Model):
         source=BudgetStatus.SUSPENDED,
         target=BudgetStatus.ACTIVE,
         permission=TEAM_MANAGER,
-        custom={"step": Step("Resume", params=REASON, done="Budget resumed")},
+        custom={
+            "step": Step(
+                "Resume", params=REASON, done="Budget resumed: payments and bookings can carry on"
+            )
+        },
     )
     def resume(self, *, by: Any, on: dt.date, note: str, reason: str) -> None:
         self.status_reason = reason
@@ -383,7 +393,7 @@ class PersonalBudget(FSMModelMixin, models.Model):
                 "End the budget",
                 params=REASON,
                 destructive=True,
-                done="Budget ended",
+                done=lambda budget: _ended_done(budget),
                 consequence="What is still set aside for bookings is released and no more "
                 "payments are made. This cannot be undone.",
                 closes=(BUDGET_REVIEW, DIRECT_PAYMENT_REVIEW),

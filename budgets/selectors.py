@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +57,8 @@ class Balances:
     available: Decimal
     direct_payments_paid: Decimal
     recovered: Decimal
+    # What every page calls the agreed amount: see `agreed_amount`.
+    agreed: Decimal | None = None
 
     @classmethod
     def from_sums(cls, raw: dict[str, Any]) -> Balances:
@@ -75,12 +77,34 @@ class Balances:
         )
 
 
+# Once approved, the ledger holds the budget: its allocation and every change made since.
+APPROVED_STATES = {BudgetStatus.ACTIVE, BudgetStatus.SUSPENDED, BudgetStatus.ENDED}
+
+
+def agreed_amount(budget: PersonalBudget, balances: Balances) -> Decimal | None:
+    """The one agreed amount every page shows (case, budget, panel, family, statement).
+
+    Once approved it is what the ledger allocated: the amount approved with every increase or
+    reduction a manager made since. The plan's `agreed_amount` stays the amount first approved,
+    so showing it after a change would contradict the statement. Before approval nothing is
+    allocated, and the amount proposed in the plan is the one being decided.
+    """
+    if budget.status in APPROVED_STATES:
+        return balances.allocated
+    proposed: Decimal | None = budget.agreed_amount
+    return proposed
+
+
+def with_agreed(budget: PersonalBudget, balances: Balances) -> Balances:
+    return replace(balances, agreed=agreed_amount(budget, balances))
+
+
 def balances_of(budget: PersonalBudget, *, up_to: dt.date | None = None) -> Balances:
     """One aggregate query over the budget's entries (to a date, if given)."""
     entries = LedgerEntry.objects.filter(budget=budget)
     if up_to is not None:
         entries = entries.filter(entry_on__lte=up_to)
-    return Balances.from_sums(entries.aggregate(**BALANCE_SUMS))
+    return with_agreed(budget, Balances.from_sums(entries.aggregate(**BALANCE_SUMS)))
 
 
 def outstanding_commitments(budget: PersonalBudget) -> list[tuple[int, Decimal, str]]:
@@ -123,6 +147,53 @@ def approval_queue(user: User) -> QuerySet[PersonalBudget]:
     )
 
 
+# How each kind of entry moves the money in the budget (allocated less spent): in, out, or neither.
+MONEY_SIGN: dict[str, int] = {
+    EntryKind.ALLOCATION: 1,
+    EntryKind.ADJUSTMENT_UP: 1,
+    EntryKind.RECOVERY: 1,
+    EntryKind.ADJUSTMENT_DOWN: -1,
+    EntryKind.PAYMENT: -1,
+    EntryKind.COMMITMENT: 0,
+    EntryKind.COMMITMENT_RELEASE: 0,
+}
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One entry as the family reads it: money in (+) or out (−), and the balance after it.
+
+    Setting money aside for a booking moves none: it is shown by `set_aside` (+ when set aside,
+    − when released or paid), so the amounts add up to the closing balance and the set-aside
+    changes to what is still set aside.
+    """
+
+    entry: LedgerEntry
+    amount: Decimal
+    balance: Decimal
+    set_aside: Decimal
+
+    @property
+    def moves_money(self) -> bool:
+        return MONEY_SIGN[self.entry.kind] != 0
+
+
+def statement_lines(entries: list[LedgerEntry]) -> list[StatementLine]:
+    balance = ZERO
+    lines = []
+    for entry in entries:
+        amount = entry.amount * MONEY_SIGN[entry.kind]
+        if entry.kind == EntryKind.COMMITMENT:
+            set_aside = entry.amount
+        elif entry.kind == EntryKind.COMMITMENT_RELEASE or entry.settles_id is not None:
+            set_aside = -entry.amount
+        else:
+            set_aside = ZERO
+        balance += amount
+        lines.append(StatementLine(entry, amount, balance, set_aside))
+    return lines
+
+
 @dataclass(frozen=True)
 class Statement:
     budget: PersonalBudget
@@ -133,6 +204,12 @@ class Statement:
     projected_spend: Decimal
     projected_year_end: Decimal
     as_of: dt.date
+    lines: list[StatementLine]
+
+    @property
+    def closing_balance(self) -> Decimal:
+        """Money in less money out: what is left to spend and what is set aside, together."""
+        return self.balances.allocated - self.balances.spent
 
 
 def statement(budget: PersonalBudget) -> Statement:
@@ -171,6 +248,7 @@ def statement(budget: PersonalBudget) -> Statement:
         projected_spend=projected_spend,
         projected_year_end=balances.allocated - projected_spend,
         as_of=today,
+        lines=statement_lines(entries),
     )
 
 
@@ -184,7 +262,7 @@ def balances_for(budgets: list[PersonalBudget]) -> dict[int, Balances]:
         .order_by("budget")
     )
     found = {row.pop("budget"): Balances.from_sums(row) for row in rows}
-    return {budget.pk: found.get(budget.pk, empty) for budget in budgets}
+    return {budget.pk: with_agreed(budget, found.get(budget.pk, empty)) for budget in budgets}
 
 
 def child_budgets(user: User, child_id: int) -> list[tuple[PersonalBudget, Balances]]:

@@ -22,8 +22,11 @@ from budgets.models import (
     AllocationScheme,
     BudgetReviewOutcome,
     EntryKind,
+    LedgerEntry,
     PersonalBudget,
+    amount_and_dates,
 )
+from budgets.panels import BUDGET_PANELS
 from casework.selectors import cases_visible_to
 from casework.services import access_record, access_record_many
 from casework.views import RoleRequiredMixin, StaffOnly
@@ -31,11 +34,27 @@ from workflows.acting import acting_user
 from workflows.errors import InvalidParams, TransitionNotAllowed
 from workflows.registry import DeadlineKind
 from workflows.selectors import StepNow
+from workflows.templatetags.govuk import money
 from workflows.views import ServiceFormView, TransitionFormView
 
 
 def budget_url(budget: PersonalBudget) -> str:
     return reverse("budgets:budget", args=[budget.pk])
+
+
+def entry_done(budget: PersonalBudget, entry: LedgerEntry) -> str:
+    """The banner after an entry: what moved, and the figure it changed, from the one source."""
+    balances = selectors.balances_of(budget)
+    amount = money(entry.amount)
+    if entry.kind == EntryKind.ADJUSTMENT_UP:
+        return f"Budget increased by {amount} — now {amount_and_dates(budget, balances.agreed)}"
+    if entry.kind == EntryKind.ADJUSTMENT_DOWN:
+        return f"Budget reduced by {amount} — now {amount_and_dates(budget, balances.agreed)}"
+    if entry.kind == EntryKind.RECOVERY:
+        return (
+            f"{amount} of direct payment recovered — {money(balances.available)} is left to spend"
+        )
+    return f"Invoice of {amount} paid — {money(balances.available)} is left to spend"
 
 
 class BudgetMixin:
@@ -75,6 +94,7 @@ class BudgetPageView(StaffOnly, BudgetMixin, TemplateView):
             can_plan=budget.status in services.OPEN_FOR_PLANNING,
             can_post=budget.status in {"active", "suspended"},
             more_steps=review_steps(budget),
+            panels=BUDGET_PANELS,
             **kwargs,
         )
 
@@ -131,6 +151,11 @@ class BudgetRequestView(StaffOnly, ServiceFormView):
         budget = services.budget_request(
             by=acting_user(self.request), child=self.case().child, **form.cleaned_data
         )
+        messages.success(
+            self.request,
+            f"Personal budget {budget.period_label} started — from {budget.start_on:%-d %B %Y} "
+            f"to {budget.end_on:%-d %B %Y}. Next, score it with the resource allocation system.",
+        )
         return redirect(budget_url(budget))
 
 
@@ -164,13 +189,16 @@ class ScoreView(StaffOnly, BudgetMixin, ServiceFormView):
         scheme = self.scheme()
         if scheme is None:
             raise InvalidParams({}, "There is no resource allocation scheme yet: ask a manager.")
-        services.budget_score(
+        budget = services.budget_score(
             by=acting_user(self.request),
             budget=self.budget(),
             scheme=scheme,
             answers=form.cleaned_data,
         )
-        messages.success(self.request, "The indicative budget has been worked out.")
+        messages.success(
+            self.request,
+            "Indicative budget worked out — " + amount_and_dates(budget, budget.indicative_amount),
+        )
         return redirect(self.back_url())
 
 
@@ -194,8 +222,15 @@ class PlanView(StaffOnly, BudgetMixin, ServiceFormView):
                 for key, value in form.cleaned_data.items()
             },
         )
-        services.budget_plan(by=acting_user(self.request), budget=self.budget(), **values)
-        messages.success(self.request, "The budget has been saved.")
+        budget = services.budget_plan(by=acting_user(self.request), budget=self.budget(), **values)
+        if budget.agreed_amount is None:
+            messages.success(self.request, "Support plan saved — no agreed amount yet")
+        else:
+            messages.success(
+                self.request,
+                "Support plan and agreed amount saved — "
+                + amount_and_dates(budget, budget.agreed_amount),
+            )
         return redirect(self.back_url())
 
 
@@ -217,12 +252,12 @@ class EntryView(StaffOnly, BudgetMixin, ServiceFormView):
         by, budget = acting_user(self.request), self.budget()
         if kind == EntryKind.PAYMENT:
             data.pop("reason")
-            services.invoice_pay(by=by, budget=budget, **data)
+            entry = services.invoice_pay(by=by, budget=budget, **data)
         elif kind == EntryKind.RECOVERY:
-            services.recovery_post(by=by, budget=budget, **data)
+            entry = services.recovery_post(by=by, budget=budget, **data)
         else:
-            services.entry_post(by=by, budget=budget, kind=kind, **data)
-        messages.success(self.request, "The entry has been added.")
+            entry = services.entry_post(by=by, budget=budget, kind=kind, **data)
+        messages.success(self.request, entry_done(budget, entry))
         return redirect(self.back_url())
 
 
@@ -300,7 +335,10 @@ class PanelQueueView(RoleRequiredMixin, TemplateView):
             reads=[(budget.child_id, "personalbudget", budget.pk) for budget in queue],
             via="page",
         )
-        return super().get_context_data(queue=queue, **kwargs)
+        balances = selectors.balances_for(queue)
+        return super().get_context_data(
+            queue=[(budget, balances[budget.pk]) for budget in queue], **kwargs
+        )
 
 
 class StatementPageView(LoginRequiredMixin, BudgetMixin, TemplateView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from budgets import selectors as budget_selectors
+from budgets.panels import BUDGET_PANELS
 from casework import models as casework_models
 from casework import panels
 from shortbreaks import messages, services
@@ -55,3 +56,4 @@ def register() -> None:
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")
     panels.FAMILY_PANELS.append("shortbreaks/family_panel.html")
+    BUDGET_PANELS.append("shortbreaks/budget_panel.html")

@@ -20,6 +20,7 @@ from shortbreaks.errors import BudgetOvercommitted
 from workflows import clock
 from workflows.registry import Step
 from workflows.rules import Permission, condition, requires_role
+from workflows.templatetags.govuk import money
 
 TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
 PRACTITIONER = requires_role(Role.PRACTITIONER)
@@ -74,6 +75,16 @@ class Unit(models.TextChoices):
     NIGHT = "night", "night"
 
 
+def price_per_unit(cost: Decimal, unit: str) -> str:
+    """£25.00 a session, £18.50 an hour, £95.00 a night: how every page prices a unit."""
+    article = "an" if unit == Unit.HOUR else "a"
+    return f"{money(cost)} {article} {unit}"
+
+
+def units_of(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
 class Service(models.Model):
     """A service of the local offer; the list is the short breaks services statement."""
 
@@ -103,6 +114,10 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+    @property
+    def price(self) -> str:
+        return price_per_unit(self.unit_cost, self.unit)
 
     @property
     def setting(self) -> str:
@@ -206,6 +221,20 @@ class Package(FSMModelMixin, models.Model):
     @property
     def cost(self) -> Decimal:
         return Decimal(self.unit_cost * self.units)
+
+    @property
+    def cost_description(self) -> str:
+        """The one way a package's cost is described, on every page that shows a package.
+
+        A package is agreed as a number of units for its whole period at the price of one
+        unit, so it is described that way and nowhere as a monthly amount, which it is not.
+        """
+        unit = self.service.unit
+        return (
+            f"{price_per_unit(self.unit_cost, unit)}, up to {units_of(self.units, unit)} "
+            f"from {self.start_on:%-d %B %Y} to {self.end_on:%-d %B %Y} "
+            f"({money(self.cost)} at most)"
+        )
 
     @transition(
         field=status,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from shortbreaks.models import Package, Session
+from shortbreaks.models import Package, PackageStatus, Session
 from shortbreaks.selectors import child_sessions, packages_visible_to
 from workflows import clock
 
@@ -16,6 +16,27 @@ def packages_of(child: Any, user: Any) -> list[Package]:
     return list(
         packages_visible_to(user)
         .filter(child_id=child.pk)
+        .select_related("service")
+        .order_by("-start_on", "-pk")
+    )
+
+
+@register.simple_tag
+def packages_agreed_for(child: Any, user: Any) -> list[Package]:
+    """The child's packages in force or about to be: what the family is told was agreed."""
+    return list(
+        packages_visible_to(user)
+        .filter(child_id=child.pk, status__in=[PackageStatus.APPROVED, PackageStatus.ACTIVE])
+        .select_related("service")
+        .order_by("start_on", "pk")
+    )
+
+
+@register.simple_tag
+def packages_paid_from(budget: Any, user: Any) -> list[Package]:
+    return list(
+        packages_visible_to(user)
+        .filter(budget_id=budget.pk)
         .select_related("service")
         .order_by("-start_on", "-pk")
     )

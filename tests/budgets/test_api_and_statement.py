@@ -120,7 +120,8 @@ def test_statement_csv_download(family):
     assert "budget-statement-Amelia-Collins-2026-27.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["Available", "855.00"] in rows
-    assert ["2026-05-09", "Saturday club", "Payment", "Other support", "85.00"] in rows
+    line = ["2026-05-09", "Saturday club", "Payment", "Other support", "-85.00", "1115.00", "0.00"]
+    assert line in rows
 
 
 def test_statement_pdf_opens_and_contains_the_figures(family):
