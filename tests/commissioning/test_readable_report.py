@@ -107,6 +107,9 @@ def test_the_page_keeps_each_chart_at_its_drawn_size_in_its_own_scroll_region(
     svg = base64.b64decode(chart[1]).decode()
     assert [text for text in texts(svg) if text in MONTHS] == ["Apr", "Jul", "Oct", "Jan"] * 2
     assert "in number of children" in page or "in per cent (%)" in page
+    # The same measure under two themes is two regions: each needs a name of its own.
+    regions = re.findall(r'role="region" aria-label="([^"]+)"', page)
+    assert len(regions) == len(set(regions)) > 1
 
 
 def test_the_monthly_breakdown_table_scrolls_in_its_own_region_not_the_page(
@@ -119,7 +122,8 @@ def test_the_monthly_breakdown_table_scrolls_in_its_own_region_not_the_page(
     page = client.get("/commissioning/?granularity=month&breakdown=team").content.decode()
 
     wide = re.findall(
-        r'<div class="app-table-scroll" tabindex="0" role="region" aria-label="([^"]+) by team">'
+        r'<div class="app-table-scroll" tabindex="0" role="region" '
+        r'aria-label="([^"]+) by team, under [^"]+">'
         r'\s*<table class="govuk-table app-table--compact">',
         page,
     )
