@@ -33,6 +33,7 @@ run: export PATHWAY_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) -m bench.generate --demo --seed 1 -v 0
 	@echo ""
 	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/"
 	@echo "Sign in with any of these (password: pathway-demo):"

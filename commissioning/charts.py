@@ -10,19 +10,37 @@ from decimal import Decimal
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from commissioning.metrics.catalogue import METRICS, Counting, Unit
+
 GOVUK_BLUE = "#1d70b8"
 GOVUK_GREY = "#505a5f"
 GOVUK_BLACK = "#0b0c0c"
+# In the SVG's own units (points, each 4/3 of a CSS pixel at the drawn size). The page never
+# shrinks a chart below its drawn size (it scrolls in its own region instead), so no text is
+# ever smaller than 12 px on screen.
+FONT_SIZE = 12
+# Monthly trends have 24 bars: a label under each would overlap, so every third is labelled.
+LABEL_EVERY_AFTER = 12
+INCHES = (7.2, 3.4)
+# The drawn size in CSS pixels (96 to the inch), for the page's <img width height>.
+WIDTH_PX, HEIGHT_PX = (round(side * 96) for side in INCHES)
 
 
 def trend_svg(
-    points: list[tuple[str, int | Decimal | str | None]], *, target: Decimal | None = None
+    points: list[tuple[str, int | Decimal | str | None]],
+    *,
+    axis_title: str,
+    target: Decimal | None = None,
+    scale: int = 1,
 ) -> str:
-    """A bar per period; a suppressed or missing figure is left out; the target as a line."""
-    figure = Figure(figsize=(6.4, 2.6), dpi=100)
+    """A bar per period; a suppressed or missing figure is left out; the target as a line.
+    `scale` divides every figure (1,000 for an axis of £ thousands)."""
+    figure = Figure(figsize=INCHES, dpi=100)
     axes = figure.add_subplot()
-    labels = [label.replace(" Q", "\nQ") for label, _ in points]
-    heights = [float(value) if isinstance(value, (int, Decimal)) else 0.0 for _, value in points]
+    labels = [label.replace(" Q", "\nQ").replace(" ", "\n") for label, _ in points]
+    heights = [
+        float(value) / scale if isinstance(value, (int, Decimal)) else 0.0 for _, value in points
+    ]
     bars = axes.bar(range(len(points)), heights, color=GOVUK_BLUE)
     for bar, (_, value) in zip(bars, points, strict=True):
         if not isinstance(value, (int, Decimal)):
@@ -33,14 +51,23 @@ def trend_svg(
                 ha="center",
                 va="bottom",
                 color=GOVUK_GREY,
+                fontsize=FONT_SIZE,
             )
     if target is not None:
-        axes.axhline(float(target), color=GOVUK_BLACK, linestyle="--", linewidth=1.5)
+        axes.axhline(float(target) / scale, color=GOVUK_BLACK, linestyle="--", linewidth=1.5)
         axes.annotate(
-            "target", (len(points) - 0.5, float(target)), ha="right", va="bottom", fontsize=8
+            "target",
+            (len(points) - 0.5, float(target) / scale),
+            ha="right",
+            va="bottom",
+            fontsize=FONT_SIZE,
         )
-    axes.set_xticks(range(len(points)), labels, fontsize=7)
-    axes.tick_params(axis="y", labelsize=8)
+    every = 3 if len(points) > LABEL_EVERY_AFTER else 1
+    shown = range(0, len(points), every)
+    axes.set_xticks(list(shown), [labels[i] for i in shown], fontsize=FONT_SIZE)
+    axes.set_xticks(range(len(points)), minor=True)
+    axes.tick_params(axis="y", labelsize=FONT_SIZE)
+    axes.set_ylabel(axis_title, fontsize=FONT_SIZE)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()
@@ -48,6 +75,21 @@ def trend_svg(
     with rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def axis(metric: str) -> tuple[str, int]:
+    """The value axis's title with its unit, and what each figure is divided by for it."""
+    found = METRICS[metric]
+    if found.unit == Unit.MONEY:
+        return "£ thousands", 1_000
+    if found.unit == Unit.PERCENT:
+        return "Per cent (%)", 1
+    if found.unit == Unit.NIGHTS:
+        return "Number of nights", 1
+    source = found.source()
+    if source.counting == Counting.CHILDREN:
+        return "Number of children", 1
+    return f"Number of {source.rows.model._meta.verbose_name_plural}", 1
 
 
 def as_data_uri(svg: str) -> str:

@@ -7,11 +7,28 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from commissioning.models import Direction
+from commissioning.templatetags.figures import RAG_TAGS
 from workflows.exports import XLSX_TYPE, csv_text, is_number_text, xlsx_bytes
 
 __all__ = ["XLSX_TYPE", "sheets", "to_csv", "to_xlsx"]
 
 Sheet = tuple[str, list[str], list[list[Any]]]
+
+
+def _yes_no(value: bool | None) -> str | None:
+    """A spreadsheet is read by people: "Yes" and "No", not TRUE and FALSE."""
+    if value is None:
+        return None
+    return "Yes" if value else "No"
+
+
+def _direction(value: str | None) -> str | None:
+    return Direction(value).label.lower() if value else None
+
+
+def _rag(value: str | None) -> str | None:
+    return RAG_TAGS[value][1] if value in RAG_TAGS else None
 
 
 def sheets(report: dict[str, Any]) -> list[Sheet]:
@@ -29,11 +46,13 @@ def sheets(report: dict[str, Any]) -> list[Sheet]:
                     measure["metric"],
                     measure["actual"],
                     target.get("value"),
-                    target.get("direction"),
-                    target.get("illustrative"),
+                    _direction(target.get("direction")),
+                    _yes_no(target.get("illustrative")),
                     measure["variance"],
-                    measure["rag"],
+                    _rag(measure["rag"]),
                     comparator.get("value"),
+                    comparator.get("unit_label"),
+                    _yes_no(comparator.get("comparable")),
                     comparator.get("label"),
                     comparator.get("year"),
                     comparator.get("source"),
@@ -54,7 +73,7 @@ def sheets(report: dict[str, Any]) -> list[Sheet]:
             action["lead"],
             action["due"],
             action["status_label"],
-            action["overdue"],
+            _yes_no(action["overdue"]),
             (action["latest_note"] or {}).get("written_on"),
             (action["latest_note"] or {}).get("text"),
         ]
@@ -73,8 +92,10 @@ def sheets(report: dict[str, Any]) -> list[Sheet]:
                 "direction",
                 "illustrative target",
                 "variance",
-                "rag",
+                "against target",
                 "national figure",
+                "national unit",
+                "same measure as actual",
                 "national label",
                 "national year",
                 "national source",

@@ -117,11 +117,21 @@ class Action(models.Model):
         return f"Action {self.number}"
 
     def is_overdue(self, today: dt.date) -> bool:
-        if self.status == ActionStatus.DONE:
+        """Past the date the plan gives it and not done. An action the plan gives no date is
+        never overdue by it."""
+        if self.status == ActionStatus.DONE or self.due_on is None:
             return False
-        return self.status == ActionStatus.OVERDUE or (
-            self.due_on is not None and self.due_on < today
-        )
+        return self.status == ActionStatus.OVERDUE or self.due_on < today
+
+    def due_as_written(self) -> str:
+        """When it is due, in the plan's own words: its own date, else its steps' dates."""
+        if self.due_on is None:
+            said = f" (it says “{self.due_text}”)" if self.due_text else ""
+            return f"No date in the plan{said}"
+        if self.due_text:
+            return self.due_text
+        steps = [step for step in self.steps.all() if step.due_text]
+        return "By step: " + "; ".join(f"({step.letter}) {step.due_text}" for step in steps)
 
 
 class ActionStep(models.Model):

@@ -11,6 +11,9 @@ from commissioning import selectors
 from commissioning.metrics.catalogue import Breakdown
 from workflows.errors import InvalidParams
 
+# The published national figures are shares of England's EHC plans.
+COMPARATOR_UNITS = {"percent": "% of plans, England"}
+
 
 def report_params(query: Any, user: User) -> dict[str, Any]:
     """The report's parameters from a query string, or InvalidParams naming each bad one."""
@@ -79,7 +82,7 @@ def report_data(report: selectors.UptakeReport) -> dict[str, Any]:
                 "theme": row.theme,
                 "text": row.action.text,
                 "lead": row.action.lead,
-                "due": row.action.due_text,
+                "due": row.action.due_as_written(),
                 "due_on": row.action.due_on.isoformat() if row.action.due_on else None,
                 "status": row.action.status,
                 "status_label": row.action.get_status_display(),
@@ -127,6 +130,10 @@ def _measure_data(row: selectors.MeasureRow) -> dict[str, Any]:
                 "label": comparator.label,
                 "value": str(comparator.value),
                 "unit": comparator.unit,
+                "unit_label": COMPARATOR_UNITS.get(comparator.unit, ", England"),
+                # Only a figure in the same unit can sit beside the council's as its equal: a
+                # share of England's plans says nothing about a count of children here.
+                "comparable": comparator.unit == row.unit,
                 "year": comparator.year,
                 "source": comparator.source,
             }

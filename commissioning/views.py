@@ -83,10 +83,15 @@ class ReportView(PlanReaderMixin, TemplateView):
                 target = measure["target"]
                 points = [(p["period"], _chart_value(p["value"])) for p in measure["trend"]]
                 if measure["metric"]:
+                    title, scale = charts.axis(measure["metric"])
                     svg = charts.trend_svg(
-                        points, target=Decimal(target["value"]) if target else None
+                        points,
+                        axis_title=title,
+                        scale=scale,
+                        target=Decimal(target["value"]) if target else None,
                     )
                     measure["chart"] = charts.as_data_uri(svg)
+                    measure["axis_title"] = title
                 measures.append(measure)
         export_query = query.copy()
         context = {
@@ -97,6 +102,8 @@ class ReportView(PlanReaderMixin, TemplateView):
             "csv_query": _with(export_query, "csv"),
             "xlsx_query": _with(export_query, "xlsx"),
             "can_edit": selectors.can_edit_plans(user),
+            "chart_width": charts.WIDTH_PX,
+            "chart_height": charts.HEIGHT_PX,
             "breakdown_label": BREAKDOWN_LABELS[report.breakdown] if report.breakdown else "",
             **self.choices(),
         }

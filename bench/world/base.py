@@ -53,6 +53,8 @@ class World:
     tag: str
     # The hash of an unusable password: generated logins cannot sign in.
     password: str
+    # A caseload of one named team (the demo's); otherwise teams are numbered by the tag.
+    team_name: str = ""
     year_start: dt.date = field(init=False)
 
     def __post_init__(self) -> None:

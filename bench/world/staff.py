@@ -31,7 +31,10 @@ def write(world: World, teams_total: int) -> Staff:
     teams = progress.write(
         "teams",
         Team,
-        (Team(name=f"Bench team {world.tag} {n + 1}") for n in range(teams_total)),
+        (
+            Team(name=world.team_name or f"Bench team {world.tag} {n + 1}")
+            for n in range(teams_total)
+        ),
         teams_total,
     )
     users = progress.write(
