@@ -175,6 +175,7 @@ class CaseViewSet(
         )
         nested_read(request, allocated)
         return Response(CaseSerializer(allocated).data)
+
     @extend_schema(request=OVERRIDE_REQUEST, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="override-consent")
     def override_consent(self, request: Request, pk: str | None = None) -> Response:

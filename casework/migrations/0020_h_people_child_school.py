@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0019_documents_on_records_and_withdrawn'),
+        ("casework", "0019_documents_on_records_and_withdrawn"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='child',
-            name='school',
-            field=models.CharField(blank=True, max_length=200, verbose_name='school, college or nursery'),
+            model_name="child",
+            name="school",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="school, college or nursery"
+            ),
         ),
     ]
