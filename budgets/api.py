@@ -257,7 +257,7 @@ class RecoverySerializer(serializers.Serializer[Any]):
     description = StrictCharField(required=False, allow_blank=True, max_length=300)
 
 
-class ReviewSerializer(serializers.Serializer[Any]):
+class BudgetReviewSerializer(serializers.Serializer[Any]):
     reviewed_on = BoundedDateField()
     outcome = serializers.ChoiceField(
         choices=BudgetReviewOutcome.choices,
@@ -390,13 +390,13 @@ class BudgetViewSet(
         )
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewSerializer, responses=REVIEWED)
+    @extend_schema(request=BudgetReviewSerializer, responses=REVIEWED)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """The review that is due on the budget was held: the direct payments' (SEN (Personal
         Budgets) Regulations 2014 reg 11) or else the council's own review; 409 when none is."""
         budget = self.get_object()
-        body = ReviewSerializer(data=request.data)
+        body = BudgetReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         kind = services.review_kind_due(budget)
         if kind is None:
