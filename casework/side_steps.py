@@ -1,5 +1,6 @@
-"""Steps of a case beside its machine's own, shown with them on the case page: a team manager's
-override of consent to share (DESIGN §4, §11). A step the user may not take is text with why."""
+"""Steps of a case beside its machine's own, shown with them on the case page: recording consent
+to share given after the referral, and a team manager's override of it (DESIGN §4, §11). A step
+the user may not take is text with why."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from workflows.selectors import StepNow
 
 MANAGER_DECIDES = "A team manager decides this."
 OVERRIDE_LABEL = "Override consent to share"
+RECORD_CONSENT_LABEL = "Record consent to share"
 
 
 def override_refusal(case: Case) -> str:
@@ -25,12 +27,29 @@ def override_refusal(case: Case) -> str:
     return ""
 
 
+def record_consent_refusal(case: Case) -> str:
+    """Why consent cannot be recorded on this case now, or empty."""
+    if case.status != CaseStatus.REFERRED:
+        return "Consent to share is recorded here only while the case is referred."
+    if consent_recorded(case):
+        return "Consent to share is already recorded or overridden: there is nothing to record."
+    return ""
+
+
 def consent_steps(case: Case, user: User) -> list[dict[str, Any]]:
-    """The override as a step on the case page, beside the machine's own: a link for a team
-    manager, the reason as text for anyone else; none once consent is no longer missing."""
+    """Recording consent given later, for anyone on the team, and the override: a link for a
+    team manager, the reason as text for anyone else; neither once consent is no longer missing."""
     if override_refusal(case):
         return []
     manager = user.has_role(Role.TEAM_MANAGER)
+    record = StepNow(
+        name="record_consent",
+        label=RECORD_CONSENT_LABEL,
+        allowed=True,
+        reasons=[],
+        destructive=False,
+        decision=False,
+    )
     step = StepNow(
         name="override_consent",
         label=OVERRIDE_LABEL,
@@ -40,4 +59,7 @@ def consent_steps(case: Case, user: User) -> list[dict[str, Any]]:
         decision=True,
     )
     url = reverse("casework:case-consent-override", args=[case.pk]) if manager else ""
-    return [{"step": step, "url": url}]
+    return [
+        {"step": record, "url": reverse("casework:case-consent-record", args=[case.pk])},
+        {"step": step, "url": url},
+    ]

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from casework import selectors, services
 from casework.api.access import (
     AccessLoggedListMixin,
@@ -25,6 +25,7 @@ from casework.api.access import (
 from casework.api.deadlines import DeadlineSerializer
 from casework.api.users import AllocateRequestSerializer
 from casework.models import Case
+from casework.services.consent import referral_record_consent
 from casework.services.owners import case_change_lead_professional
 from workflows.acting import acting_user
 from workflows.api import ModelSerializer, TransitionsMixin
@@ -102,6 +103,13 @@ def case_list_row(row: dict[str, Any]) -> dict[str, Any]:
 OVERRIDE_REQUEST = inline_serializer("OverrideConsentRequest", {"reason": serializers.CharField()})
 
 
+class RecordConsentRequestSerializer(serializers.Serializer[Any]):
+    given_by = serializers.CharField(
+        max_length=200, error_messages={"blank": "Enter who gave consent."}
+    )
+    given_on = serializers.DateField()
+
+
 class CaseViewSet(
     AccessLoggedListMixin,
     AccessLoggedRetrieveMixin,
@@ -114,6 +122,7 @@ class CaseViewSet(
     write_roles = {
         "allocate": (Role.TEAM_MANAGER,),
         "override_consent": (Role.TEAM_MANAGER,),
+        "record_consent": STAFF_ROLES,
     }
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -189,3 +198,15 @@ class CaseViewSet(
             by=acting_user(request), case=case, reason=reason
         )
         return Response(CaseSerializer(overridden).data)
+
+    @extend_schema(request=RecordConsentRequestSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="record-consent")
+    def record_consent(self, request: Request, pk: str | None = None) -> Response:
+        """Record consent to share the family gave after the referral, who gave it and when:
+        409 once consent is recorded or overridden, or when the case is not referred."""
+        case = self.get_object()
+        body = RecordConsentRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral_record_consent(by=acting_user(request), case=case, **body.validated_data)
+        case.refresh_from_db()
+        return Response(CaseSerializer(case).data)

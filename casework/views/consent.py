@@ -1,6 +1,6 @@
-"""A team manager's override of consent to share, with the reason, so that a referral without
-consent can be accepted (DESIGN §4, §11). Anyone on the team reads the page; a practitioner is
-told that a team manager decides this."""
+"""Consent to share for a referral that came without it (DESIGN §4, §11): anyone on the team
+records the family's consent given later, with who gave it and when; a team manager may instead
+override it, with the reason; a practitioner on the override page is told a manager decides."""
 
 from __future__ import annotations
 
@@ -15,11 +15,62 @@ from django.urls import path
 from accounts.roles import Role
 from casework import services
 from casework.models import Case
-from casework.side_steps import MANAGER_DECIDES, OVERRIDE_LABEL, override_refusal
+from casework.services.consent import referral_record_consent
+from casework.side_steps import (
+    MANAGER_DECIDES,
+    OVERRIDE_LABEL,
+    RECORD_CONSENT_LABEL,
+    override_refusal,
+    record_consent_refusal,
+)
 from casework.views import CaseFormView, case_url
 from casework.views.exceptions import ManagerWrites
 from workflows.acting import acting_user
+from workflows.date_input import DatePartsField
 from workflows.forms import Form
+
+
+class RecordConsentForm(Form):
+    given_by = forms.CharField(
+        label="Who gave consent to share?",
+        help_text="Their name and who they are to the child, for example Sarah Collins (mother).",
+        max_length=200,
+        error_messages={
+            "required": "Enter who gave consent.",
+            "max_length": "Who gave consent must be 200 characters or fewer.",
+        },
+    )
+    given_on = DatePartsField(label="Date consent was given", past=True)
+
+
+class RecordConsentView(CaseFormView):
+    form_class = RecordConsentForm
+    template_name = "casework/case/step_form.html"
+    title = RECORD_CONSENT_LABEL
+    submit_label = "Record consent"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            intro="The referral came without consent to share. Record it here once the family "
+            "has given it: the referral can then be accepted.",
+            why_not=record_consent_refusal(self.case()),
+            date_fields=("given_on",),
+            **kwargs,
+        )
+
+    def perform(self, form: forms.Form) -> HttpResponse:
+        referral_record_consent(
+            by=acting_user(self.request),
+            case=self.case(),
+            given_by=form.cleaned_data["given_by"],
+            given_on=form.cleaned_data["given_on"],
+        )
+        messages.success(
+            self.request,
+            f"Consent to share recorded, given by {form.cleaned_data['given_by'].strip()}: "
+            "the referral can now be accepted.",
+        )
+        return redirect(case_url(self.case()))
 
 
 class OverrideForm(Form):
@@ -70,6 +121,7 @@ class ConsentOverrideView(ManagerWrites, CaseFormView):
 
 
 urlpatterns = [
+    path("cases/<int:pk>/consent/", RecordConsentView.as_view(), name="case-consent-record"),
     path(
         "cases/<int:pk>/consent-override/",
         ConsentOverrideView.as_view(),

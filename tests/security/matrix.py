@@ -72,6 +72,7 @@ def ask(world: World, actor: str, route: Route, method: str, url: str) -> str:
 RECORD_OF = {
     "casework:case": "case",
     "casework:case-consent-override": "case",
+    "casework:case-consent-record": "case",
     "casework:team-invite": "child",
     "casework:ehc-request-accept": "ehc_request",
     "casework:access-log": "case",
@@ -143,6 +144,7 @@ RECORD_OF = {
     "api:referral-detail": "referral",
     "api:case-detail": "case",
     "api:case-override-consent": "case",
+    "api:case-record-consent": "case",
     "api:case-apply-transition": "case",
     "api:case-allocate": "case",
     "casework:case-allocate": "case",

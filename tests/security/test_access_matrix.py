@@ -218,6 +218,7 @@ RULES: dict[str, Rule] = {
     "casework:case-consent-override": Rule(
         read=TEAM_PAGE, write=let(("manager",), hidden=OTHER_TEAM)
     ),
+    "casework:case-consent-record": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
     # The team around the child: staff of the child's team edit it and record consent; the
     # family gives or withdraws its own consent from My child
     "casework:child-team": Rule(read=TEAM_PAGE, write=TEAM_PAGE),
@@ -305,6 +306,7 @@ RULES: dict[str, Rule] = {
     "api:case-list": Rule(read=SIGNED_IN_ONLY),
     "api:case-detail": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),
     "api:case-override-consent": Rule(write=let(("manager",), hidden=("other_manager",))),
+    "api:case-record-consent": Rule(write=TEAM_WRITE),
     "api:case-apply-transition": Rule(write=not_theirs(TEAM, refused=(*FAMILY, *PROFESSIONAL))),
     "api:case-deadlines": Rule(read=not_theirs(TEAM, FAMILY, PROFESSIONAL)),  # their own only
     "api:case-history": Rule(  # the audit trail: staff
