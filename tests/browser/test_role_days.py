@@ -78,18 +78,26 @@ def sideways_overflow(page) -> int:
 
 
 def widest_element(page) -> str:
-    """The element that reaches furthest right, named as a developer would look for it."""
+    """The outermost element reaching past the right edge that no scroll region holds, named
+    as a developer would look for it."""
     return page.evaluate(
         """() => {
-            let widest = null, right = 0;
+            const edge = document.documentElement.clientWidth;
+            const held = element => {
+                for (let up = element.parentElement; up && up !== document.body;
+                     up = up.parentElement) {
+                    if (getComputedStyle(up).overflowX !== 'visible') return true;
+                }
+                return false;
+            };
             for (const element of document.querySelectorAll('main *')) {
-                const edge = element.getBoundingClientRect().right;
-                if (edge > right) { right = edge; widest = element; }
+                if (element.getBoundingClientRect().right > edge + 1 && !held(element)) {
+                    const classes = [...element.classList].slice(0, 2).join('.');
+                    return element.tagName.toLowerCase() + (classes ? '.' + classes : '')
+                        + ' "' + element.textContent.trim().slice(0, 40) + '"';
+                }
             }
-            if (!widest) return '';
-            const classes = [...widest.classList].slice(0, 2).join('.');
-            return widest.tagName.toLowerCase() + (classes ? '.' + classes : '')
-                + ' "' + widest.textContent.trim().slice(0, 40) + '"';
+            return 'nothing in main';
         }"""
     )
 
