@@ -39,6 +39,8 @@ def validate_one_line(value: Any) -> None:
 
 
 DETERMINERS = {"the", "a", "an", "your", "their", "his", "her", "its", "this", "these", "any"}
+# A label that is a question ("Who made the referral") is a subject as it stands: no "the".
+QUESTION_WORDS = {"who", "what", "when", "where", "which", "why", "how", "whether", "if"}
 
 
 def subject(label: Any) -> str:
@@ -50,7 +52,7 @@ def subject(label: Any) -> str:
     words = text.split()
     first = words[0] if words[0].isupper() and len(words[0]) > 1 else words[0].lower()
     text = " ".join([first, *words[1:]])
-    return text if first in DETERMINERS else f"the {text}"
+    return text if first in DETERMINERS | QUESTION_WORDS else f"the {text}"
 
 
 def _capital(text: str) -> str:

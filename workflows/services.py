@@ -179,8 +179,17 @@ def _clean_params(
     }
     cleaned: dict[str, Any] = {}
     for key, form_field in declared.items():
+        value = given.get(key)
+        # A form field turns a list or a number into its printed form; words must come as text.
+        if (
+            isinstance(form_field, forms.CharField)
+            and value is not None
+            and not isinstance(value, str)
+        ):
+            errors[key] = ["Enter this as text."]
+            continue
         try:
-            cleaned[key] = form_field.clean(given.get(key))
+            cleaned[key] = form_field.clean(value)
         except ValidationError as error:
             errors[key] = list(error.messages)
             continue

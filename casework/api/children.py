@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import STAFF_ROLES
-from casework import selectors, services
+from casework import people_reads, selectors, services
 from casework.api.access import AccessLoggedListMixin, AccessLoggedRetrieveMixin, nested_read
 from casework.models import Child, FamilyMember
 from workflows.acting import acting_user
@@ -103,7 +103,7 @@ class ChildFilter(StrictFilterSet):
     )
 
     def filter_search(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
-        return selectors.children_matching(queryset, value)
+        return people_reads.children_matching(queryset, value)
 
     class Meta:
         model = Child
@@ -163,7 +163,7 @@ class FamilyMemberView(generics.GenericAPIView[FamilyMember]):
     @extend_schema(request=FamilyMemberSerializer, responses=FamilyMemberSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         viewer = acting_user(request)
-        member = get_object_or_404(selectors.family_members_editable_by(viewer), pk=pk)
+        member = get_object_or_404(people_reads.family_members_editable_by(viewer), pk=pk)
         body = FamilyMemberSerializer(member, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changed = services.family_member_update(by=viewer, member=member, **body.validated_data)

@@ -150,7 +150,13 @@ def phase_transfer(plan: Any, on: dt.date) -> dt.date | None:
 
 def reason_field() -> forms.CharField:
     return forms.CharField(
-        label="Reason", widget=forms.Textarea, error_messages={"required": "Enter the reason."}
+        label="Reason",
+        widget=forms.Textarea,
+        max_length=5_000,
+        error_messages={
+            "required": "Enter the reason.",
+            "max_length": "The reason must be 5,000 characters or fewer.",
+        },
     )
 
 

@@ -22,7 +22,16 @@ def referral_record_consent(*, by: User, case: Case, given_by: str, given_on: dt
     errors: dict[str, list[str]] = {}
     if not given_by.strip():
         errors["given_by"] = ["Enter who gave consent."]
-    locked = Referral.objects.select_for_update().select_related("case").get(case_id=case.pk)
+    elif len(given_by) > 200:
+        errors["given_by"] = ["Who gave consent must be 200 characters or fewer."]
+    locked = (
+        Referral.objects.select_for_update().select_related("case").filter(case_id=case.pk).first()
+    )
+    if locked is None:
+        raise TransitionNotAllowed(
+            "This case was not opened from a referral, so there is no referral to record "
+            "consent on."
+        )
     if given_on > clock.today():
         errors["given_on"] = ["The date consent was given must be today or in the past."]
     elif given_on < locked.received_on:
@@ -33,6 +42,10 @@ def referral_record_consent(*, by: User, case: Case, given_by: str, given_on: dt
         raise TransitionNotAllowed("Consent can be recorded here only while the case is referred.")
     if locked.consent_to_share:
         raise TransitionNotAllowed("Consent to share is already recorded.")
+    if locked.case.consent_override_reason:
+        raise TransitionNotAllowed(
+            "A team manager has already overridden consent to share: there is nothing to record."
+        )
     locked.consent_to_share = True
     locked.consent_given_by = given_by.strip()
     locked.consent_recorded_on = given_on

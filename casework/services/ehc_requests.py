@@ -29,9 +29,10 @@ from casework.models import (
     Relationship,
     RequestedBy,
 )
-from casework.services import _not_in_future, child_create, plan_request
+from casework.services import child_create, plan_request
 from casework.services.documents import _title_of, document_checked
 from casework.services.owners import plan_change_case_officer
+from casework.services.people import _not_in_future
 from workflows import clock
 from workflows.acting import require_staff
 from workflows.channels import email_channel

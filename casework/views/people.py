@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from casework import selectors, services
+from casework import people_reads, selectors, services
 from casework.forms import FamilyMemberForm
 from casework.models import Child, FamilyMember
 from casework.views import StaffOnly, case_url
@@ -28,7 +28,7 @@ class PersonSearchView(StaffOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         text = self.request.GET.get("q", "").strip()[:200]
-        found = list(selectors.children_found_by(user, text)[: MOST_SHOWN + 1]) if text else []
+        found = list(people_reads.children_found_by(user, text)[: MOST_SHOWN + 1]) if text else []
         services.access_record_many(
             by=user, reads=[(child.pk, "child", child.pk) for child in found], via="page"
         )
@@ -75,7 +75,7 @@ class FamilyMemberEditView(StaffOnly, ServiceFormView):
 
     def member(self) -> FamilyMember:
         if not hasattr(self, "_member"):
-            members = selectors.family_members_editable_by(acting_user(self.request))
+            members = people_reads.family_members_editable_by(acting_user(self.request))
             self._member = get_object_or_404(members, pk=self.kwargs["pk"])
         return self._member
 

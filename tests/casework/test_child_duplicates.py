@@ -70,6 +70,27 @@ def test_confirming_it_is_a_different_child_records_it(practitioner, ruby):
     assert Child.objects.filter(given_name="Ruby").count() == 2
 
 
+def test_a_child_with_an_nhs_number_already_recorded_is_refused_even_when_confirmed(
+    practitioner, ruby
+):
+    before = Child.objects.count()
+
+    response = api(practitioner).post(
+        "/api/v1/children/",
+        RUBY
+        | {
+            "given_name": "Rubina",
+            "nhs_number": "943 476 5919",
+            "confirm_not_duplicate": True,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "belongs to one person" in str(response.json()["fields"]["nhs_number"])
+    assert Child.objects.count() == before
+
+
 def test_another_teams_match_is_counted_not_shown(practitioner):
     ChildFactory(
         team=TeamFactory(),

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from casework.models import CaseStatus, Referral
+from casework.models import Case, CaseStatus, Referral
 from tests.factories import CaseFactory, ChildFactory, ReferralFactory, staff
 from workflows import clock
 from workflows.models import TransitionLog
@@ -151,3 +151,46 @@ def test_a_family_cannot_record_consent_through_the_api(team, referred):
 
     assert response.status_code == 403
     assert Referral.objects.get(case=referred).consent_to_share is False
+
+
+def test_consent_cannot_be_recorded_once_a_manager_has_overridden_it(team, referred):
+    Case.objects.filter(pk=referred.pk).update(consent_override_reason="Risk of harm")
+    api = APIClient()
+    api.force_authenticate(staff(Role.PRACTITIONER, team))
+
+    response = api.post(
+        f"/api/v1/cases/{referred.pk}/record-consent/",
+        {"given_by": "Dad", "given_on": clock.today().isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert "already overridden" in response.json()["detail"]
+    assert Referral.objects.get(case=referred).consent_given_by == ""
+
+
+def test_consent_on_a_case_opened_without_a_referral_is_a_409_not_an_error(team):
+    case = CaseFactory(child=ChildFactory(team=team), status=CaseStatus.REFERRED)
+    api = APIClient()
+    api.force_authenticate(staff(Role.PRACTITIONER, team))
+
+    response = api.post(
+        f"/api/v1/cases/{case.pk}/record-consent/",
+        {"given_by": "Mum", "given_on": clock.today().isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert "no referral" in response.json()["detail"]
+
+
+def test_an_override_reason_of_invisible_characters_or_too_long_is_refused(team, referred):
+    api = APIClient()
+    api.force_authenticate(staff(Role.TEAM_MANAGER, team))
+    url = f"/api/v1/cases/{referred.pk}/override-consent/"
+
+    blank = api.post(url, {"reason": "\u200b "}, format="json")
+    long = api.post(url, {"reason": "x" * 5_001}, format="json")
+
+    assert (blank.status_code, long.status_code) == (400, 400)
+    assert Case.objects.get(pk=referred.pk).consent_override_reason == ""

@@ -102,6 +102,29 @@ def test_a_correction_needs_a_reason(world):
     assert Session.objects.get(pk=session.pk).status == SessionStatus.NO_SHOW
 
 
+@pytest.mark.parametrize("reason", [["Register misread"], {"why": 1}, 123])
+def test_a_correction_reason_that_is_not_text_is_refused_and_nothing_is_paid(world, reason):
+    session = recorded(world, "record_no_show")
+
+    with pytest.raises(InvalidParams) as invalid:
+        workflows.transition(session, "correct_to_delivered", by=world["provider"], reason=reason)
+
+    assert invalid.value.fields == {"reason": ["Enter this as text."]}
+    assert Session.objects.get(pk=session.pk).status == SessionStatus.NO_SHOW
+    assert balances_of(world["budget"]).spent == Decimal("0.00")
+
+
+def test_a_correction_reason_longer_than_5000_characters_is_refused(world):
+    session = recorded(world, "record_no_show")
+
+    with pytest.raises(InvalidParams) as invalid:
+        workflows.transition(
+            session, "correct_to_delivered", by=world["provider"], reason="x" * 5_001
+        )
+
+    assert invalid.value.fields == {"reason": ["The reason must be 5,000 characters or fewer."]}
+
+
 def test_a_paid_delivery_cannot_be_corrected_to_an_uncharged_no_show(world):
     session = recorded(world, "deliver")
 
