@@ -163,6 +163,13 @@ class ReferralForm(Form):
         born, received = cleaned.get("date_of_birth"), cleaned.get("received_on")
         if born is not None and received is not None and received < born:
             self.add_error("received_on", "The referral date must be after the date of birth.")
+        if str(cleaned.get("consent_given_by") or "").strip() and not cleaned.get(
+            "consent_to_share"
+        ):
+            self.add_error(
+                "consent_to_share",
+                "Select that the family consents, or leave who gave consent empty.",
+            )
         cleaned.setdefault("confirm_not_duplicate", False)
         given = [cleaned.get(f"parent_{name}") for name in self.FAMILY_FIELDS]
         if any(given) and not cleaned.get("parent_name") and "parent_name" not in self.errors:

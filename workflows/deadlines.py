@@ -236,6 +236,15 @@ def deadline_exception_add(
             problems["advice_requested_on"] = ["The date cannot be in the future."]
         if problems:
             raise InvalidParams(problems)
+        if DeadlineException.objects.filter(
+            deadline=locked,
+            withdrawn_at__isnull=True,
+            ground=ground,
+            reason=reason,
+            **asdict(facts),
+        ).exists():
+            # A form sent twice: the history keeps one live exception for one set of facts.
+            raise TransitionNotAllowed("This exception is already recorded on this deadline.")
         added = DeadlineException.objects.create(
             deadline=locked,
             ground=ground,

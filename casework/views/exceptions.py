@@ -41,10 +41,22 @@ class ManagerWrites:
         """Why a manager cannot send it for this record now (a 409), or empty."""
         return ""
 
+    # Set when a post is refused before its answers are read: the form is shown empty, so the
+    # refusal is the only error and no field is judged.
+    refused_unread = False
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
+        if self.refused_unread:
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs
+
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         self.the_record()
         view = cast(ServiceFormView, self)
         if not acting_user(request).has_role(Role.TEAM_MANAGER):
+            self.refused_unread = True
             context = view.get_context_data(errors=[{"text": self.refusal}])
             return view.render_to_response(context, status=403)
         if self.not_now():
@@ -119,6 +131,11 @@ class DeadlineExceptionsView(StaffOnly, ManagerWrites, ServiceFormView):
     def why_not(self) -> str:
         deadline = self.deadline()
         declared = registry.deadline_kinds.get(deadline.kind)
+        if declared is not None and not declared.statutory:
+            return (
+                "This is a council target, not a time limit in law, so it has no exceptions: "
+                "a team manager can waive it instead."
+            )
         if declared is None or not declared.exceptions:
             basis = f" ({declared.basis})" if declared and declared.basis else ""
             return f"The regulations allow no exception to this time limit{basis}."

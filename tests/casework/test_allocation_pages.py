@@ -150,6 +150,8 @@ def test_a_practitioner_sees_why_and_is_refused_on_sending(client, team, practit
     assert 'name="lead_professional"' not in text_of(page)
     assert sent.status_code == 403
     assert "A team manager allocates cases." in text_of(sent)
+    # The refusal is the only error: the answer was not read, so no field is judged.
+    assert "Choose someone in the child's team." not in text_of(sent)
     case.refresh_from_db()
     assert case.lead_professional == practitioner
 

@@ -83,6 +83,26 @@ def test_a_manager_records_an_exception_with_date_inputs_and_sees_it(
     assert DeadlineException.objects.get().closed_to == dt.date(2026, 3, 8)
 
 
+def test_the_same_exception_sent_twice_is_recorded_once(client, case_and_plan, manager):
+    _, plan = case_and_plan
+    final = Deadline.objects.for_subject(plan).get(kind="final_plan")
+    client.force_login(manager)
+    answers = {
+        "exception": "setting_closed",
+        "reason": "The school was closed after a flood",
+        **date_parts("closed_from", dt.date(2026, 2, 2)),
+        **date_parts("closed_to", dt.date(2026, 3, 8)),
+        **date_parts("advice_requested_on", dt.date(2026, 2, 20)),
+    }
+
+    client.post(page_of(final), answers)
+    again = client.post(page_of(final), answers)
+
+    assert again.status_code == 409
+    assert "This exception is already recorded on this deadline." in again.content.decode()
+    assert DeadlineException.objects.filter(deadline=final).count() == 1
+
+
 def test_dates_that_do_not_make_the_ground_show_the_error_summary(client, case_and_plan, manager):
     _, plan = case_and_plan
     final = Deadline.objects.for_subject(plan).get(kind="final_plan")
@@ -128,7 +148,9 @@ def test_a_half_given_date_is_an_error_on_its_field(client, case_and_plan, manag
     assert "must include a day, a month and a year" in response.content.decode()
 
 
-def test_a_kind_without_exceptions_shows_why_and_no_form(client, case_and_plan, manager):
+def test_a_council_target_says_it_has_no_exceptions_and_can_be_waived(
+    client, case_and_plan, manager
+):
     case, _ = case_and_plan
     referral = Deadline.objects.for_subject(case).get(kind="assessment_complete")
     client.force_login(manager)
@@ -136,7 +158,8 @@ def test_a_kind_without_exceptions_shows_why_and_no_form(client, case_and_plan, 
     page = client.get(page_of(referral)).content.decode()
     refused = client.post(page_of(referral), {"exception": "exceptional_circumstances"})
 
-    assert "The regulations allow no exception to this time limit" in page
+    assert "This is a council target, not a time limit in law, so it has no exceptions" in page
+    assert "a team manager can waive it instead" in page
     assert "<form" not in page.split("Record an exception")[1]
     assert refused.status_code == 409
 

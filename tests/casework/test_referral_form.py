@@ -55,6 +55,13 @@ def test_a_referral_dated_before_the_child_was_born_is_refused(client, practitio
 
 
 @time_machine.travel("2026-06-10 09:00Z", tick=False)
+def test_who_gave_consent_without_consent_ticked_is_refused(client, practitioner):
+    page = refused(client, practitioner, referral(consent_given_by="Mum"))
+
+    assert "Select that the family consents, or leave who gave consent empty." in page
+
+
+@time_machine.travel("2026-06-10 09:00Z", tick=False)
 def test_the_form_keeps_the_date_boxes_typed(client, practitioner):
     page = refused(client, practitioner, referral(**boxes("date_of_birth", 31, 2, 2017)))
 
