@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from casework import deadlines as due
-from casework.models import Case, EHCPlan
+from casework.models import Case, Child, EHCPlan
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.models import Deadline
+from workflows.outbox import notify_one
 from workflows.services import audit, deadlines_reassign
 
 # A closed case is reopened (it goes back to referred) before anybody works on it again.
@@ -96,4 +98,14 @@ def case_change_lead_professional(*, by: User, case: Case, lead_professional: Us
         by=by,
         reason="The lead professional changed.",
     )
+    if lead_professional.pk != by.pk:
+        child = Child.objects.only("given_name", "family_name").get(pk=locked.child_id)
+        notify_one(
+            recipient=lead_professional,
+            kind="allocation",
+            subject=f"Case allocated to you: {child.full_name}",
+            body=f"{by.get_full_name()} has allocated {child.full_name}'s case to you. Its "
+            "running deadlines, and its plans', are now yours.",
+            link=reverse("casework:case", args=[locked.pk]),
+        )
     return locked

@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
     staff,
 )
-from workflows.models import Deadline, TransitionLog
+from workflows.models import Deadline, Notification, TransitionLog
 
 TODAY = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
 
@@ -63,6 +63,16 @@ def test_a_manager_allocates_a_case_and_its_running_deadlines_move(team, manager
     assert set(running.values_list("owner_id", flat=True)) == {newcomer.pk}
     logged = TransitionLog.objects.get(transition="change_lead_professional")
     assert logged.actor == manager
+
+
+def test_the_new_lead_professional_is_told_the_case_is_now_theirs(team, manager, case):
+    newcomer = staff(Role.PRACTITIONER, team)
+
+    allocate(manager, case, {"lead_professional": newcomer.pk})
+
+    told = Notification.objects.get(recipient=newcomer, kind="allocation")
+    assert told.subject == f"Case allocated to you: {case.child.full_name}"
+    assert told.link == f"/cases/{case.pk}/"
 
 
 def test_a_case_without_a_lead_professional_is_allocated(team, manager):
