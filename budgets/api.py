@@ -273,6 +273,19 @@ REVIEWED = inline_serializer(
 )
 
 
+class StatementLineSerializer(serializers.Serializer[Any]):
+    """One entry as the family reads it: money in positive, money out negative, the balance
+    after it, and what it set aside (+) or released (−) for bookings."""
+
+    entry = serializers.IntegerField(source="entry.pk")
+    entry_on = serializers.DateField(source="entry.entry_on")
+    description = serializers.CharField(source="entry.description")
+    kind = serializers.CharField(source="entry.kind")
+    amount = MoneyField()
+    balance = MoneyField()
+    set_aside = MoneyField()
+
+
 class StatementSerializer(serializers.Serializer[Any]):
     budget = serializers.IntegerField(source="budget.pk")
     child = serializers.CharField(source="budget.child.full_name")
@@ -284,6 +297,8 @@ class StatementSerializer(serializers.Serializer[Any]):
     available = MoneyField(source="balances.available")
     by_category = serializers.ListField(child=serializers.DictField())
     entries = EntrySerializer(many=True)
+    lines = StatementLineSerializer(many=True)
+    closing_balance = MoneyField()
     # Balances never pass the ledger's £9,999,999,999.99 (`services.MAX_ALLOCATED`); a
     # projection from a few days' spend can, so it has room for more digits.
     projected_spend = MoneyField(max_digits=16)

@@ -212,6 +212,19 @@ def test_statement_lines_are_signed_with_a_running_balance(busy):
     ]
 
 
+def test_the_statement_api_signs_each_line_and_gives_the_running_and_closing_balance(busy):
+    client = APIClient()
+    client.force_authenticate(busy["parent"])
+
+    answer = client.get(f"/api/v1/budgets/{busy['budget'].pk}/statement/").json()
+
+    amounts = [line["amount"] for line in answer["lines"]]
+    assert amounts[:3] == ["5400.00", "-85.00", "250.00"]
+    assert sum(Decimal(amount) for amount in amounts) == Decimal(answer["closing_balance"])
+    assert answer["closing_balance"] == answer["lines"][-1]["balance"] == "5240.00"
+    assert answer["lines"][3]["set_aside"] == "100.00"
+
+
 def test_the_csv_amounts_add_up_to_the_closing_balance_and_set_aside_to_what_is_set_aside(busy):
     client = APIClient()
     client.force_authenticate(busy["parent"])
