@@ -111,8 +111,8 @@ def deadlines_close(
     """Close the record's running deadlines of these kinds, as of the effective date `on`.
 
     Met when `on` is on or before `due_on`, missed when later; a kind in `satisfies` is met
-    whatever the date, because the step made it unnecessary, unless it was already missed. In
-    the caller's transaction.
+    whatever the date, because the step made it unnecessary. One already marked missed stays
+    missed in both cases, only closed. In the caller's transaction.
     """
     running = Deadline.objects.for_subject(obj).running()
     satisfied = _values(satisfies)
@@ -120,11 +120,15 @@ def deadlines_close(
         _stop_running(running.filter(kind__in=satisfied), DeadlineStatus.MET, on=on, by=by)
     kinds = _values(closes)
     if kinds:
+        closing = running.filter(kind__in=kinds)
+        # A deadline the sweep has marked missed stays missed whatever date the step is given: a
+        # backdated step must not rewrite a timescale already reported as missed.
+        closing.filter(status=DeadlineStatus.MISSED).update(closed_on=on, closed_by=by)
         # Two updates, not a loop: met or missed is decided by the effective date against due_on.
-        running.filter(kind__in=kinds, due_on__gte=on).update(
+        closing.filter(status=DeadlineStatus.OPEN, due_on__gte=on).update(
             status=DeadlineStatus.MET, closed_on=on, closed_by=by
         )
-        running.filter(kind__in=kinds, due_on__lt=on).update(
+        closing.filter(status=DeadlineStatus.OPEN, due_on__lt=on).update(
             status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
         )
 

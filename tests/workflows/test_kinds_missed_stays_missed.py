@@ -72,3 +72,11 @@ def test_an_open_deadline_satisfied_by_a_step_is_met(team, practitioner):
     )
 
     assert decision().status == DeadlineStatus.MET
+
+
+def test_a_missed_deadline_stays_missed_when_a_backdated_step_closes_it(missed):
+    backdated = dt.date(2026, 12, 5)
+
+    deadlines.deadlines_close(missed, (engine.ERRAND_DECISION,), on=backdated, by="late entry")
+
+    assert (decision().status, decision().closed_on) == (DeadlineStatus.MISSED, backdated)
