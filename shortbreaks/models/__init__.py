@@ -17,6 +17,54 @@ from budgets.models import PENCE, PersonalBudget, money_field
 from budgets.selectors import balances_of
 from casework.deadlines import reason_field
 from shortbreaks.errors import BudgetOvercommitted
+from shortbreaks.models.directory import (
+    Access as Access,
+)
+from shortbreaks.models.directory import (
+    Contact as Contact,
+)
+from shortbreaks.models.directory import (
+    CostOption as CostOption,
+)
+from shortbreaks.models.directory import (
+    Location as Location,
+)
+from shortbreaks.models.directory import (
+    Need as Need,
+)
+from shortbreaks.models.directory import (
+    Provider as Provider,
+)
+from shortbreaks.models.directory import (
+    ProviderKind as ProviderKind,
+)
+from shortbreaks.models.directory import (
+    Schedule as Schedule,
+)
+from shortbreaks.models.directory import (
+    Service as Service,
+)
+from shortbreaks.models.directory import (
+    ServiceAtLocation as ServiceAtLocation,
+)
+from shortbreaks.models.directory import (
+    ServiceNeed as ServiceNeed,
+)
+from shortbreaks.models.directory import (
+    ServiceType as ServiceType,
+)
+from shortbreaks.models.directory import (
+    Unit as Unit,
+)
+from shortbreaks.models.directory import (
+    Weekday as Weekday,
+)
+from shortbreaks.models.directory import (
+    price_per_unit as price_per_unit,
+)
+from shortbreaks.models.directory import (
+    units_of as units_of,
+)
 from workflows import clock
 from workflows.registry import Step
 from workflows.rules import Permission, condition, requires_role
@@ -24,107 +72,6 @@ from workflows.templatetags.govuk import money
 
 TEAM_MANAGER = requires_role(Role.TEAM_MANAGER)
 PRACTITIONER = requires_role(Role.PRACTITIONER)
-
-
-class ProviderKind(models.TextChoices):
-    COUNCIL = "council", "Council in-house service"
-    VOLUNTARY = "voluntary", "Voluntary sector"
-    PRIVATE = "private", "Private provider"
-    FOSTER_CARER_SCHEME = "foster_carer_scheme", "Family-based (foster carer) scheme"
-
-
-class Provider(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30, choices=ProviderKind.choices)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    address = models.TextField(blank=True)
-    users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="providers",
-        help_text="Provider logins who may see bookings and record what was delivered.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ServiceType(models.TextChoices):
-    DAY_ACTIVITY = "day_activity", "Day activities"
-    AFTER_SCHOOL = "after_school", "After-school clubs"
-    HOLIDAY_SCHEME = "holiday_scheme", "Holiday schemes"
-    SITTING_OR_HOME_SUPPORT = "sitting_or_home_support", "Sitting and support at home"
-    FAMILY_BASED_OVERNIGHT = "family_based_overnight", "Overnight stays with a family-based carer"
-    RESIDENTIAL_OVERNIGHT = "residential_overnight", "Overnight stays in a residential setting"
-    LEISURE_INCLUSION = "leisure_inclusion", "Inclusive leisure"
-
-
-class Access(models.TextChoices):
-    UNIVERSAL = "universal", "Open to everyone"
-    TARGETED = "targeted", "Targeted: no assessment needed"
-    SPECIALIST = "specialist", "Specialist: after an assessment"
-
-
-class Unit(models.TextChoices):
-    SESSION = "session", "session"
-    HOUR = "hour", "hour"
-    NIGHT = "night", "night"
-
-
-def price_per_unit(cost: Decimal, unit: str) -> str:
-    """£25.00 a session, £18.50 an hour, £95.00 a night: how every page prices a unit."""
-    article = "an" if unit == Unit.HOUR else "a"
-    return f"{money(cost)} {article} {unit}"
-
-
-def units_of(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-class Service(models.Model):
-    """A service of the local offer; the list is the short breaks services statement."""
-
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    type = models.CharField(max_length=30, choices=ServiceType.choices)
-    access = models.CharField(max_length=20, choices=Access.choices)
-    unit = models.CharField(max_length=10, choices=Unit.choices)
-    unit_cost = money_field()
-    capacity = models.PositiveSmallIntegerField(help_text="Children who can attend on one day.")
-    min_age = models.PositiveSmallIntegerField(default=0)
-    max_age = models.PositiveSmallIntegerField(default=25)
-    no_show_charged = models.BooleanField(
-        default=False, help_text="Under the provider's terms, a no-show is paid for."
-    )
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["type", "name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(unit_cost__gt=0), name="service_cost_positive"),
-            models.CheckConstraint(
-                condition=Q(max_age__gte=models.F("min_age")), name="service_ages_in_order"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.provider})"
-
-    @property
-    def price(self) -> str:
-        return price_per_unit(self.unit_cost, self.unit)
-
-    @property
-    def setting(self) -> str:
-        """Residential only for residential overnight stays; everything else is not."""
-        return (
-            "residential" if self.type == ServiceType.RESIDENTIAL_OVERNIGHT else "non_residential"
-        )
 
 
 class PackageStatus(models.TextChoices):
