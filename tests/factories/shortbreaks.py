@@ -23,7 +23,19 @@ import factory
 import workflows
 from accounts.roles import Role
 from shortbreaks import services
-from shortbreaks.models import CareNotes, Package, Provider, Service, Session
+from shortbreaks.models import (
+    CareNotes,
+    Contact,
+    CostOption,
+    Location,
+    Package,
+    Provider,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceNeed,
+    Session,
+)
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.base import ThroughServices, within
 from tests.factories.budgets import ActiveBudgetFactory
@@ -63,6 +75,72 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     capacity = 12
     min_age = 5
     max_age = 18
+    assured_on = dt.date(2026, 9, 1)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Bookings team"
+    title = "Bookings"
+    email = "bookings@example.org"
+    phone = "01634 000000"
+
+
+class CostOptionFactory(factory.django.DjangoModelFactory):
+    """What the family pays: £5 a session unless `amount=Decimal(0)`, a free option."""
+
+    class Meta:
+        model = CostOption
+
+    service = factory.SubFactory(ServiceFactory)
+    option = "Per session"
+    amount = Decimal("5.00")
+    amount_description = "Includes lunch"
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Saturdays, 10am to 3pm."""
+
+    class Meta:
+        model = Schedule
+
+    service = factory.SubFactory(ServiceFactory)
+    byday = "SA"
+    opens_at = dt.time(10, 0)
+    closes_at = dt.time(15, 0)
+    description = "Every Saturday in term time"
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    name = factory.Sequence(lambda n: f"Community hub {n}")
+    address_1 = "1 High Street"
+    city = "Strood"
+    postcode = "ME2 4AA"
+    latitude = Decimal("51.393200")
+    longitude = Decimal("0.497700")
+    accessibility = "Step-free entrance and a changing places toilet."
+
+
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceAtLocation
+
+    service = factory.SubFactory(ServiceFactory)
+    location = factory.SubFactory(LocationFactory)
+
+
+class ServiceNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceNeed
+
+    service = factory.SubFactory(ServiceFactory)
+    need = "autism"
 
 
 class PackageFactory(factory.django.DjangoModelFactory):
