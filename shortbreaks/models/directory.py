@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from budgets.models import money_field
 from workflows.templatetags.govuk import money
 
 
-def published_id() -> models.UUIDField:
+def published_id() -> Any:
     return models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
 
