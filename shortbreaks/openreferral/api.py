@@ -9,8 +9,10 @@ a published record's UUID is a 404.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -47,6 +49,8 @@ SERVICE_FILTERS = frozenset(
         "minimum_age",
         "maximum_age",
         "day",
+        "start_time",
+        "end_time",
         "modified_after",
     }
 )
@@ -120,6 +124,17 @@ def _day(request: Request) -> str:
     return asked
 
 
+def _time(request: Request, name: str) -> dt.time | None:
+    """A time of day in the council's own time, as schedules are kept: HH:MM or HH:MM:SS."""
+    asked = request.query_params.get(name, "").strip()
+    if not asked:
+        return None
+    if re.fullmatch(r"\d\d:\d\d(:\d\d)?", asked):
+        with contextlib.suppress(ValueError):  # 25:00, 10:61
+            return dt.time.fromisoformat(asked)
+    raise refuse(name, "Enter a time of day such as 09:30 or 15:00.")
+
+
 def _modified_after(request: Request) -> dt.datetime | None:
     asked = request.query_params.get("modified_after", "").strip()
     if not asked:
@@ -142,6 +157,8 @@ def service_filters(request: Request) -> selectors.ServiceFilters:
         minimum_age=_age(request, "minimum_age"),
         maximum_age=_age(request, "maximum_age"),
         day=_day(request),
+        start_time=_time(request, "start_time"),
+        end_time=_time(request, "end_time"),
         modified_after=_modified_after(request),
     )
 

@@ -4,7 +4,8 @@ from the API's root.
 Written from the profile's own `schema/openapi.json` (OpenReferralUK/uk-profile, CC BY-SA 4.0)
 and narrowed to what Pathway serves: the same paths, operation ids and page envelope, the
 profile's published JSON schemas for each answer, and only the query parameters Pathway reads
-(its `modified_after` added; `start_time`, `end_time`, `postcode` and `proximity` left out).
+(its `modified_after` added; `postcode` and `proximity` left out: Pathway records no service
+areas and geocodes no postcodes).
 One difference: the profile answers `/service_at_locations/{id}` with its service schema,
 Pathway with its service-at-location schema, which is what that record is.
 """
@@ -62,6 +63,17 @@ PARAMETERS: Json = {
         "Services that run on this day of the week, as an iCalendar BYDAY code.",
         {"type": "string", "enum": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]},
     ),
+    "start_time": _parameter(
+        "start_time",
+        "Services with a session opening at or after this time of day (HH:MM, local time).",
+        {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"},
+    ),
+    "end_time": _parameter(
+        "end_time",
+        "Services with a session closing at or before this time of day (HH:MM, local time); "
+        "with start_time, the same session.",
+        {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"},
+    ),
     "modified_after": _parameter(
         "modified_after",
         "Services modified on or after this date and time (UTC when no offset is given).",
@@ -77,6 +89,8 @@ SERVICE_QUERY = [
     "minimum_age",
     "maximum_age",
     "day",
+    "start_time",
+    "end_time",
     "modified_after",
 ]
 ERRORS = {

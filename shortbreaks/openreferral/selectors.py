@@ -23,9 +23,10 @@ from shortbreaks.openreferral.taxonomy import (
 
 @dataclass(frozen=True)
 class ServiceFilters:
-    """The `/services` query, read and checked. Ages follow the profile's words: a service
-    whose own minimum age is at least `minimum_age`, and whose own maximum age is at most
-    `maximum_age`."""
+    """The `/services` query, read and checked. Ages and times follow the profile's words: a
+    service whose own minimum age is at least `minimum_age` and whose maximum age is at most
+    `maximum_age`; one with a schedule opening at or after `start_time` and closing at or
+    before `end_time`."""
 
     search: str = ""
     term: Term | None = None
@@ -33,6 +34,8 @@ class ServiceFilters:
     minimum_age: Decimal | None = None
     maximum_age: Decimal | None = None
     day: str = ""
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
     modified_after: dt.datetime | None = None
 
 
@@ -66,6 +69,17 @@ def _in_taxonomy(taxonomy: Taxonomy) -> Q:
     return Q()
 
 
+def _sessions_within(start: dt.time | None, end: dt.time | None) -> QuerySet[Schedule]:
+    """Schedules opening at or after `start` and closing at or before `end`: one sitting
+    inside the window, not one opening late and another closing early."""
+    schedules = Schedule.objects.filter(service=OuterRef("pk"))
+    if start is not None:
+        schedules = schedules.filter(opens_at__gte=start)
+    if end is not None:
+        schedules = schedules.filter(closes_at__lte=end)
+    return schedules
+
+
 def services_matching(services: QuerySet[Service], filters: ServiceFilters) -> QuerySet[Service]:
     conditions = Q()
     for word in filters.search.split():
@@ -86,6 +100,8 @@ def services_matching(services: QuerySet[Service], filters: ServiceFilters) -> Q
         # Codes are two letters between commas ("MO,SA"), so one never matches inside another.
         runs = Schedule.objects.filter(service=OuterRef("pk"), byday__contains=filters.day)
         conditions &= Q(Exists(runs))
+    if filters.start_time is not None or filters.end_time is not None:
+        conditions &= Q(Exists(_sessions_within(filters.start_time, filters.end_time)))
     if filters.modified_after is not None:
         conditions &= Q(updated_at__gte=filters.modified_after)
     return services.filter(conditions)
