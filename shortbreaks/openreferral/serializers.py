@@ -55,11 +55,13 @@ def derived_id(record_uuid: uuid.UUID, part: str) -> str:
 
 
 def organization(provider: Provider) -> Json:
+    """Name, description and website: the provider's e-mail, phone and address are how the
+    council reaches it, not what it publishes (a service's own e-mail and contacts are)."""
     return {
         "id": str(provider.uuid),
         "name": provider.name,
         "description": provider.description,
-    } | _present(email=provider.email, website=provider.website)
+    } | _present(website=provider.website)
 
 
 def service_summary(service: Service) -> Json:

@@ -331,7 +331,6 @@ def test_a_service_is_fully_nested_and_matches_the_profiles_service_schema(direc
         "id": str(saturday.provider.uuid),
         "name": "Medway Play",
         "description": "Play schemes.",
-        "email": saturday.provider.email,
         "website": "https://play.example.org",
     }
     assert body["eligibility_description"] == "Children with a disability living in Medway."
@@ -663,7 +662,9 @@ def test_a_withdrawn_service_and_where_it_ran_are_never_published(directory):
     ]
 
 
-def test_no_child_or_family_detail_appears_anywhere(directory):
+def test_no_child_or_family_detail_nor_a_providers_own_contact_details_appear_anywhere(
+    directory,
+):
     saturday = directory["saturday"]
     place = saturday.at_locations.get()
     paths = [
@@ -681,6 +682,10 @@ def test_no_child_or_family_detail_appears_anywhere(directory):
 
     for private in ("Zephyrine", "Quillfeather", "07700 900123", "Needs help with eating"):
         assert private not in published
+    # The provider's own e-mail, phone and address are how the council reaches it.
+    medway = saturday.provider
+    for internal in (medway.email, medway.phone, medway.address):
+        assert internal not in published
 
 
 # Query counts ---------------------------------------------------------------------------------
