@@ -35,6 +35,7 @@ urlpatterns = [
     path("notifications/", NotificationsView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("api/openreferral/v3/", include("shortbreaks.openreferral.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so the CSP keeps inline
     # scripts out; its page has one inline <style>, allowed here only.

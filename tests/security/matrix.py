@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from shortbreaks.openreferral.taxonomy import SERVICE_TYPE
 from tests.security.routes import Route
 from tests.security.world import World
 
@@ -247,6 +248,11 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "uidb64": "MQ",  # a password-reset link, not a valid one
         "token": "set-password",
         "number": 1,  # the plan's first version (world.py)
+        # The Open Referral UK API's records go by their published UUIDs.
+        "service_id": world.records["service"].uuid,
+        "service_at_location_id": world.records["service_at_location"].uuid,
+        "taxonomy_id": SERVICE_TYPE.id,
+        "taxonomy_term_id": SERVICE_TYPE.terms[0].id,
     }
     kwargs = {name: known[name] for name in route.params if name != "pk"}
     if "pk" in route.params:

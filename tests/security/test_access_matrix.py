@@ -276,6 +276,17 @@ RULES: dict[str, Rule] = {
     "api:api-root": Rule(read=SIGNED_IN_ONLY),
     "api:schema": Rule(read=PUBLIC),
     "api:api-docs": Rule(read=PUBLIC),
+    # Open Referral UK: the published local offer, to anyone, no sign-in (issue #21)
+    "api:openreferral-root": Rule(read=PUBLIC),
+    "api:openreferral-openapi": Rule(read=PUBLIC),
+    "api:openreferral-services": Rule(read=PUBLIC),
+    "api:openreferral-service": Rule(read=PUBLIC),
+    "api:openreferral-service-at-locations": Rule(read=PUBLIC),
+    "api:openreferral-service-at-location": Rule(read=PUBLIC),
+    "api:openreferral-taxonomies": Rule(read=PUBLIC),
+    "api:openreferral-taxonomy": Rule(read=PUBLIC),
+    "api:openreferral-taxonomy-terms": Rule(read=PUBLIC),
+    "api:openreferral-taxonomy-term": Rule(read=PUBLIC),
     "api:auth-token": Rule(write=PUBLIC),
     "api:auth-logout": Rule(write=SIGNED_IN_ONLY),  # ends the caller's own token
     "api:auth-logout-all": Rule(write=SIGNED_IN_ONLY),

@@ -42,6 +42,7 @@ from tests.factories import (
     ActivePackageFactory,
     ChildFactory,
     ConsentFactory,
+    ServiceAtLocationFactory,
     TeamFactory,
     UserFactory,
     professional_in_team,
@@ -184,6 +185,7 @@ def build() -> World:
         child=child, amount="500.00", practitioner=practitioner, manager=manager
     )
     service = _service(provider, "Saturday Club", by=manager)
+    service_at_location = ServiceAtLocationFactory(service=service)  # the Open Referral UK API
     _service(other_provider, "Chatham Youth Club", by=manager)
     package = ActivePackageFactory(
         child=child, practitioner=practitioner, manager=manager, budget=budget, service=service
@@ -305,6 +307,7 @@ def build() -> World:
         "scheme": default_scheme(),
         "budget": budget,
         "service": service,
+        "service_at_location": service_at_location,
         "package": package,
         "session": session,
         "notification": notification,
