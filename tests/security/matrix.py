@@ -247,6 +247,7 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "uidb64": "MQ",  # a password-reset link, not a valid one
         "token": "set-password",
         "number": 1,  # the plan's first version (world.py)
+        "uuid": world.records["service"].uuid,  # a directory page: a service's published id
     }
     kwargs = {name: known[name] for name in route.params if name != "pk"}
     if "pk" in route.params:
