@@ -154,7 +154,9 @@ def directory_filters(params: QueryDict) -> DirectoryFilters:
 
 
 def listed(words: Sequence[str]) -> str:
-    """Monday; Monday and Saturday; Monday, Wednesday and Saturday."""
+    """Monday; Monday and Saturday; Monday, Wednesday and Saturday; every day of the week."""
+    if len(words) == len(Weekday.values):
+        return "Every day"
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"

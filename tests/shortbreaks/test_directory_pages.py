@@ -445,3 +445,20 @@ def test_the_csv_takes_the_same_filters_as_the_page(client, offer):
     )
     assert sorted(row[1] for row in rows[1:]) == ["Inclusive swimming", "Youth club"]
     assert client.get("/short-breaks.csv?age=nonsense&colour=red").status_code == 200
+
+
+def test_a_service_at_home_every_day_says_so_in_words(client):
+    service = ServiceFactory(type="sitting_or_home_support", name="Sitting")
+    ScheduleFactory(
+        service=service,
+        byday="MO,TU,WE,TH,FR,SA,SU",
+        opens_at=dt.time(0, 0),
+        closes_at=dt.time(17, 45),
+        description="",
+    )
+
+    page = text(client, f"/short-breaks/{service.uuid}/")
+
+    assert "Every day, midnight to 5:45pm" in page
+    assert "In your home" in page
+    assert "Every day" in text(client, "/short-breaks/")
