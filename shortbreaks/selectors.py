@@ -26,10 +26,14 @@ from shortbreaks.models import (
 )
 
 
+def _places() -> Prefetch[str, QuerySet[ServiceAtLocation], str]:
+    return Prefetch("at_locations", queryset=ServiceAtLocation.objects.select_related("location"))
+
+
 def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
     """Services whose name, description or provider's name match the search words.
 
-    On PostgreSQL, full-text search in English (so "swimming" finds "swim"), read as a web search
+    On PostgreSQL, full-text search in English (so "swim" finds "swimming"), read as a web search
     box is: words all present, "quoted phrases", -word to leave out. Elsewhere (SQLite, the
     quick test runs) each word must appear in one of the three, in any case.
     """
@@ -98,9 +102,7 @@ def public_services(
         .prefetch_related(
             "cost_options",
             "schedules",
-            Prefetch(
-                "at_locations", queryset=ServiceAtLocation.objects.select_related("location")
-            ),
+            _places(),
         )
         .order_by("type", "name", "pk")
     )
@@ -116,9 +118,7 @@ def public_service_pages() -> QuerySet[Service]:
             "schedules",
             "contacts",
             "needs",
-            Prefetch(
-                "at_locations", queryset=ServiceAtLocation.objects.select_related("location")
-            ),
+            _places(),
         )
     )
 
