@@ -91,7 +91,9 @@ class ServicePageView(TemplateView):
     template_name = "shortbreaks/service.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        service = get_object_or_404(selectors.public_service_pages(), uuid=kwargs.pop("uuid"))
+        service = get_object_or_404(
+            selectors.public_service_pages(), uuid=kwargs.pop("service_id")
+        )
         query = directory_filters(self.request.GET).pairs()
         page = self.request.GET.get("page", "")
         if page.isascii() and page.isdecimal():

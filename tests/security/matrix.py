@@ -247,7 +247,8 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "uidb64": "MQ",  # a password-reset link, not a valid one
         "token": "set-password",
         "number": 1,  # the plan's first version (world.py)
-        "uuid": world.records["service"].uuid,  # a directory page: a service's published id
+        # The directory's pages and the Open Referral UK API go by services' published UUIDs.
+        "service_id": world.records["service"].uuid,
     }
     kwargs = {name: known[name] for name in route.params if name != "pk"}
     if "pk" in route.params:
