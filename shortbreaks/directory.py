@@ -193,11 +193,6 @@ def days_run(service: Service) -> list[str]:
     return [label for code, label in Weekday.choices if code in codes]
 
 
-def is_free(service: Service) -> bool:
-    """Free to the family: no cost option asks for money (a service with none costs nothing)."""
-    return not any(option.amount > 0 for option in service.cost_options.all())
-
-
 def family_cost(service: Service) -> str:
     """What a family pays, in one line: Free, or the amounts of the charged options."""
     charged = [option for option in service.cost_options.all() if option.amount > 0]
