@@ -1,21 +1,12 @@
-"""The short-break pages' forms: the public statement's filter, asking for a package, booking."""
+"""The short-break pages' forms: asking for a package, booking, a child's care notes."""
 
 from __future__ import annotations
 
 from django import forms
 
-from shortbreaks.models import Access, Package, Service
+from shortbreaks.models import Package, Service
 from workflows.date_input import DatePartsField
 from workflows.forms import Form
-
-
-class StatementFilter(Form):
-    age = forms.IntegerField(
-        label="Age of the child or young person", required=False, min_value=0, max_value=25
-    )
-    access = forms.ChoiceField(
-        label="How to get it", required=False, choices=[("", "Any"), *Access.choices]
-    )
 
 
 class PackageRequestForm(Form):

@@ -3,29 +3,124 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
 from casework.models import Child
 from casework.selectors import children_visible_to, is_staff_member
-from shortbreaks.models import CareNotes, Package, Service, Session, SessionStatus
+from shortbreaks.models import (
+    CareNotes,
+    CostOption,
+    Package,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceNeed,
+    Session,
+    SessionStatus,
+)
+
+
+def _places() -> Prefetch[str, QuerySet[ServiceAtLocation], str]:
+    return Prefetch("at_locations", queryset=ServiceAtLocation.objects.select_related("location"))
+
+
+def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
+    """Services whose name, description or provider's name match the search words.
+
+    On PostgreSQL, full-text search in English (so "swim" finds "swimming"), read as a web search
+    box is: words all present, "quoted phrases", -word to leave out. Elsewhere (SQLite, the
+    quick test runs) each word must appear in one of the three, in any case.
+    """
+    if connection.vendor == "postgresql":
+        document = (
+            SearchVector("name", weight="A", config="english")
+            + SearchVector("provider__name", weight="A", config="english")
+            + SearchVector("description", weight="B", config="english")
+        )
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return services.annotate(document=document).filter(document=query)
+    for word in q.split():
+        word = word.strip('"')
+        if word:
+            services = services.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(provider__name__icontains=word)
+            )
+    return services
 
 
 def public_services(
-    *, age: int | None = None, access: str | None = None, type_: str | None = None
+    *,
+    q: str = "",
+    types: Sequence[str] = (),
+    age: int | None = None,
+    needs: Sequence[str] = (),
+    access: Sequence[str] = (),
+    cost: str = "",
+    days: Sequence[str] = (),
 ) -> QuerySet[Service]:
-    """The short breaks services statement: active services, by type, with their provider."""
-    services = Service.objects.filter(active=True).select_related("provider")
+    """The local offer's directory: active services (temporarily closed ones too, which say
+    so), by type and name, with what the results show prefetched.
+
+    Filters combine with AND; the values of one filter with OR (a day activity or a holiday
+    scheme; open on Saturday or Sunday). `cost="free"`: no cost option asks the family for money;
+    `"charged"`: one does.
+    """
+    services = Service.objects.filter(active=True)
+    if q:
+        services = _matching(services, q)
+    if types:
+        services = services.filter(type__in=types)
     if age is not None:
         services = services.filter(min_age__lte=age, max_age__gte=age)
+    if needs:
+        services = services.filter(
+            Exists(ServiceNeed.objects.filter(service=OuterRef("pk"), need__in=needs))
+        )
     if access:
-        services = services.filter(access=access)
-    if type_:
-        services = services.filter(type=type_)
-    return services.order_by("type", "name")
+        services = services.filter(access__in=access)
+    if cost:
+        charged = Exists(CostOption.objects.filter(service=OuterRef("pk"), amount__gt=0))
+        services = services.filter(charged if cost == "charged" else ~charged)
+    if days:
+        on_a_day = Q()
+        for day in days:
+            # BYDAY is a list of two-letter codes: a code can only match itself.
+            on_a_day |= Q(byday__contains=day)
+        services = services.filter(
+            Exists(Schedule.objects.filter(on_a_day, service=OuterRef("pk")))
+        )
+    return (
+        services.select_related("provider")
+        .prefetch_related(
+            "cost_options",
+            "schedules",
+            _places(),
+        )
+        .order_by("type", "name", "pk")
+    )
+
+
+def public_service_pages() -> QuerySet[Service]:
+    """The services a visitor may open, each with everything its page shows."""
+    return (
+        Service.objects.filter(active=True)
+        .select_related("provider")
+        .prefetch_related(
+            "cost_options",
+            "schedules",
+            "contacts",
+            "needs",
+            _places(),
+        )
+    )
 
 
 def services_editable_by(user: User) -> QuerySet[Service]:

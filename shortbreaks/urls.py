@@ -6,6 +6,7 @@ app_name = "shortbreaks"
 
 urlpatterns = [
     path("short-breaks/", views.ServicesStatementView.as_view(), name="statement"),
+    path("short-breaks/<uuid:service_id>/", views.ServicePageView.as_view(), name="service"),
     path("short-breaks.csv", views.services_statement_csv, name="statement-csv"),
     path("cases/<int:pk>/packages/new/", views.PackageRequestView.as_view(), name="package-new"),
     path("packages/<int:pk>/", views.PackagePageView.as_view(), name="package"),

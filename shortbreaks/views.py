@@ -8,9 +8,11 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from accounts.roles import Role
@@ -19,8 +21,24 @@ from casework.selectors import cases_visible_to
 from casework.services import access_record
 from casework.views import RoleRequiredMixin, StaffOnly
 from shortbreaks import selectors, services
-from shortbreaks.forms import BookingForm, CareNotesForm, PackageRequestForm, StatementFilter
-from shortbreaks.models import CareNotes, Package, ServiceType, Session, SessionStatus
+from shortbreaks.directory import (
+    COSTS,
+    CSV_HEADER,
+    PER_PAGE,
+    csv_rows,
+    directory_filters,
+)
+from shortbreaks.forms import BookingForm, CareNotesForm, PackageRequestForm
+from shortbreaks.models import (
+    Access,
+    CareNotes,
+    Need,
+    Package,
+    ServiceType,
+    Session,
+    SessionStatus,
+    Weekday,
+)
 from workflows import clock
 from workflows.acting import acting_user
 from workflows.checks import transition_label, unmet_conditions
@@ -34,61 +52,58 @@ def package_url(package: Package) -> str:
     return reverse("shortbreaks:package", args=[package.pk])
 
 
-def _statement_services(request: HttpRequest) -> tuple[StatementFilter, Any]:
-    form = StatementFilter(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {"age": form.cleaned_data["age"], "access": form.cleaned_data["access"] or None}
-    return form, selectors.public_services(**filters)
-
-
 class ServicesStatementView(TemplateView):
-    """The short breaks services statement: public, no sign-in."""
+    """The short breaks services statement as a directory: search and filters, public, no
+    sign-in. What the page cannot use from the query string is named, never a 400."""
 
     template_name = "shortbreaks/statement.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        form, services_ = _statement_services(self.request)
+        filters = directory_filters(self.request.GET)
+        found = selectors.public_services(**filters.selection())
+        page = Paginator(found, PER_PAGE).get_page(self.request.GET.get("page"))
         labels = dict(ServiceType.choices)
         groups = [
             (labels[type_], list(items))
-            for type_, items in groupby(services_, key=lambda service: service.type)
+            for type_, items in groupby(page.object_list, key=lambda service: service.type)
         ]
+        query = filters.urlencode()
+        here = f"{query}&page={page.number}" if query else f"page={page.number}"
         return super().get_context_data(
-            form=form, groups=groups, query=self.request.GET.urlencode(), **kwargs
+            filters=filters,
+            page_obj=page,
+            count=page.paginator.count,
+            groups=groups,
+            page_query=query,
+            here=here,
+            types=ServiceType.choices,
+            needs=Need.choices,
+            access_levels=Access.choices,
+            costs=list(COSTS.items()),
+            days=Weekday.choices,
+            **kwargs,
         )
 
 
+class ServicePageView(TemplateView):
+    """One service of the directory, public: everything a family needs to use it."""
+
+    template_name = "shortbreaks/service.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        service = get_object_or_404(
+            selectors.public_service_pages(), uuid=kwargs.pop("service_id")
+        )
+        query = directory_filters(self.request.GET).pairs()
+        page = self.request.GET.get("page", "")
+        if page.isascii() and page.isdecimal():
+            query.append(("page", page))
+        return super().get_context_data(service=service, back_query=urlencode(query), **kwargs)
+
+
 def services_statement_csv(request: HttpRequest) -> HttpResponse:
-    _, services_ = _statement_services(request)
-    header = [
-        "Type",
-        "Service",
-        "Provider",
-        "Setting",
-        "Access",
-        "Ages",
-        "Unit",
-        "Cost per unit",
-        "Places a day",
-        "Description",
-    ]
-    rows = (
-        [
-            service.get_type_display(),
-            service.name,
-            service.provider.name,
-            service.setting.replace("_", "-"),
-            service.get_access_display(),
-            f"{service.min_age} to {service.max_age}",
-            service.unit,
-            f"{service.unit_cost:.2f}",
-            service.capacity,
-            service.description,
-        ]
-        for service in services_
-    )
-    return csv_download([header, *rows], "short-breaks-services-statement.csv")
+    services_ = selectors.public_services(**directory_filters(request.GET).selection())
+    return csv_download([CSV_HEADER, *csv_rows(services_)], "short-breaks-services-statement.csv")
 
 
 class PackageRequestView(StaffOnly, ServiceFormView):

@@ -4,11 +4,23 @@ from typing import Any
 
 from django import template
 
+from shortbreaks import directory
 from shortbreaks.models import Package, PackageStatus, Session
 from shortbreaks.selectors import child_sessions, packages_visible_to
 from workflows import clock
 
 register = template.Library()
+
+# The directory's words, for its pages (the CSV download uses the same functions).
+for _name in (
+    "family_cost",
+    "days_run",
+    "places",
+    "schedule_words",
+    "cost_option_words",
+    "listed",
+):
+    register.filter(_name, getattr(directory, _name))
 
 
 @register.simple_tag

@@ -14,7 +14,17 @@ from accounts.models import Team, User
 from shortbreaks import services
 from shortbreaks.models import Provider, Service
 from tests.browser.accessibility import assert_accessible
-from tests.factories import ActiveBudgetFactory, ChildFactory
+from tests.factories import (
+    ActiveBudgetFactory,
+    ChildFactory,
+    ContactFactory,
+    CostOptionFactory,
+    ProviderFactory,
+    ScheduleFactory,
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    ServiceNeedFactory,
+)
 from workflows import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,27 +41,69 @@ def sign_in(page, live_server, email: str) -> None:
     page.wait_for_load_state()
 
 
-def test_public_services_statement_is_accessible_without_signing_in(page, live_server):
-    provider = Provider.objects.create(name="Medway Leisure Trust", kind="voluntary")
-    Service.objects.create(
+def assert_fits_320(page) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width}px wide at 320px"
+
+
+def test_public_directory_and_a_service_page_are_accessible_without_signing_in(page, live_server):
+    provider = ProviderFactory(
+        name="Medway Leisure Trust", website="https://medway-leisure.example.org/"
+    )
+    swimming = ServiceFactory(
         provider=provider,
         name="Inclusive swimming",
         type="leisure_inclusion",
         access="universal",
-        unit="session",
-        unit_cost="6.00",
-        capacity=15,
+        min_age=0,
+        max_age=25,
+        description="Quiet sessions with extra lifeguards at Strood Sports Centre.",
+        eligibility="Anyone with a disability and their family.",
+        how_to_apply="No referral needed: ring to book.",
+        accessibility="Pool hoist and warm water.",
     )
+    ServiceNeedFactory(service=swimming, need="sensory")
+    CostOptionFactory(service=swimming, option="Per swim", amount="3.50")
+    ScheduleFactory(service=swimming, byday="SU", description="Every Sunday")
+    ServiceAtLocationFactory(service=swimming)
+    ContactFactory(service=swimming)
+    ServiceFactory(
+        name="Inclusive trampolining",
+        type="leisure_inclusion",
+        temporarily_closed=True,
+        alert="Closed while the hall floor is replaced.",
+    )
+    ServiceFactory(name="Saturday Club", provider=ProviderFactory(name="Rochester Short Breaks"))
 
     page.goto(f"{live_server.url}/short-breaks/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Short breaks services statement")
-    expect(page.get_by_text("Inclusive swimming")).to_be_visible()
+    expect(page.get_by_role("heading", name="3 services")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     assert_accessible(page)
+    page.get_by_text("Filter by type, age, need, cost and day").click()
+    page.get_by_label("Inclusive leisure").check()
     page.get_by_label("Age of the child or young person").fill("30")
     page.get_by_role("button", name="Show short breaks").click()
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Age “30” is not an age from 0 to 25."
+    )
+    expect(page.get_by_role("heading", name="2 services")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Temporarily closed")
     assert_accessible(page)
+    assert_fits_320(page)
+
+    page.get_by_label("Search short breaks").fill("swimming")
+    page.get_by_role("button", name="Show short breaks").click()
+    page.get_by_role("link", name="Inclusive swimming").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inclusive swimming")
+    expect(page.locator("main")).to_contain_text("Information checked on 1 September 2026")
+    assert_accessible(page)
+    assert_fits_320(page)
+    page.get_by_role("link", name="Back to the short breaks").click()
+    expect(page.get_by_label("Search short breaks")).to_have_value("swimming")
+    expect(page.get_by_label("Inclusive leisure")).to_be_checked()
 
 
 def test_provider_records_a_day_and_the_family_statement_moves(page, live_server):

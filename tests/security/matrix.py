@@ -248,7 +248,7 @@ def params_for(world: World, route: Route, *, pk: int | None = None) -> dict[str
         "uidb64": "MQ",  # a password-reset link, not a valid one
         "token": "set-password",
         "number": 1,  # the plan's first version (world.py)
-        # The Open Referral UK API's records go by their published UUIDs.
+        # The directory's pages and the Open Referral UK API go by published UUIDs.
         "service_id": world.records["service"].uuid,
         "service_at_location_id": world.records["service_at_location"].uuid,
         "taxonomy_id": SERVICE_TYPE.id,

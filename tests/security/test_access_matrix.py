@@ -116,6 +116,7 @@ RULES: dict[str, Rule] = {
     "healthz": Rule(read=PUBLIC),
     "shortbreaks:statement": Rule(read=PUBLIC),  # the council's published short-breaks offer
     "shortbreaks:statement-csv": Rule(read=PUBLIC),
+    "shortbreaks:service": Rule(read=PUBLIC),  # one service of the published offer
     # Casework pages: staff of the child's team; families have My child
     "casework:caseload": Rule(read=let(STAFF)),
     "casework:team": Rule(read=let(MANAGERS)),

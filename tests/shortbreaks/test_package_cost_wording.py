@@ -86,10 +86,11 @@ def test_the_family_is_not_told_of_a_package_only_asked_for(client, world):
     assert "up to 3 sessions" not in page
 
 
-def test_the_services_statement_prices_each_unit_with_the_right_article(client, world):
+def test_the_services_page_prices_each_unit_with_the_right_article(client, world):
     Service.objects.filter(pk=world["service"].pk).update(unit="hour", unit_cost="18.50")
 
-    page = client.get("/short-breaks/").content.decode()
+    # The directory's results give the cost to the family; the unit price is on its own page.
+    page = client.get(f"/short-breaks/{world['service'].uuid}/").content.decode()
 
     assert "£18.50 an hour" in page
     assert "a hour" not in page
