@@ -456,3 +456,8 @@ def sessions_record_day(
 
 
 from shortbreaks.services.care_notes import care_notes_save as care_notes_save  # noqa: E402
+from shortbreaks.services.changes import service_change_apply as service_change_apply  # noqa: E402
+from shortbreaks.services.changes import service_change_decide as service_change_decide  # noqa: E402
+from shortbreaks.services.changes import service_change_propose as service_change_propose  # noqa: E402
+from shortbreaks.services.changes import service_edit as service_edit  # noqa: E402
+from shortbreaks.services.changes import service_mark_checked as service_mark_checked  # noqa: E402
