@@ -24,6 +24,10 @@ from workflows.api import ModelSerializer, StrictCharField, TransitionsMixin
 from workflows.errors import InvalidParams
 
 PROVIDERS = (Role.PROVIDER,)
+DECISION_FIELDS = {
+    "approve": {"note", "unit", "unit_cost", "capacity"},
+    "reject": {"note", "reason"},
+}
 
 
 class ServiceChangeSerializer(ModelSerializer[ServiceChange]):
@@ -139,11 +143,10 @@ class ServiceChangeViewSet(
         if not isinstance(request.data, dict):
             raise InvalidParams({"non_field_errors": ["Send a JSON object."]})
         params = dict(request.data)
-        reserved = sorted({"by", "change", "decision"} & params.keys())
-        if reserved:
-            raise InvalidParams(
-                {key: ["This is set by Pathway, not by the request."] for key in reserved}
-            )
+        taken = DECISION_FIELDS[decision]
+        stray = sorted(set(params) - taken)
+        if stray:
+            raise InvalidParams({key: ["This step does not take this field."] for key in stray})
         note = params.pop("note", "") or ""
         if not isinstance(note, str):
             raise InvalidParams({"note": ["Enter the note as text."]})

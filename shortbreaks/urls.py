@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shortbreaks import change_views, views
+from shortbreaks import change_views, proposal_views, views
 
 app_name = "shortbreaks"
 
@@ -25,17 +25,17 @@ urlpatterns = [
     path("provider/day/<str:day>/", views.ProviderDayView.as_view(), name="provider-day"),
     path(
         "provider/services/",
-        change_views.ProviderServicesView.as_view(),
+        proposal_views.ProviderServicesView.as_view(),
         name="provider-services",
     ),
     path(
         "provider/services/new/",
-        change_views.ProposeChangeView.as_view(),
+        proposal_views.ProposeChangeView.as_view(),
         name="provider-service-new",
     ),
     path(
         "provider/services/<int:pk>/change/",
-        change_views.ProposeChangeView.as_view(),
+        proposal_views.ProposeChangeView.as_view(),
         name="provider-service-change",
     ),
     path(
@@ -52,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "local-offer/services/<int:pk>/edit/",
-        change_views.ServiceEditView.as_view(),
+        proposal_views.ServiceEditView.as_view(),
         name="service-edit",
     ),
 ]

@@ -36,8 +36,6 @@ from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted
 from workflows.services import audit, record_created
 
-DECISIONS = ("approve", "reject")
-
 
 def _require_offer_editor(by: User) -> None:
     if not (by.has_role(Role.TEAM_MANAGER) or by.has_role(Role.COMMISSIONER)):
@@ -88,11 +86,32 @@ def service_change_propose(
 
 
 def service_change_decide(
-    *, by: User, change: ServiceChange, decision: str, note: str = "", **params: Any
+    *,
+    by: User,
+    change: ServiceChange,
+    decision: str,
+    note: str = "",
+    reason: str = "",
+    unit: str = "",
+    unit_cost: str = "",
+    capacity: int | None = None,
 ) -> ServiceChange:
-    """Approve (`reason` unused; a new service's `unit`, `unit_cost` and `capacity`) or reject
-    (`reason` required) a proposed change, through the engine."""
-    if decision not in DECISIONS:
+    """Approve or reject a proposed change, through the engine. Rejecting needs the `reason`
+    the provider is shown; approving a new service needs its `unit`, `unit_cost` and
+    `capacity`, which only staff decide."""
+    if decision == "approve":
+        if reason:
+            raise InvalidParams({"reason": ["Approving a change takes no reason."]})
+        params: dict[str, Any] = {"unit": unit, "unit_cost": unit_cost, "capacity": capacity}
+    elif decision == "reject":
+        given = {"unit": unit, "unit_cost": unit_cost, "capacity": capacity}
+        stray = [key for key, value in given.items() if value not in ("", None)]
+        if stray:
+            raise InvalidParams(
+                {key: ["Rejecting a change takes only a reason."] for key in stray}
+            )
+        params = {"reason": reason}
+    else:
         raise InvalidParams({"decision": ["Choose approve or reject."]})
     decided: ServiceChange = workflows.transition(change, decision, by=by, note=note, **params)
     return decided

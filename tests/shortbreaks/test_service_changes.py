@@ -556,3 +556,20 @@ def test_the_demo_proposal_waits_once_however_often_it_is_loaded(offer):
     assert change.values["description"] != change.current["description"]
     with pytest.raises(TransitionNotAllowed):
         propose(offer, description="Another.")
+
+
+def test_a_decision_given_a_field_it_does_not_take_is_400_and_nothing_changes(offer):
+    change = propose(offer, description="Now with music.")
+    url = f"/api/v1/shortbreaks/service-changes/{change.pk}/"
+    approve = api(offer["manager"]).post(f"{url}approve/", {"reason": "Fine."}, format="json")
+    assert approve.status_code == 400
+    assert "reason" in approve.json()["fields"]
+    reject = api(offer["manager"]).post(
+        f"{url}reject/", {"reason": "No.", "unit_cost": "5.00"}, format="json"
+    )
+    assert reject.status_code == 400
+    assert "unit_cost" in reject.json()["fields"]
+    by = api(offer["manager"]).post(f"{url}reject/", {"reason": "No.", "by": 1}, format="json")
+    assert by.status_code == 400
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.PROPOSED
