@@ -35,7 +35,7 @@ from workflows import clock
 from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.outbox import notify
-from workflows.services import record_created
+from workflows.services import audit, record_created
 
 SERVICE_FIELDS = (
     "provider",
@@ -112,6 +112,7 @@ def service_save(
     if target.min_age > target.max_age:
         raise InvalidParams({"max_age": ["The oldest age cannot be below the youngest."]})
     target.save()
+    audit(target, "edited" if service else "added", by=by, params={"fields": sorted(fields)})
     return target
 
 

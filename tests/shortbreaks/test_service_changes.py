@@ -573,3 +573,62 @@ def test_a_decision_given_a_field_it_does_not_take_is_400_and_nothing_changes(of
     assert by.status_code == 400
     change.refresh_from_db()
     assert change.status == ChangeStatus.PROPOSED
+
+
+def test_a_provider_proposes_a_new_service_and_staff_set_its_terms_on_approval(offer):
+    response = page(offer["login"]).post(
+        "/provider/services/new/",
+        {
+            "name": "Holiday Club",
+            "type": "holiday_scheme",
+            "access": "targeted",
+            "min_age": "5",
+            "max_age": "12",
+            "cost_options-0-option": "Per day",
+            "cost_options-0-amount": "0",
+        },
+    )
+    assert response.status_code == 302
+    change = ServiceChange.objects.get()
+    assert change.service is None
+    assert change.provider == offer["provider"]
+    browser = page(offer["manager"])
+    review = browser.get(f"/local-offer/changes/{change.pk}/").content.decode()
+    assert "Unit it is paid by" in review
+    missing = browser.post(f"/local-offer/changes/{change.pk}/", {"decision": "approve"})
+    assert missing.status_code == 400
+    approved = browser.post(
+        f"/local-offer/changes/{change.pk}/",
+        {"decision": "approve", "unit": "session", "unit_cost": "40.00", "capacity": "20"},
+    )
+    assert approved.status_code == 302
+    service = Service.objects.get(name="Holiday Club")
+    assert service.cost_options.get().amount == Decimal("0.00")
+    assert service.assured_on == D(2026, 11, 24)
+
+
+def test_the_list_of_changes_reads_a_constant_number_of_queries(
+    offer, django_assert_max_num_queries
+):
+    propose(offer, description="Now with music.")
+    for index in range(5):
+        service = ServiceFactory(provider=offer["provider"], name=f"Club {index}")
+        services.service_change_propose(
+            by=offer["login"],
+            provider=offer["provider"],
+            service=service,
+            values={**values_of(service), "description": f"Club number {index}."},
+        )
+    with django_assert_max_num_queries(8):
+        listed = api(offer["manager"]).get("/api/v1/shortbreaks/service-changes/").json()
+    assert listed["count"] == 6
+
+
+def test_a_staff_change_through_the_api_is_audited(offer):
+    response = api(offer["manager"]).patch(
+        f"/api/v1/shortbreaks/services/{offer['service'].pk}/",
+        {"description": "Changed by the council."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert "edited" in audit_of(offer["service"])
