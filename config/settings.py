@@ -342,6 +342,8 @@ PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=1
 # Local target (SEND Code of Practice 9.178, guidance): a plan of a child under 5 reviewed within
 # this many months of the plan or of its last review meeting, beside the statutory 12.
 PATHWAY_UNDER_FIVE_REVIEW_MONTHS = env.int("PATHWAY_UNDER_FIVE_REVIEW_MONTHS", default=6)
+# A local offer entry not checked for this many months is listed for staff to check.
+PATHWAY_SERVICE_CHECK_MONTHS = env.int("PATHWAY_SERVICE_CHECK_MONTHS", default=12)
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
 # Named in every decision letter with a right of appeal (SEND Regs 2014 reg 32(c) and (f)).

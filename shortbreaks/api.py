@@ -312,3 +312,7 @@ router = DefaultRouter()
 router.register("shortbreaks/services", ServiceViewSet, basename="service")
 router.register("shortbreaks/packages", PackageViewSet, basename="package")
 router.register("shortbreaks/sessions", SessionViewSet, basename="session")
+
+from shortbreaks.api_changes import ServiceChangeViewSet  # noqa: E402
+
+router.register("shortbreaks/service-changes", ServiceChangeViewSet, basename="service-change")

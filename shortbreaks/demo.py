@@ -11,7 +11,7 @@ import workflows
 from accounts.models import User
 from budgets.models import PersonalBudget
 from casework.models import Child
-from shortbreaks import services
+from shortbreaks import demo_changes, services
 from shortbreaks.demo_directory import load_offer
 from shortbreaks.models import Service
 from workflows import clock
@@ -72,4 +72,7 @@ def load() -> str:
             continue
         _year_of_sessions(child, offer[service], weekday, units)
         made += 1
-    return f"{len(offer)} services in the local offer; a year of sessions for {made} children"
+    return (
+        f"{len(offer)} services in the local offer; a year of sessions for {made} children; "
+        f"{demo_changes.waiting_change()}"
+    )

@@ -22,3 +22,9 @@ class CorrectionNotCovered(TransitionNotAllowed):
     """Correcting a no-show to delivered would pay more than the budget has available."""
 
     code = "budget_exceeded"
+
+
+class ChangeAlreadyWaiting(TransitionNotAllowed):
+    """A change to the service is already waiting for approval: one at a time."""
+
+    code = "change_already_waiting"

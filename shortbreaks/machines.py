@@ -9,7 +9,15 @@ from budgets.panels import BUDGET_PANELS
 from casework import models as casework_models
 from casework import panels
 from shortbreaks import messages, services
-from shortbreaks.models import Package, PackageStatus, ServiceType, Session, SessionStatus
+from shortbreaks.models import (
+    ChangeStatus,
+    Package,
+    PackageStatus,
+    ServiceChange,
+    ServiceType,
+    Session,
+    SessionStatus,
+)
 from workflows.registry import Machine, registry
 
 
@@ -43,6 +51,14 @@ def register() -> None:
             step_url="shortbreaks:session-transition",
         )
     )
+    registry.register(
+        Machine(
+            model=ServiceChange,
+            field_name="status",
+            states=ChangeStatus,
+            verbose_name="change to the local offer",
+        )
+    )
     # The ledger postings of each session outcome, and the family's message on a cancellation,
     # in the step's own transaction.
     registry.hook(Session.deliver, effects=(services.pay_for_session,))
@@ -52,8 +68,11 @@ def register() -> None:
     registry.hook(Session.record_no_show, effects=(services.settle_no_show,))
     registry.hook(Session.correct_to_delivered, effects=(services.pay_for_corrected_session,))
     registry.hook(Package.end, effects=(services.package_end_cancel_sessions,))
+    registry.hook(ServiceChange.approve, effects=(services.service_change_apply,))
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")
     panels.FAMILY_PANELS.append("shortbreaks/family_panel.html")
     BUDGET_PANELS.append("shortbreaks/budget_panel.html")
+    panels.TEAM_LINKS.append(("Local offer changes waiting for approval", "shortbreaks:changes"))
+    panels.TEAM_LINKS.append(("Services not checked for a year", "shortbreaks:stale-services"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
@@ -15,15 +16,18 @@ from casework.models import Child
 from casework.selectors import children_visible_to, is_staff_member
 from shortbreaks.models import (
     CareNotes,
+    ChangeStatus,
     CostOption,
     Package,
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceChange,
     ServiceNeed,
     Session,
     SessionStatus,
 )
+from workflows import clock
 
 
 def _places() -> Prefetch[str, QuerySet[ServiceAtLocation], str]:
@@ -127,6 +131,48 @@ def services_editable_by(user: User) -> QuerySet[Service]:
     if user.has_role(Role.TEAM_MANAGER) or user.has_role(Role.COMMISSIONER):
         return Service.objects.all()
     return Service.objects.none()
+
+
+def is_offer_editor(user: User) -> bool:
+    return user.is_authenticated and (
+        user.has_role(Role.TEAM_MANAGER) or user.has_role(Role.COMMISSIONER)
+    )
+
+
+def services_of_provider_login(user: User) -> QuerySet[Service]:
+    """The services a provider login may propose changes to: its providers'."""
+    if not user.is_authenticated or not user.has_role(Role.PROVIDER):
+        return Service.objects.none()
+    return Service.objects.filter(provider__users=user).select_related("provider")
+
+
+def service_changes_visible_to(user: User) -> QuerySet[ServiceChange]:
+    """Staff and commissioners: every change (only team managers and commissioners decide). A
+    provider login: its providers'. Never public: nothing proposed is published."""
+    changes = ServiceChange.objects.select_related("provider", "service", "proposed_by")
+    if is_offer_editor(user) or is_staff_member(user):
+        return changes
+    if user.is_authenticated and user.has_role(Role.PROVIDER):
+        return changes.filter(provider__users=user)
+    return changes.none()
+
+
+def service_changes_waiting(user: User) -> QuerySet[ServiceChange]:
+    return service_changes_visible_to(user).filter(status=ChangeStatus.PROPOSED)
+
+
+def services_not_checked(user: User) -> QuerySet[Service]:
+    """Active services never checked, or last checked longer ago than the council's limit
+    (`PATHWAY_SERVICE_CHECK_MONTHS`), the longest unchecked first."""
+    if not is_offer_editor(user):
+        return Service.objects.none()
+    cutoff = clock.add_months(clock.today(), -settings.PATHWAY_SERVICE_CHECK_MONTHS)
+    return (
+        Service.objects.filter(active=True)
+        .filter(Q(assured_on__isnull=True) | Q(assured_on__lt=cutoff))
+        .select_related("provider")
+        .order_by(F("assured_on").asc(nulls_first=True), "name", "pk")
+    )
 
 
 def packages_visible_to(user: User) -> QuerySet[Package]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shortbreaks import views
+from shortbreaks import change_views, proposal_views, views
 
 app_name = "shortbreaks"
 
@@ -24,4 +24,36 @@ urlpatterns = [
     path("provider/", views.ProviderHomeView.as_view(), name="provider"),
     path("provider/calendar/", views.ProviderCalendarView.as_view(), name="provider-calendar"),
     path("provider/day/<str:day>/", views.ProviderDayView.as_view(), name="provider-day"),
+    path(
+        "provider/services/",
+        proposal_views.ProviderServicesView.as_view(),
+        name="provider-services",
+    ),
+    path(
+        "provider/services/new/",
+        proposal_views.ProposeChangeView.as_view(),
+        name="provider-service-new",
+    ),
+    path(
+        "provider/services/<int:pk>/change/",
+        proposal_views.ProposeChangeView.as_view(),
+        name="provider-service-change",
+    ),
+    path(
+        "provider/changes/<int:pk>/",
+        change_views.ProviderChangeView.as_view(),
+        name="provider-change",
+    ),
+    path("local-offer/changes/", change_views.ChangesQueueView.as_view(), name="changes"),
+    path("local-offer/changes/<int:pk>/", change_views.ChangeReviewView.as_view(), name="change"),
+    path(
+        "local-offer/not-checked/",
+        change_views.ServicesNotCheckedView.as_view(),
+        name="stale-services",
+    ),
+    path(
+        "local-offer/services/<int:pk>/edit/",
+        proposal_views.ServiceEditView.as_view(),
+        name="service-edit",
+    ),
 ]

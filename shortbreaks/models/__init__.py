@@ -441,3 +441,5 @@ class Session(FSMModelMixin, models.Model):
 
 # Imported last: the care notes refer to nothing above by name, and Django finds every model here.
 from shortbreaks.models.care_notes import CareNotes as CareNotes  # noqa: E402
+from shortbreaks.models.changes import ChangeStatus as ChangeStatus  # noqa: E402
+from shortbreaks.models.changes import ServiceChange as ServiceChange  # noqa: E402

@@ -35,7 +35,7 @@ from workflows import clock
 from workflows.acting import require_staff
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
 from workflows.outbox import notify
-from workflows.services import record_created
+from workflows.services import audit, record_created
 
 SERVICE_FIELDS = (
     "provider",
@@ -112,6 +112,7 @@ def service_save(
     if target.min_age > target.max_age:
         raise InvalidParams({"max_age": ["The oldest age cannot be below the youngest."]})
     target.save()
+    audit(target, "edited" if service else "added", by=by, params={"fields": sorted(fields)})
     return target
 
 
@@ -456,3 +457,8 @@ def sessions_record_day(
 
 
 from shortbreaks.services.care_notes import care_notes_save as care_notes_save  # noqa: E402
+from shortbreaks.services.changes import service_change_apply as service_change_apply  # noqa: E402
+from shortbreaks.services.changes import service_change_decide as service_change_decide  # noqa: E402
+from shortbreaks.services.changes import service_change_propose as service_change_propose  # noqa: E402
+from shortbreaks.services.changes import service_edit as service_edit  # noqa: E402
+from shortbreaks.services.changes import service_mark_checked as service_mark_checked  # noqa: E402

@@ -1,8 +1,9 @@
 """Short breaks: providers, the local offer, packages and sessions.
 
 Rows only: `ProviderFactory` (with `users=[…]`, the provider's logins), `ServiceFactory` (a
-Saturday Club, ages 5 to 18, £25 a session), `PackageFactory` and `SessionFactory` (written in
-`status=`: no approval, no commitment on a budget, no audit row).
+Saturday Club, ages 5 to 18, £25 a session), `ServiceChangeFactory` (a change waiting for it),
+`PackageFactory` and `SessionFactory` (written in `status=`: no approval, no commitment on a
+budget, no audit row).
 
 Through the services and `workflows.transition`, as in use: `RequestedPackageFactory` (paid from
 an `ActiveBudgetFactory` budget unless `budget=None`, a block contract) → `ApprovedPackageFactory`
@@ -33,6 +34,7 @@ from shortbreaks.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceChange,
     ServiceNeed,
     Session,
 )
@@ -141,6 +143,19 @@ class ServiceNeedFactory(factory.django.DjangoModelFactory):
 
     service = factory.SubFactory(ServiceFactory)
     need = "autism"
+
+
+class ServiceChangeFactory(factory.django.DjangoModelFactory):
+    """A row only: a change to a Saturday Club's description, waiting, with no audit row
+    (`services.service_change_propose` makes one as a provider does)."""
+
+    class Meta:
+        model = ServiceChange
+
+    service = factory.SubFactory(ServiceFactory)
+    provider = factory.SelfAttribute("service.provider")
+    values = factory.LazyAttribute(lambda change: {"description": "Now with music."})
+    proposed_by = factory.SubFactory(UserFactory, role=Role.PROVIDER)
 
 
 class PackageFactory(factory.django.DjangoModelFactory):

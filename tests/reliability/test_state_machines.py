@@ -37,6 +37,7 @@ MACHINES = {
     "budget": ("budget", "budgets"),
     "package": ("package", "shortbreaks/packages"),
     "session": ("session", "shortbreaks/sessions"),
+    "service_change": ("service_change", "shortbreaks/service-changes"),
 }
 ACTORS = ("practitioner", "manager", "family", "provider", "other_practitioner")
 EXAMPLES = 25

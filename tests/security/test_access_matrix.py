@@ -263,6 +263,28 @@ RULES: dict[str, Rule] = {
     "shortbreaks:provider": Rule(read=let(PROVIDERS)),  # each provider sees only its own day
     "shortbreaks:provider-day": Rule(read=let(PROVIDERS), write=let(PROVIDERS)),
     "shortbreaks:provider-calendar": Rule(read=let(PROVIDERS)),  # its own services' only
+    # The local offer's changes: providers propose for their own services; staff read them;
+    # team managers and commissioners decide, edit and mark services as checked.
+    "shortbreaks:provider-services": Rule(read=let(PROVIDERS)),  # each its own services
+    "shortbreaks:provider-service-new": Rule(read=let(PROVIDERS), write=let(PROVIDERS)),
+    "shortbreaks:provider-service-change": Rule(
+        read=let(("provider",), hidden=("other_provider",)),
+        write=let(("provider",), hidden=("other_provider",)),
+    ),
+    "shortbreaks:provider-change": Rule(
+        read=let(("provider",), hidden=("other_provider",)),
+        write=let(("provider",), hidden=("other_provider",)),
+    ),
+    "shortbreaks:changes": Rule(read=let(STAFF, ("commissioner",))),
+    "shortbreaks:change": Rule(
+        read=let(STAFF, ("commissioner",)), write=let(STAFF, ("commissioner",))
+    ),
+    "shortbreaks:stale-services": Rule(
+        read=let(MANAGERS, ("commissioner",)), write=let(MANAGERS, ("commissioner",))
+    ),
+    "shortbreaks:service-edit": Rule(
+        read=let(MANAGERS, ("commissioner",)), write=let(MANAGERS, ("commissioner",))
+    ),
     "shortbreaks:care-notes": Rule(  # the family and the child's team write them
         read=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
         write=let(TEAM, FAMILY, hidden=(*OTHER_TEAM, "other_family")),
@@ -415,6 +437,18 @@ RULES: dict[str, Rule] = {
     "api:service-list": Rule(read=SIGNED_IN_ONLY, write=let(MANAGERS, ("commissioner",))),
     "api:service-detail": Rule(
         read=SIGNED_IN_ONLY, write=let(MANAGERS, ("commissioner",)), put=NO_PUT
+    ),
+    "api:service-change-list": Rule(read=SIGNED_IN_ONLY, write=let(PROVIDERS)),
+    "api:service-change-detail": Rule(read=not_theirs(STAFF, ("commissioner", "provider"))),
+    "api:service-change-transitions": Rule(read=not_theirs(STAFF, ("commissioner", "provider"))),
+    "api:service-change-apply-transition": Rule(
+        write=not_theirs(MANAGERS, ("commissioner",), refused=(*TEAM, *OTHER_TEAM, "provider"))
+    ),
+    "api:service-change-approve": Rule(
+        write=not_theirs(MANAGERS, ("commissioner",), refused=(*TEAM, *OTHER_TEAM, "provider"))
+    ),
+    "api:service-change-reject": Rule(
+        write=not_theirs(MANAGERS, ("commissioner",), refused=(*TEAM, *OTHER_TEAM, "provider"))
     ),
     "api:package-list": Rule(read=SIGNED_IN_ONLY, write=STAFF_WRITE),
     "api:package-detail": Rule(read=not_theirs(TEAM, FAMILY)),

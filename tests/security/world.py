@@ -36,6 +36,7 @@ from casework.services.plan_versions import plan_version_freeze
 from commissioning.models import Action, Measure
 from commissioning.services import plan_load
 from shortbreaks import services as shortbreaks
+from shortbreaks.change_values import values_of
 from shortbreaks.models import Provider, Service
 from tests.factories import (
     ActiveBudgetFactory,
@@ -187,6 +188,12 @@ def build() -> World:
     service = _service(provider, "Saturday Club", by=manager)
     service_at_location = ServiceAtLocationFactory(service=service)  # the Open Referral UK API
     _service(other_provider, "Chatham Youth Club", by=manager)
+    service_change = shortbreaks.service_change_propose(
+        by=provider_user,
+        provider=provider,
+        service=service,
+        values={**values_of(service), "description": "Now with music."},
+    )
     package = ActivePackageFactory(
         child=child, practitioner=practitioner, manager=manager, budget=budget, service=service
     )
@@ -308,6 +315,7 @@ def build() -> World:
         "budget": budget,
         "service": service,
         "service_at_location": service_at_location,
+        "service_change": service_change,
         "package": package,
         "session": session,
         "notification": notification,
