@@ -24,7 +24,6 @@ from budgets.models import (
     DIRECT_PAYMENT_REVIEW,
     AllocationScheme,
     BudgetReviewOutcome,
-    EntryKind,
     LedgerEntry,
     PersonalBudget,
     SchemeDomain,
@@ -280,7 +279,7 @@ class StatementEntrySerializer(serializers.Serializer[Any]):
 
     id = serializers.IntegerField()
     entry_on = serializers.DateField()
-    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    kind = serializers.CharField()
     amount = MoneyField()
     description = serializers.CharField()
     category = serializers.CharField()
