@@ -240,7 +240,7 @@ def test_a_decision_writes_the_familys_letter_in_the_same_transaction(
 def test_no_letter_when_the_decision_rolls_back(team, monkeypatch):
     manager = staff(Role.TEAM_MANAGER, team)
     _parent, plan = family_and_plan(team)
-    monkeypatch.setattr("workflows.services.deadlines_close", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("workflows.services.deadlines_settle", lambda *a, **k: 1 / 0)
 
     with pytest.raises(ZeroDivisionError):
         workflows.transition(plan, "refuse_to_assess", by=manager, reason="x")
