@@ -6,7 +6,8 @@
     BENCH_DATABASE_URL=postgres://… make bench   # a PostgreSQL of your own (it is emptied)
 
 Prints a table (what, ours, the limit, ratio, target, pass/miss) and writes the same rows to
-bench/results/latest.json. Times are the median of several runs, after one warm-up run.
+bench/results/latest.json. Times are the median of several runs, after one warm-up run; each
+figure and its limit are run in turn.
 """
 
 from __future__ import annotations
@@ -31,14 +32,23 @@ SWEEP_DEADLINES = {"tiny": 1_000, "small": 100_000, "large": 100_000}
 TRANSITIONS = {"tiny": 20, "small": 300, "large": 300}
 
 
-def median_seconds(function: Callable[[], Any], repeats: int = REPEATS) -> float:
-    function()  # warm caches (content types, compiled templates)
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def median_seconds(
+    ours: Callable[[], Any], limit: Callable[[], Any], repeats: int = REPEATS
+) -> tuple[float, float]:
+    """The medians of ours and of its limit, run in turn, after one warm-up run of each (content
+    types, compiled templates and SQL). On a machine shared with other work a burst of
+    contention then lands on both rather than on one; a figure of a few milliseconds is run
+    for at least a second in all, so that one burst is not most of its runs."""
+    ours()
+    limit()
+    times: tuple[list[float], list[float]] = ([], [])
+    started = time.perf_counter()
+    while len(times[0]) < repeats or (time.perf_counter() - started < 1.0 and len(times[0]) < 500):
+        for function, taken in zip((ours, limit), times, strict=True):
+            began = time.perf_counter()
+            function()
+            taken.append(time.perf_counter() - began)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def row(
@@ -163,8 +173,7 @@ def measure_report(database: str, baseline_queries: int) -> list[dict[str, Any]]
     return [
         row(
             "uptake report, all measures, one year (vs raw SQL, one query per measure)",
-            median_seconds(ours),
-            median_seconds(lambda: raw_report(buckets, today)),
+            *median_seconds(ours, lambda: raw_report(buckets, today)),
             1.5,
             database,
         ),
@@ -221,8 +230,7 @@ def measure_caseload(database: str) -> list[dict[str, Any]]:
     return [
         row(
             f"caseload API page of 50 ({visible:,} cases visible) vs plain .values()",
-            median_seconds(ours),
-            median_seconds(plain),
+            *median_seconds(ours, plain),
             2.5,
             database,
         ),
@@ -299,8 +307,7 @@ def measure_pages(database: str) -> list[dict[str, Any]]:
         ),
         row(
             f"statement of a budget with {budget.n:,} entries vs the same three queries raw",
-            median_seconds(lambda: statement(budget)),
-            median_seconds(raw_sums),
+            *median_seconds(lambda: statement(budget), raw_sums),
             2.0,
             database,
         ),
@@ -335,7 +342,7 @@ def measure_transitions(database: str, count: int) -> list[dict[str, Any]]:
         row(
             f"transitions with audit, deadlines and outbox per second ({len(referred)} run)",
             per_second,
-            200,
+            500,
             1.0,
             database,
             higher_is_better=True,

@@ -4,8 +4,9 @@ NOTHING of the same reminder rows, measured in the same run (DESIGN §12).
     python bench/sweep.py            # a fresh SQLite file in .make/
     BENCH_DATABASE_URL=postgres://… python bench/sweep.py
 
-Prints a table and writes bench/results/latest.json. The sweep also writes each reminder's
-notification to the outbox, which the raw statement does not: that is part of what it costs.
+Prints a table and writes bench/results/latest.json. The sweep writes the reminder rows only,
+as the raw statement does; their messages are put into words by the sender, when it sends them
+(DESIGN §6), which is timed on its own line for what it is, not against the raw statement.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DB = ROOT / ".make" / "bench.sqlite3"
 DEADLINES = int(os.environ.get("BENCH_DEADLINES", "100000"))
+RUNS = 3
 
 
 def setup_django(sqlite_file: Path = BENCH_DB) -> str:
@@ -69,6 +72,7 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
     from casework.deadlines import ASSESSMENT_COMPLETE
     from workflows import clock
     from workflows.models import Deadline, Notification
+    from workflows.reminder_messages import reminders_notify
     from workflows.reminders import _offset_windows, reminders_sweep
 
     today = clock.today()
@@ -124,19 +128,30 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
     else:
         raw = f"INSERT INTO {columns} {select} ON CONFLICT DO NOTHING"
 
-    started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(raw)
-        raw_rows = cursor.rowcount
-    raw_seconds = time.perf_counter() - started
-    _empty_reminders()
+    def raw_insert() -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(raw)
+            return int(cursor.rowcount)
 
-    started = time.perf_counter()
-    swept = reminders_sweep(today=today)
-    sweep_seconds = time.perf_counter() - started
+    # Each in turn, three times, from no reminders: on a shared machine one burst of contention
+    # would otherwise decide the ratio. The medians are compared.
+    raw_times, sweep_times = [], []
+    for _ in range(RUNS):
+        _empty_reminders()
+        started = time.perf_counter()
+        raw_rows = raw_insert()
+        raw_times.append(time.perf_counter() - started)
+        _empty_reminders()
+        started = time.perf_counter()
+        swept = reminders_sweep(today=today)
+        sweep_times.append(time.perf_counter() - started)
+    raw_seconds, sweep_seconds = statistics.median(raw_times), statistics.median(sweep_times)
     started = time.perf_counter()
     again = reminders_sweep(today=today)
     rerun_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    notified = reminders_notify()
+    notify_seconds = time.perf_counter() - started
 
     ratio = sweep_seconds / raw_seconds if raw_seconds else float("inf")
     results = [
@@ -145,8 +160,8 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
             "ours": round(sweep_seconds, 3),
             "limit": round(raw_seconds, 3),
             "ratio": round(ratio, 2),
-            "target": 2.0,
-            "passed": ratio <= 2.0,
+            "target": 1.5,
+            "passed": ratio <= 1.5,
             "scale": scale,
             "database": database,
         },
@@ -162,8 +177,9 @@ def measure(database: str, deadlines: int, *, scale: str) -> list[dict[str, obje
         },
     ]
     print(
-        f"raw INSERT … SELECT wrote {raw_rows:,} reminders; the sweep wrote {swept:,} reminders "
-        f"and {Notification.objects.count():,} notifications"
+        f"raw INSERT … SELECT wrote {raw_rows:,} reminders; the sweep wrote {swept:,} reminders; "
+        f"the sender put {notified:,} into words ({Notification.objects.count():,} notifications) "
+        f"in {notify_seconds:.1f} s"
     )
     return results
 

@@ -273,6 +273,20 @@ REVIEWED = inline_serializer(
 )
 
 
+class StatementEntrySerializer(serializers.Serializer[Any]):
+    """An entry of the statement (`selectors.StatementEntry`, plain values): the fields of
+    `EntrySerializer` but the time the row was written, which the entries list gives."""
+
+    id = serializers.IntegerField()
+    entry_on = serializers.DateField()
+    kind = serializers.CharField()
+    amount = MoneyField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    settles = serializers.IntegerField(source="settles_id", allow_null=True)
+    instalment = serializers.IntegerField(allow_null=True)
+
+
 class StatementLineSerializer(serializers.Serializer[Any]):
     """One entry as the family reads it: money in positive, money out negative, the balance
     after it, and what it set aside (+) or released (−) for bookings."""
@@ -296,7 +310,7 @@ class StatementSerializer(serializers.Serializer[Any]):
     committed = MoneyField(source="balances.committed")
     available = MoneyField(source="balances.available")
     by_category = serializers.ListField(child=serializers.DictField())
-    entries = EntrySerializer(many=True)
+    entries = StatementEntrySerializer(many=True)
     lines = StatementLineSerializer(many=True)
     closing_balance = MoneyField()
     # Balances never pass the ledger's £9,999,999,999.99 (`services.MAX_ALLOCATED`); a

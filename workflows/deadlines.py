@@ -26,6 +26,7 @@ from dataclasses import asdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,6 +42,7 @@ from workflows.models import (
     DeadlineStatus,
     TransitionLog,
 )
+from workflows.prepared import prepared_update
 from workflows.registry import DeadlineKind, registry
 
 MARK_MISSED = "mark_missed"
@@ -114,23 +116,66 @@ def deadlines_close(
     whatever the date, because the step made it unnecessary. One already marked missed stays
     missed in both cases, only closed. In the caller's transaction.
     """
-    running = Deadline.objects.for_subject(obj).running()
-    satisfied = _values(satisfies)
-    if satisfied:
-        _stop_running(running.filter(kind__in=satisfied), DeadlineStatus.MET, on=on, by=by)
-    kinds = _values(closes)
-    if kinds:
-        closing = running.filter(kind__in=kinds)
-        # A deadline the sweep has marked missed stays missed whatever date the step is given: a
-        # backdated step must not rewrite a timescale already reported as missed.
-        closing.filter(status=DeadlineStatus.MISSED).update(closed_on=on, closed_by=by)
-        # Two updates, not a loop: met or missed is decided by the effective date against due_on.
-        closing.filter(status=DeadlineStatus.OPEN, due_on__gte=on).update(
-            status=DeadlineStatus.MET, closed_on=on, closed_by=by
+    deadlines_settle(obj, closes=closes, satisfies=satisfies, on=on, by=by)
+
+
+def deadlines_settle(
+    obj: models.Model,
+    *,
+    on: dt.date,
+    by: str,
+    closes: Iterable[DeadlineKind] = (),
+    satisfies: Iterable[DeadlineKind] = (),
+    not_required: Iterable[DeadlineKind] = (),
+) -> None:
+    """What a step does to the record's running deadlines, in one UPDATE: those it `closes` are
+    met on or before `due_on` and missed after it, those it `satisfies` are met, those it makes
+    `not_required` are that. A deadline the sweep has marked missed stays missed whatever date
+    the step is given (a backdated step must not rewrite a timescale already reported as
+    missed): it is only closed. In the caller's transaction.
+
+    One statement, not one for each outcome, compiled once: the engine's transitions spent a
+    third of their time compiling up to seven updates of the same rows, each 2 ms of Django for
+    0.02 ms of SQLite."""
+    satisfied, closing, unneeded = _values(satisfies), _values(closes), _values(not_required)
+    kinds = sorted({*satisfied, *closing, *unneeded})
+    if not kinds:
+        return
+
+    def settle(
+        subject_type: int, subject_id: int, on: dt.date, by: str
+    ) -> tuple[models.QuerySet[Deadline], dict[str, object]]:
+        still_open = Q(status=DeadlineStatus.OPEN)
+        # In this order: a kind both satisfied and closed is met, as it was when each was its
+        # own statement, satisfied first.
+        outcomes = [
+            (satisfied, Q(), DeadlineStatus.MET),
+            (closing, Q(due_on__gte=on), DeadlineStatus.MET),
+            (closing, Q(), DeadlineStatus.MISSED),
+            (unneeded, Q(), DeadlineStatus.NOT_REQUIRED),
+        ]
+        status = Case(
+            *(
+                When(still_open & Q(kind__in=which) & when, then=Value(outcome.value))
+                for which, when, outcome in outcomes
+                if which
+            ),
+            default=F("status"),
         )
-        closing.filter(status=DeadlineStatus.OPEN, due_on__lt=on).update(
-            status=DeadlineStatus.MISSED, closed_on=on, closed_by=by
-        )
+        running = Deadline.objects.filter(
+            subject_type_id=subject_type, subject_id=subject_id, kind__in=kinds
+        ).running()
+        return running, {"status": status, "closed_on": on, "closed_by": by}
+
+    # Compiled once for each combination of kinds (`workflows.prepared`).
+    prepared_update(
+        f"workflows.deadlines.settle {satisfied} {closing} {unneeded}",
+        settle,
+        subject_type=ContentType.objects.get_for_model(obj).pk,
+        subject_id=obj.pk,
+        on=on,
+        by=by,
+    )
 
 
 def deadlines_not_required(

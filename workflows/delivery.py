@@ -16,13 +16,16 @@ from accounts.models import User
 from workflows.batch import each_in_own_transaction
 from workflows.channels import email_channel
 from workflows.models import DeliveryStatus, Notification
+from workflows.reminder_messages import reminders_notify
 
 log = logging.getLogger(__name__)
 
 
 def notifications_deliver(*, batch: int = 100) -> dict[str, int]:
     """Send the e-mail copy of pending notifications; each one is stamped sent, or its error is
-    recorded and it is tried again later, with a growing wait, up to the limit."""
+    recorded and it is tried again later, with a growing wait, up to the limit. The reminders
+    the sweep wrote are put into words first, so they go out with the rest."""
+    reminders_notify()
     now = timezone.now()
     done = {"sent": 0, "failed": 0, "retrying": 0, "in_app_only": 0}
     with transaction.atomic():

@@ -223,7 +223,9 @@ class Reminder(models.Model):
     """One reminder of one deadline to one person at one offset: the sweep's idempotence key.
 
     `offset_days` is days before the due date (14, 3, 0), or negative for the escalation sent
-    once the deadline is a working day overdue.
+    once the deadline is a working day overdue. The sweep writes the row only; its message is
+    put into words when the sender takes it (`notified_at`), from the templates of
+    `workflows.reminder_messages`.
     """
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
@@ -232,11 +234,20 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its message was written into the outbox."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["deadline", "offset_days", "recipient"], name="one_reminder_per_offset"
+            )
+        ]
+        indexes = [
+            # The sender: reminders whose message is still to be written, oldest first.
+            models.Index(
+                fields=["id"], name="reminder_to_notify", condition=Q(notified_at__isnull=True)
             )
         ]
 

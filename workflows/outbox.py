@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from celery import current_app
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from workflows.delivery import notifications_deliver
@@ -82,12 +81,3 @@ def _publish() -> None:
         current_app.send_task(SEND_NOTIFICATIONS, ignore_result=True)
     except Exception:
         log.warning("Could not nudge the sender; the next sweep will send.", exc_info=True)
-
-
-def case_link(case_id: int | None) -> str:
-    if case_id is None:
-        return ""
-    try:
-        return reverse("casework:case", args=[case_id])
-    except NoReverseMatch:
-        return ""

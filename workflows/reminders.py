@@ -1,46 +1,28 @@
 """The reminder sweep (DESIGN §6).
 
 Deadlines are swept, not scheduled one by one: `reminders_sweep` finds every reminder now due in
-one query and writes it, with its notification, in bulk under unique constraints, so two sweeps
-at once, a retried task or a second beat never remind anyone twice.
+one query and writes the reminder rows in bulk under a unique constraint, so two sweeps at once,
+a retried task or a second beat never remind anyone twice. The sender puts each into words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import (
-    Case,
-    CharField,
-    DateTimeField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Concat, Left
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from accounts.roles import Role
 from workflows import clock
 from workflows.batch import each_in_own_transaction
-from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
-from workflows.outbox import _nudge_sender, case_link
-from workflows.registry import registry, step_of
-from workflows.sql import _insert_select, _long_date
-
-ESCALATION = -1
-WAITING = (
-    " The step that meets it is a team manager's decision: it is waiting for a team manager, in "
-    "their decisions queue."
-)
+from workflows.models import Deadline, Reminder
+from workflows.outbox import _nudge_sender
+from workflows.registry import registry
+from workflows.reminder_messages import ESCALATION
+from workflows.sql import _insert_select
 
 
 def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
@@ -86,15 +68,24 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
     running = Deadline.objects.running().exclude(kind__in=registry.others_time())
 
     windows = _offset_windows(offsets)
-    in_window = Q()
     which_offset = []
     for offset, fewest, most in windows:
         span = Q(
             due_on__gte=today + dt.timedelta(days=fewest),
             due_on__lte=today + dt.timedelta(days=most),
         )
-        in_window |= span
         which_offset.append(When(span, then=Value(offset)))
+    # The windows meet end to end: together they are one range of days, which the index of
+    # deadlines by (status, due_on) reads directly; an OR of the windows made it read every
+    # running deadline.
+    in_window = (
+        Q(
+            due_on__gte=today + dt.timedelta(days=min(fewest for _, fewest, _ in windows)),
+            due_on__lte=today + dt.timedelta(days=max(most for _, _, most in windows)),
+        )
+        if windows
+        else Q(pk__in=[])
+    )
     to_owner = running.filter(in_window, owner__isnull=False).annotate(
         deadline_id=F("pk"),
         offset=Case(*which_offset, output_field=IntegerField()),
@@ -143,29 +134,16 @@ def reminder_batches(*, today: dt.date | None = None) -> list[ReminderBatch]:
 
 
 def reminders_write(batch: ReminderBatch) -> int:
-    """Write the batch's reminders and their notifications with two INSERT … SELECT statements,
-    the messages' words put together by the database: rows never travel to Python and back.
-
-    The notifications go first, while the reminders they belong to are still missing; each
-    statement skips rows already written (unique reminder, unique dedupe key), so two sweeps
-    at once write each reminder and its message once.
-    """
-    already = Reminder.objects.filter(
-        deadline=OuterRef("deadline_id"),
-        offset_days=OuterRef("offset"),
-        recipient=OuterRef("recipient"),
+    """Write the batch's reminders with one INSERT … SELECT: rows never travel to Python and
+    back, and a reminder already written is skipped by the unique constraint, so two sweeps at
+    once write each reminder once. The words of each message are the sender's to write
+    (`workflows.reminder_messages`), when it sends it."""
+    reminders = (
+        batch.due.order_by()
+        .annotate(created=Value(timezone.now(), output_field=DateTimeField()))
+        .values_list("deadline_id", "offset", "recipient", "created")
     )
-    now = timezone.now()
-    message = _reminder_message_columns(batch.today, now)
-    due = batch.due.filter(~Exists(already)).order_by()
-    reminders = due.annotate(created=Value(now, output_field=DateTimeField())).values_list(
-        "deadline_id", "offset", "recipient", "created"
-    )
-    messages = due.annotate(
-        **{f"new_{column}": value for column, value in message.items()}
-    ).values_list(*(f"new_{column}" for column in message))
     with transaction.atomic():
-        _insert_select(Notification, list(message), [messages])
         written = _insert_select(
             Reminder,
             ["deadline_id", "offset_days", "recipient_id", "created_at"],
@@ -174,135 +152,3 @@ def reminders_write(batch: ReminderBatch) -> int:
         if written:
             transaction.on_commit(_nudge_sender, robust=True)
     return written
-
-
-def kinds_met_by_a_decision() -> set[str]:
-    """The deadline kinds that only a team manager's decision (a `decision` step) meets."""
-    decided: set[str] = set()
-    others: set[str] = set()
-    for machine in registry.machines.values():
-        for fsm_transition in machine.transitions():
-            step = step_of(fsm_transition)
-            (decided if step.decision else others).update(kind.value for kind in step.closes)
-    return decided - others
-
-
-def _reminder_message_columns(today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    """The notification of a due reminder, column by column, as SQL expressions over the
-    deadline rows of the sweep (which carry `offset` and `recipient`)."""
-    what = Case(
-        *(
-            When(kind=kind.value, then=Value(kind.label))
-            for kind in registry.deadline_kinds.values()
-        ),
-        default=F("kind"),
-        output_field=CharField(),
-    )
-    on = _long_date("due_on")
-    days_left = Case(
-        *(
-            When(due_on=today + dt.timedelta(days=days), then=Value(str(days)))
-            for days in range(max(settings.PATHWAY_REMINDER_OFFSETS, default=0) + 1)
-        ),
-        output_field=CharField(),
-    )
-    subject = Case(
-        When(
-            offset=ESCALATION,
-            then=Concat(
-                Value("Overdue: "),
-                what,
-                Value(" ("),
-                "label",
-                Value(")"),
-                output_field=CharField(),
-            ),
-        ),
-        When(
-            offset=0,
-            then=Concat(
-                Value("Due today: "),
-                what,
-                Value(" ("),
-                "label",
-                Value(")"),
-                output_field=CharField(),
-            ),
-        ),
-        default=Concat(
-            Value("Due in "),
-            days_left,
-            Value(" days: "),
-            what,
-            Value(" ("),
-            "label",
-            Value(")"),
-            output_field=CharField(),
-        ),
-        output_field=CharField(),
-    )
-    # The owner of a deadline that only a manager's decision meets is told who it waits for, so
-    # a practitioner reminded of it knows the step is not theirs (DESIGN §6, §11). Each wording
-    # is its own branch: nesting one more expression overflows SQLite's parser.
-    decided = Q(kind__in=sorted(kinds_met_by_a_decision()))
-
-    def due(words: str, *, waiting: bool) -> Concat:
-        end = "." + (WAITING if waiting else "")
-        return Concat(
-            what, Value(" for "), "label", Value(words), on, Value(end), output_field=CharField()
-        )
-
-    body = Case(
-        When(
-            offset=ESCALATION,
-            then=Concat(
-                what,
-                Value(" for "),
-                "label",
-                Value(" was due on "),
-                on,
-                Value(
-                    " and has not been done. You are told as the team manager. Please check with "
-                    "the lead professional."
-                ),
-                output_field=CharField(),
-            ),
-        ),
-        When(decided & Q(offset=0), then=due(" is due today, ", waiting=True)),
-        When(offset=0, then=due(" is due today, ", waiting=False)),
-        When(decided, then=due(" is due on ", waiting=True)),
-        default=due(" is due on ", waiting=False),
-        output_field=CharField(),
-    )
-    prefix, suffix = case_link(CASE_ID_PLACEHOLDER).split(str(CASE_ID_PLACEHOLDER))
-    link = Case(
-        When(case_id__isnull=True, then=Value("")),
-        default=Concat(
-            Value(prefix), Cast("case_id", CharField()), Value(suffix), output_field=CharField()
-        ),
-        output_field=CharField(),
-    )
-    dedupe = Concat(
-        Value("reminder:"),
-        Cast("deadline_id", CharField()),
-        Value(":"),
-        Cast("offset", CharField()),
-        Value(":"),
-        Cast("recipient", CharField()),
-        output_field=CharField(),
-    )
-    return {
-        "recipient_id": F("recipient"),
-        "kind": Value("reminder", output_field=CharField()),
-        "subject": Left(subject, 200),
-        "body": body,
-        "link": link,
-        "dedupe_key": dedupe,
-        "created_at": Value(now, output_field=DateTimeField()),
-        "email_status": Value(DeliveryStatus.PENDING.value, output_field=CharField()),
-        "attempts": Value(0, output_field=IntegerField()),
-        "last_error": Value("", output_field=CharField()),
-    }
-
-
-CASE_ID_PLACEHOLDER = 987654321

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,7 @@ from casework import deadlines as due
 from casework.models.choices import AssessmentOutcome, CaseStatus, ReviewOutcome
 from casework.models.people import Child
 from workflows import clock
+from workflows.prepared import prepared_values
 from workflows.registry import Step
 from workflows.rules import condition, requires_role
 
@@ -31,8 +32,30 @@ SUPPORT_ARRANGED_CHECKS: list[Any] = []
 
 @condition("The referral has no recorded consent to share, and no manager has overridden it.")
 def consent_recorded(case: Case) -> bool:
+    if case.consent_override_reason:
+        return True
+    if not Case.referral.is_cached(case):
+        _read_referral(case)
     referral = getattr(case, "referral", None)
-    return bool(case.consent_override_reason or (referral and referral.consent_to_share))
+    return bool(referral and referral.consent_to_share)
+
+
+def _read_referral(case: Case) -> None:
+    """The case's referral, read as Django reads it but by SQL compiled once
+    (`workflows.prepared`): the engine asks this of the row it has just locked, on every step of
+    a case, and compiling the read cost more than the read."""
+    relation = Case.referral.related
+    model = cast("type[models.Model]", relation.related_model)
+    names = [field.attname for field in model._meta.concrete_fields]
+
+    def of_case(case: int) -> models.QuerySet[Any, Any]:
+        return model._default_manager.filter(case_id=case).values(*names)
+
+    _, rows = prepared_values("casework.case.referral", of_case, case=case.pk)
+    referral = model.from_db(case._state.db, names, rows[0]) if rows else None
+    if referral is not None:
+        relation.field.set_cached_value(referral, case)
+    relation.set_cached_value(case, referral)
 
 
 @condition("The assessment has not been completed with the outcome “eligible”.")

@@ -212,6 +212,16 @@ def test_statement_lines_are_signed_with_a_running_balance(busy):
     ]
 
 
+def test_the_statement_reads_its_sums_and_its_entries_in_two_queries(
+    busy, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        result = statement(busy["budget"])
+
+    assert result.closing_balance == Decimal("5240.00")
+    assert [row["category"] for row in result.by_category]
+
+
 def test_the_statement_api_signs_each_line_and_gives_the_running_and_closing_balance(busy):
     client = APIClient()
     client.force_authenticate(busy["parent"])

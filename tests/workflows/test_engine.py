@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import workflows
 from accounts.roles import Role
@@ -363,3 +365,27 @@ def test_a_statutory_deadline_takes_an_exception_not_a_waiver(team, practitioner
     excepted = Deadline.objects.get(pk=decision.pk)
 
     assert (excepted.status, excepted.exception) == (DeadlineStatus.OPEN, "away_from_area")
+
+
+def test_a_transition_saves_what_its_step_changed(team, practitioner):
+    errand = errand_in(State.DRAFT, team)
+
+    workflows.transition(errand, "submit", by=practitioner)
+
+    saved = Errand.objects.get(pk=errand.pk)
+    assert (saved.status, saved.submitted_by) == (State.SUBMITTED, practitioner)
+    assert (saved.title, saved.amount) == ("Sitting service", Decimal("120.00"))
+
+
+def test_a_transition_costs_the_same_few_queries_for_each_record_of_a_kind(team, practitioner):
+    first, second, third = (errand_in(State.DRAFT, team) for _ in range(3))
+    workflows.transition(first, "submit", by=practitioner)
+
+    with CaptureQueriesContext(connection) as once:
+        workflows.transition(second, "submit", by=practitioner)
+    with CaptureQueriesContext(connection) as again:
+        workflows.transition(third, "submit", by=practitioner)
+
+    # The lock, the latest effective date, the update, the audit row, the deadlines' update and
+    # insert, and the savepoint around them: one statement each, whichever record.
+    assert len(once) == len(again) <= 10

@@ -25,6 +25,7 @@ from tests.factories import (
 )
 from workflows.delivery import notifications_deliver
 from workflows.models import Deadline, DeliveryStatus, Notification, Reminder
+from workflows.reminder_messages import reminders_notify
 from workflows.reminders import reminders_sweep
 
 D = dt.date
@@ -78,6 +79,7 @@ def test_overdue_by_one_working_day_escalates_to_the_team_managers(case, manager
     Deadline.objects.filter(case_id=case.pk).update(due_on=D(2026, 12, 11))
 
     assert reminders_sweep() == 2
+    reminders_notify()
 
     assert set(Reminder.objects.values_list("offset_days", "recipient")) == {
         (-1, manager.pk),
@@ -101,9 +103,44 @@ def test_the_sweep_is_idempotent(case, manager):
     rows = set(Reminder.objects.values_list("deadline", "offset_days", "recipient"))
 
     assert first > 0
+    assert reminders_notify() == first
     assert reminders_sweep() == 0
+    assert reminders_notify() == 0
     assert set(Reminder.objects.values_list("deadline", "offset_days", "recipient")) == rows
     assert Notification.objects.filter(kind="reminder").count() == first
+
+
+def test_the_sweep_writes_reminders_only_and_the_sender_puts_them_into_words(case, manager):
+    due_in(case, 3)
+
+    written = reminders_sweep()
+
+    assert written > 0
+    assert not Notification.objects.filter(kind="reminder").exists()
+    assert Reminder.objects.filter(notified_at__isnull=True).count() == written
+    notifications_deliver()
+    assert Notification.objects.filter(kind="reminder").count() == written
+    assert not Reminder.objects.filter(notified_at__isnull=True).exists()
+
+
+def test_the_words_of_a_reminder_come_from_its_template(case, settings, tmp_path):
+    Deadline.objects.filter(case_id=case.pk, kind="referral_decision").delete()
+    due_in(case, 0)
+    folder = tmp_path / "workflows" / "reminders"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Today: {{ what }}")
+    (folder / "body.txt").write_text("{{ label }} is due {{ due_on|date:'j F' }}.")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]},
+        *settings.TEMPLATES[1:],
+    ]
+
+    reminders_sweep()
+    reminders_notify()
+
+    notification = Notification.objects.get(kind="reminder")
+    assert notification.subject == "Today: Complete the assessment"
+    assert notification.body.endswith("is due 14 December.")
 
 
 def test_offsets_are_a_setting(case, settings):
@@ -128,6 +165,7 @@ def test_staff_reminders_link_to_the_case(case):
     Deadline.objects.filter(case_id=case.pk, kind="referral_decision").delete()
 
     reminders_sweep()
+    reminders_notify()
 
     notification = Notification.objects.get(kind="reminder")
     assert notification.subject.startswith("Due today: Complete the assessment")
@@ -156,13 +194,12 @@ def test_staff_reminders_link_to_the_case(case):
         ),
     ],
 )
-def test_reminder_words_are_written_by_the_database_as_a_person_would(
-    case, manager, due, subject, body
-):
+def test_reminder_words_are_written_as_a_person_would(case, manager, due, subject, body):
     Deadline.objects.filter(case_id=case.pk, kind="referral_decision").delete()
     Deadline.objects.filter(case_id=case.pk).update(due_on=due, label=f"Case {case.pk}")
 
     reminders_sweep()
+    reminders_notify()
 
     notification = Notification.objects.filter(kind="reminder").order_by("pk").first()
     assert notification.subject == subject.format(label=case.pk)
@@ -203,7 +240,7 @@ def test_a_decision_writes_the_familys_letter_in_the_same_transaction(
 def test_no_letter_when_the_decision_rolls_back(team, monkeypatch):
     manager = staff(Role.TEAM_MANAGER, team)
     _parent, plan = family_and_plan(team)
-    monkeypatch.setattr("workflows.services.deadlines_close", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("workflows.services.deadlines_settle", lambda *a, **k: 1 / 0)
 
     with pytest.raises(ZeroDivisionError):
         workflows.transition(plan, "refuse_to_assess", by=manager, reason="x")

@@ -10,7 +10,8 @@ import time_machine
 
 from tests.factories import ReferredCaseFactory
 from workflows.models import Deadline, Notification
-from workflows.reminders import kinds_met_by_a_decision, reminders_sweep
+from workflows.reminder_messages import kinds_met_by_a_decision, reminders_notify
+from workflows.reminders import reminders_sweep
 
 D = dt.date
 WAITING = "it is waiting for a team manager, in their decisions queue."
@@ -41,6 +42,7 @@ def test_a_reminder_of_a_managers_decision_says_it_waits_for_a_team_manager(case
     )
 
     reminders_sweep()
+    reminders_notify()
 
     (message,) = Notification.objects.filter(recipient=practitioner, kind="reminder")
     assert message.body.endswith(WAITING)
@@ -51,6 +53,7 @@ def test_a_reminder_of_the_practitioners_own_step_does_not(case, practitioner):
     Deadline.objects.filter(case_id=case.pk).update(due_on=D(2026, 12, 17))
 
     reminders_sweep()
+    reminders_notify()
 
     (message,) = Notification.objects.filter(recipient=practitioner, kind="reminder")
     assert WAITING not in message.body
