@@ -119,6 +119,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The uptake report's charts are kept here, keyed by the figures they draw (commissioning.charts).
+# Without CACHE_URL each process keeps its own in memory; `CACHE_URL=redis://host:6379/1` shares
+# one cache between every web process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://pathway")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # A report draws a chart per measure for each period, granularity and breakdown asked for.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 2000}
+
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RolesBackend"]
