@@ -380,6 +380,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The floor page of `make loadtest` (/loadtest-floor/, DESIGN §12): off unless the load test
+# starts the server; a page that shows nothing has no place in a live service.
+PATHWAY_LOADTEST_FLOOR = env.bool("PATHWAY_LOADTEST_FLOOR", default=False)
+
 # Minutes without a request after which a browser session is signed out.
 PATHWAY_IDLE_TIMEOUT_MINUTES = env.int("PATHWAY_IDLE_TIMEOUT_MINUTES", default=30)
 PATHWAY_LA_CODE = env.str("PATHWAY_LA_CODE", default="887")
