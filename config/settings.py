@@ -182,7 +182,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `make loadtest` collects the production (hashed, compressed) files into a folder of its own.
+STATIC_ROOT = env.path("PATHWAY_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 # Outside production WhiteNoise also serves straight from the build, so a rebuild shows at once.
 WHITENOISE_USE_FINDERS = not PRODUCTION
