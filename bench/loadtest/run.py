@@ -86,6 +86,7 @@ def main() -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2))
     print(f"\nWritten to {RESULTS}")
+    warn_if_saturated(rows)
     errors = sum(row["errors"] for row in rows)
     misses = [row["page"] for row in rows if row["target"] and not row["passed"]]
     if not any(row["page"] == FLOOR for row in rows):
@@ -297,6 +298,7 @@ def judge(stats: list[dict[str, str]]) -> list[dict[str, Any]]:
             {
                 "page": name,
                 "requests": int(stat["Request Count"]),
+                "requests_per_second": round(float(stat["Requests/s"]), 2),
                 "errors": errors,
                 "median_ms": float(stat["Median Response Time"]),
                 "p95_ms": p95,
@@ -312,6 +314,20 @@ def judge(stats: list[dict[str, str]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def warn_if_saturated(rows: list[dict[str, Any]]) -> None:
+    """A floor slower than a person's shortest pause means requests queue for a worker: every
+    page then waits as long in the queue, and the ratios say more of the queue than the pages."""
+    served = sum(row["requests_per_second"] for row in rows)
+    print(f"Served {served:.1f} requests a second with {WORKERS} gunicorn workers.")
+    floor = next((row for row in rows if row["page"] == FLOOR), None)
+    if floor and floor["median_ms"] > THINK[0] * 1000:
+        print(
+            f"SATURATED: the floor's median is {floor['median_ms']:g} ms, longer than the "
+            f"shortest think time ({THINK[0]:g} s): requests waited for a worker, so each "
+            "ratio is mostly that wait. The machine, not the pages, set these times."
+        )
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
