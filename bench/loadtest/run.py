@@ -4,6 +4,7 @@ settings, on PostgreSQL, beside a floor page measured in the same run.
     make loadtest                          # large (30,000 children): 50 users for 3 minutes
     make loadtest LOADTEST_SCALE=small     # 3,000 children, the same users and minutes
     LOADTEST_SCALE=tiny …                  # a few users for 10 seconds: proves it runs
+    make loadtest LOADTEST_USERS=12 LOADTEST_SECONDS=180 LOADTEST_WORKERS=4   # the defaults but 12
 
 It needs a PostgreSQL server (TEST_DATABASE_URL; `make loadtest` starts the throwaway one of
 `make test`), makes a database of its own there, migrates it, generates the caseload
