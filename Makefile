@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMPS := .make
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres check lint bench bench-postgres generate graphs clean
+.PHONY: setup run test test-sqlite test-postgres check lint bench bench-postgres loadtest generate graphs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,13 @@ bench: setup
 # The same on the throwaway PostgreSQL that `make test` uses.
 bench-postgres: setup
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_DATABASE=postgres scripts/with-postgres $(PY) bench/run.py
+
+# DESIGN §12, pages under load: gunicorn with the production settings on the throwaway
+# PostgreSQL, 50 simulated users of every role for 3 minutes (Locust), each page's p95 against a
+# floor page's. LOADTEST_SCALE=large (default), small, or tiny (a few seconds; `make test` runs it).
+LOADTEST_SCALE ?= large
+loadtest: setup
+	LOADTEST_SCALE=$(LOADTEST_SCALE) scripts/with-postgres $(PY) bench/loadtest/run.py
 
 # Only the data, into the (migrated, not production) database DATABASE_URL names.
 BENCH_SEED ?= 1

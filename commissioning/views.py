@@ -84,13 +84,12 @@ class ReportView(PlanReaderMixin, TemplateView):
                 points = [(p["period"], _chart_value(p["value"])) for p in measure["trend"]]
                 if measure["metric"]:
                     title, scale = charts.axis(measure["metric"])
-                    svg = charts.trend_svg(
+                    measure["chart"] = charts.trend_chart(
                         points,
                         axis_title=title,
                         scale=scale,
                         target=Decimal(target["value"]) if target else None,
                     )
-                    measure["chart"] = charts.as_data_uri(svg)
                     measure["axis_title"] = title
                 measures.append(measure)
         export_query = query.copy()

@@ -119,6 +119,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The uptake report's charts are kept here, keyed by the figures they draw (commissioning.charts).
+# Without CACHE_URL each process keeps its own in memory; `CACHE_URL=redis://host:6379/1` shares
+# one cache between every web process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://pathway")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # A report draws a chart per measure for each period, granularity and breakdown asked for.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 2000}
+
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RolesBackend"]
@@ -174,7 +182,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `make loadtest` collects the production (hashed, compressed) files into a folder of its own.
+STATIC_ROOT = env.path("PATHWAY_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 # Outside production WhiteNoise also serves straight from the build, so a rebuild shows at once.
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -373,6 +382,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The floor page of `make loadtest` (/loadtest-floor/, DESIGN §12): off unless the load test
+# starts the server; a page that shows nothing has no place in a live service.
+PATHWAY_LOADTEST_FLOOR = env.bool("PATHWAY_LOADTEST_FLOOR", default=False)
 
 # Minutes without a request after which a browser session is signed out.
 PATHWAY_IDLE_TIMEOUT_MINUTES = env.int("PATHWAY_IDLE_TIMEOUT_MINUTES", default=30)

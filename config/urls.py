@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -10,7 +11,7 @@ from casework.api import urlpatterns as casework_api_paths
 from commissioning import api as commissioning_api
 from shortbreaks.api import router as shortbreaks_api
 from workflows.api import notifications_router
-from workflows.views import NotificationsView, healthz
+from workflows.views import LoadTestFloorView, NotificationsView, healthz
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -47,6 +48,9 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+if settings.PATHWAY_LOADTEST_FLOOR:
+    urlpatterns.append(path("loadtest-floor/", LoadTestFloorView.as_view(), name="loadtest-floor"))
 
 handler400 = "workflows.views.bad_request"
 handler403 = "workflows.views.permission_denied"

@@ -40,6 +40,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+class LoadTestFloorView(LoginRequiredMixin, TemplateView):
+    """The floor of `make loadtest` (DESIGN §12): a signed-in page of the GOV.UK base template
+    whose one query is the header's unread count, so every page's time under load is read as a
+    ratio to what any page costs at least. In the URLconf only with PATHWAY_LOADTEST_FLOOR on."""
+
+    template_name = "workflows/loadtest_floor.html"
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Our own refusals (`BadRequest`) say what to change; Django's other refusals (a forged
     # host, too many fields) are worded for developers, so people get a plain sentence instead.

@@ -73,6 +73,7 @@ def test_make_bench_runs_at_tiny_scale_and_writes_every_measurement(tmp_path):
     for what in (
         "data generator",
         "uptake report",
+        "uptake report page with its charts vs its JSON",
         "caseload API page",
         "case page queries",
         "statement page queries",
