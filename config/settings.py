@@ -353,6 +353,12 @@ PATHWAY_BUDGET_REVIEW_MONTHS = env.int("PATHWAY_BUDGET_REVIEW_MONTHS", default=1
 PATHWAY_UNDER_FIVE_REVIEW_MONTHS = env.int("PATHWAY_UNDER_FIVE_REVIEW_MONTHS", default=6)
 # A local offer entry not checked for this many months is listed for staff to check.
 PATHWAY_SERVICE_CHECK_MONTHS = env.int("PATHWAY_SERVICE_CHECK_MONTHS", default=12)
+# Who answers questions about the local offer, and sends it to anyone who cannot use the website
+# (the SEND Regulations 2014, reg 57, and the short breaks services statement of SI 2011/707).
+PATHWAY_FAMILY_INFORMATION = env.str(
+    "PATHWAY_FAMILY_INFORMATION",
+    default="the Family Information Service, on 01634 000000 or fis@example.org",
+)
 PATHWAY_SERVICE_NAME = env.str("PATHWAY_SERVICE_NAME", default="Pathway")
 PATHWAY_COUNCIL_NAME = env.str("PATHWAY_COUNCIL_NAME", default="Medway Council")
 # Named in every decision letter with a right of appeal (SEND Regs 2014 reg 32(c) and (f)).

@@ -214,6 +214,9 @@ def clean_values(values: Any) -> dict[str, Any]:
         cleaned[name] = rows
     if errors:
         raise InvalidParams(errors)
+    if "needs" in cleaned:
+        # A set, kept in the order `values_of` gives, so ticking the same needs is no change.
+        cleaned["needs"] = sorted(set(cleaned["needs"]))
     return cleaned
 
 

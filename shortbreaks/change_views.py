@@ -265,7 +265,11 @@ class ChangesQueueView(RoleRequiredMixin, TemplateView):
         waiting = selectors.service_changes_waiting(acting_user(self.request)).order_by(
             "proposed_at", "pk"
         )
-        return super().get_context_data(changes=list(waiting), **kwargs)
+        return super().get_context_data(
+            changes=list(waiting),
+            can_check=selectors.is_offer_editor(acting_user(self.request)),
+            **kwargs,
+        )
 
 
 class ServicesNotCheckedView(RoleRequiredMixin, TemplateView):

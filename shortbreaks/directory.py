@@ -45,6 +45,8 @@ class DirectoryFilters:
     cost: str = ""
     days: tuple[str, ...] = ()
     ignored: tuple[str, ...] = field(default=(), compare=False)
+    # Shown at the age box too: a typed age is the one filter a visitor corrects by hand.
+    age_error: str = field(default="", compare=False)
 
     def selection(self) -> dict[str, Any]:
         """The keyword arguments of `selectors.public_services`."""
@@ -128,7 +130,9 @@ def directory_filters(params: QueryDict) -> DirectoryFilters:
     ignored: list[str] = []
     q = _search(params, ignored)
     types = _choices(params, "type", ServiceType.values, "a type of short break", ignored)
+    before = len(ignored)
     age = _age(params, ignored)
+    age_error = ignored[before] if len(ignored) > before else ""
     needs = _choices(params, "need", Need.values, "a need the directory lists", ignored)
     access = _choices(params, "access", Access.values, "a way of getting a service", ignored)
     costs = _choices(params, "cost", COSTS, "free or charged", ignored)
@@ -150,6 +154,7 @@ def directory_filters(params: QueryDict) -> DirectoryFilters:
         cost=costs[0] if len(costs) == 1 else "",
         days=days,
         ignored=tuple(ignored),
+        age_error=age_error,
     )
 
 
@@ -176,14 +181,15 @@ def clock_time(time: dt.time | None) -> str:
 
 
 def schedule_words(schedule: Any) -> str:
-    """Saturday, 10am to 3pm: every Saturday in term time."""
+    """Saturday, 10am to 3pm. Every Saturday in term time"""
     text = listed(schedule.days)
     if schedule.opens_at and schedule.closes_at:
         text += f", {clock_time(schedule.opens_at)} to {clock_time(schedule.closes_at)}"
     elif schedule.opens_at:
         text += f", from {clock_time(schedule.opens_at)}"
     if schedule.description:
-        text += f": {schedule.description[:1].lower()}{schedule.description[1:]}"
+        # As the provider wrote it: lowering its first letter would lower a name ("Strood hub").
+        text += f". {schedule.description}"
     return text
 
 

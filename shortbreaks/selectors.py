@@ -18,14 +18,17 @@ from shortbreaks.models import (
     CareNotes,
     ChangeStatus,
     CostOption,
+    Need,
     Package,
     Schedule,
     Service,
     ServiceAtLocation,
     ServiceChange,
     ServiceNeed,
+    ServiceType,
     Session,
     SessionStatus,
+    Weekday,
 )
 from workflows import clock
 
@@ -34,29 +37,80 @@ def _places() -> Prefetch[str, QuerySet[ServiceAtLocation], str]:
     return Prefetch("at_locations", queryset=ServiceAtLocation.objects.select_related("location"))
 
 
-def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
-    """Services whose name, description or provider's name match the search words.
+def _words(q: str) -> list[str]:
+    return [word for word in (raw.strip("\"'.,;:!?()-") for raw in q.split()) if word]
 
-    On PostgreSQL, full-text search in English (so "swim" finds "swimming"), read as a web search
-    box is: words all present, "quoted phrases", -word to leave out. Elsewhere (SQLite, the
-    quick test runs) each word must appear in one of the three, in any case.
+
+def _named_by(word: str) -> Q:
+    """Services a search word names by one of the directory's own labels: a need ("autism",
+    "disability"), a day ("saturday", "saturdays") or a type of short break ("holiday"). A parent
+    types what the filters offer; the words need not be in the provider's description."""
+    word = word.lower()
+    named = Q(pk__in=[])
+    if len(word) < 3:
+        return named
+    needs = [code for code, label in Need.choices if word in label.lower().split()]
+    if needs:
+        named |= Q(Exists(ServiceNeed.objects.filter(service=OuterRef("pk"), need__in=needs)))
+    singular = word[:-1] if word.endswith("s") else word
+    days = [code for code, label in Weekday.choices if label.lower() in (word, singular)]
+    if days:
+        on_a_day = Q()
+        for day in days:
+            on_a_day |= Q(byday__contains=day)
+        named |= Q(Exists(Schedule.objects.filter(on_a_day, service=OuterRef("pk"))))
+    types = [code for code, label in ServiceType.choices if word in label.lower().split()]
+    if types:
+        named |= Q(type__in=types)
+    return named
+
+
+def _stop_words(words: list[str]) -> set[str]:
+    """The words PostgreSQL's English dictionary leaves out of a search ("the", "for"), asked of
+    the database in one query: a word it drops would otherwise match nothing at all."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM unnest(%s::text[]) AS word "
+            "WHERE numnode(plainto_tsquery('english', word)) = 0",
+            [words],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
+    """Services that every search word matches: in the service's name, provider's name,
+    description, eligibility or accessibility, or as one of the directory's labels (a need, a
+    day, a type of short break).
+
+    On PostgreSQL each word is matched by full-text search in English, so "swim" finds
+    "swimming" and "cooks" finds "cooking"; words the dictionary drops ("the", "for") are left
+    out. Elsewhere (SQLite, the quick test runs) each word must appear in one of the texts, in
+    any case.
     """
+    words = _words(q)
     if connection.vendor == "postgresql":
-        document = (
-            SearchVector("name", weight="A", config="english")
+        services = services.annotate(
+            document=SearchVector("name", weight="A", config="english")
             + SearchVector("provider__name", weight="A", config="english")
             + SearchVector("description", weight="B", config="english")
+            + SearchVector("eligibility", weight="C", config="english")
+            + SearchVector("accessibility", weight="C", config="english")
         )
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return services.annotate(document=document).filter(document=query)
-    for word in q.split():
-        word = word.strip('"')
-        if word:
-            services = services.filter(
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(provider__name__icontains=word)
-            )
+        dropped = _stop_words(words) if words else set()
+        for word in words:
+            if word not in dropped:
+                query = SearchQuery(word, search_type="plain", config="english")
+                services = services.filter(Q(document=query) | _named_by(word))
+        return services
+    for word in words:
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(provider__name__icontains=word)
+            | Q(eligibility__icontains=word)
+            | Q(accessibility__icontains=word)
+            | _named_by(word)
+        )
     return services
 
 
@@ -161,15 +215,24 @@ def service_changes_waiting(user: User) -> QuerySet[ServiceChange]:
     return service_changes_visible_to(user).filter(status=ChangeStatus.PROPOSED)
 
 
+def _check_cutoff() -> dt.date:
+    return clock.add_months(clock.today(), -settings.PATHWAY_SERVICE_CHECK_MONTHS)
+
+
+def needs_checking(service: Service) -> bool:
+    """Never checked, or last checked longer ago than the council's limit: the public page says
+    the details may be out of date, as staff's list of services to check does."""
+    return service.assured_on is None or service.assured_on < _check_cutoff()
+
+
 def services_not_checked(user: User) -> QuerySet[Service]:
     """Active services never checked, or last checked longer ago than the council's limit
     (`PATHWAY_SERVICE_CHECK_MONTHS`), the longest unchecked first."""
     if not is_offer_editor(user):
         return Service.objects.none()
-    cutoff = clock.add_months(clock.today(), -settings.PATHWAY_SERVICE_CHECK_MONTHS)
     return (
         Service.objects.filter(active=True)
-        .filter(Q(assured_on__isnull=True) | Q(assured_on__lt=cutoff))
+        .filter(Q(assured_on__isnull=True) | Q(assured_on__lt=_check_cutoff()))
         .select_related("provider")
         .order_by(F("assured_on").asc(nulls_first=True), "name", "pk")
     )

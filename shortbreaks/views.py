@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -81,6 +82,7 @@ class ServicesStatementView(TemplateView):
             access_levels=Access.choices,
             costs=list(COSTS.items()),
             days=Weekday.choices,
+            family_information=settings.PATHWAY_FAMILY_INFORMATION,
             **kwargs,
         )
 
@@ -98,7 +100,16 @@ class ServicePageView(TemplateView):
         page = self.request.GET.get("page", "")
         if page.isascii() and page.isdecimal():
             query.append(("page", page))
-        return super().get_context_data(service=service, back_query=urlencode(query), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            service=service,
+            back_query=urlencode(query),
+            out_of_date=selectors.needs_checking(service),
+            can_edit=selectors.is_offer_editor(user),
+            can_propose=selectors.services_of_provider_login(user).filter(pk=service.pk).exists(),
+            family_information=settings.PATHWAY_FAMILY_INFORMATION,
+            **kwargs,
+        )
 
 
 def services_statement_csv(request: HttpRequest) -> HttpResponse:

@@ -11,9 +11,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
 from tests.factories import (
     ContactFactory,
     CostOptionFactory,
@@ -23,6 +25,8 @@ from tests.factories import (
     ServiceAtLocationFactory,
     ServiceFactory,
     ServiceNeedFactory,
+    UserFactory,
+    staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +83,7 @@ def test_on_postgresql_the_search_is_full_text_in_english(client):
     # Read before the next request, which empties the connection's log of queries.
     sql = " ".join(query["sql"].lower() for query in queries.captured_queries)
 
-    assert "websearch_to_tsquery" in sql
+    assert "plainto_tsquery" in sql
     # English stemming: "swim" finds "swimming", which a substring match would too, but "cooks"
     # finds "cooking" only through the stemmer.
     assert found == ["Inclusive swimming"]
@@ -370,7 +374,7 @@ def test_a_services_page_shows_each_section(client, described):
         "No referral needed: ring to book.",
         "Per swim: £3.50 (A carer swims free)",
         "Siblings: Free",
-        "Saturday and Sunday, 9:30am to midday: every weekend",
+        "Saturday and Sunday, 9:30am to midday. Every weekend",
         "Strood Sports Centre<br>Watling Street<br>Strood<br>ME2 3JJ",
         "Pool hoist and warm water.",
         "Step-free entrance and a changing places toilet.",
@@ -462,3 +466,85 @@ def test_a_service_at_home_every_day_says_so_in_words(client):
     assert "Every day, midnight to 5:45pm" in page
     assert "In your home" in page
     assert "Every day" in text(client, "/short-breaks/")
+
+
+# What a parent types, and what the pages say where the data is thin --------------------------
+
+
+def test_a_search_word_naming_a_need_a_day_or_a_type_finds_what_the_filter_finds(client):
+    autism = ServiceFactory(name="Quiet club", description="Calm games.")
+    ServiceNeedFactory(service=autism, need="autism")
+    saturday = ServiceFactory(name="Weekend club", description="Games and trips.")
+    ScheduleFactory(service=saturday, byday="SA", description="")
+    ServiceFactory(name="Easter fun", description="Trips.", type="holiday_scheme")
+    ServiceFactory(name="Tuesday club", description="Cooking.")
+
+    assert names(client, "q=autism") == ["Quiet club"]
+    assert names(client, "q=Saturdays") == ["Weekend club"]
+    assert names(client, "q=holiday") == ["Easter fun"]
+    assert names(client, "q=autism+calm") == ["Quiet club"]
+    assert names(client, "q=autism+trips") == []
+
+
+def test_the_search_reads_who_a_service_is_for_and_its_accessibility(client):
+    ServiceFactory(name="Swim club", eligibility="Young carers welcome.")
+    ServiceFactory(name="Art club", accessibility="Wheelchair accessible, with a hoist.")
+
+    assert names(client, "q=carers") == ["Swim club"]
+    assert names(client, "q=wheelchair") == ["Art club"]
+
+
+def test_on_postgresql_a_word_the_dictionary_drops_does_not_empty_the_search(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search needs PostgreSQL; `make test` runs this suite there too")
+    ServiceFactory(name="Inclusive swimming", description="Quiet sessions in the pool.")
+
+    assert names(client, "q=swimming+for+the+pool") == ["Inclusive swimming"]
+
+
+def test_an_age_the_directory_cannot_use_is_named_at_the_age_box(client):
+    ServiceFactory()
+
+    page = client.get("/short-breaks/?age=26").content.decode()
+
+    assert 'class="govuk-form-group govuk-form-group--error"' in page
+    assert 'id="age-error"' in page
+    assert 'value="26"' in page
+
+
+def test_a_service_not_checked_for_a_year_says_its_details_may_be_out_of_date(client):
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC), tick=False):
+        old = ServiceFactory(name="Old club", assured_on=dt.date(2025, 11, 1))
+        recent = ServiceFactory(name="New club", assured_on=dt.date(2026, 10, 1))
+
+        assert "may be out of date" in text(client, f"/short-breaks/{old.uuid}/")
+        assert "may be out of date" not in text(client, f"/short-breaks/{recent.uuid}/")
+
+
+def test_a_service_with_no_contacts_sends_the_family_to_the_family_information_service(
+    client, settings
+):
+    settings.PATHWAY_FAMILY_INFORMATION = "the Family Information Service, on 01634 111111"
+    service = ServiceFactory(provider=ProviderFactory(email="", phone=""), how_to_apply="")
+
+    page = text(client, f"/short-breaks/{service.uuid}/")
+
+    assert "Contact the Family Information Service, on 01634 111111." in page
+    assert "Ask the contacts below" not in page
+
+
+def test_staff_who_edit_the_offer_and_the_providers_own_login_find_their_link_on_its_page(
+    client, team
+):
+    login = UserFactory(role=Role.PROVIDER)
+    service = ServiceFactory(provider=ProviderFactory(users=[login]))
+    url = f"/short-breaks/{service.uuid}/"
+
+    client.force_login(staff(Role.TEAM_MANAGER, team))
+    assert f"/local-offer/services/{service.pk}/edit/" in text(client, url)
+    client.force_login(login)
+    assert f"/provider/services/{service.pk}/change/" in text(client, url)
+    client.force_login(UserFactory(role=Role.PROVIDER))
+    page = text(client, url)
+    assert "/change/" not in page
+    assert "/edit/" not in page

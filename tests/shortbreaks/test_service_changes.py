@@ -632,3 +632,13 @@ def test_a_staff_change_through_the_api_is_audited(offer):
     )
     assert response.status_code == 200
     assert "edited" in audit_of(offer["service"])
+
+
+def test_the_same_needs_ticked_in_another_order_are_no_change(offer):
+    ServiceNeedFactory(service=offer["service"], need="sensory")
+    ServiceNeedFactory(service=offer["service"], need="complex_health")
+
+    with pytest.raises(InvalidParams) as refused:
+        propose(offer, needs=["sensory", "complex_health", "autism"])
+
+    assert "values" in refused.value.fields
