@@ -39,6 +39,8 @@ from tests.factories import (
 
 BASE = "/api/openreferral/v3/"
 SCHEMAS = Path(__file__).parent / "openreferral_schemas"
+# Well formed, and no record's: fixed, so that every test worker collects the same tests.
+NOWHERE = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 # The namespace and names of the Pathway taxonomy's ids (shortbreaks/openreferral/taxonomy.py),
 # written out again: another directory holds these ids, so a change to them must fail here.
@@ -605,7 +607,7 @@ def test_asking_for_another_format_is_a_400_naming_the_parameter(db):
         ("start_time", "9am"),
         ("end_time", "25:00"),
         ("taxonomy_term_id", "autism"),
-        ("taxonomy_term_id", str(uuid.uuid4())),  # well formed, but no term of Pathway's
+        ("taxonomy_term_id", str(NOWHERE)),  # well formed, but no term of Pathway's
         ("taxonomy_id", "1"),
         ("modified_after", "yesterday"),
         ("modified_after", "2026-13-01T00:00:00Z"),
@@ -630,10 +632,10 @@ def test_a_parameter_given_twice_is_a_400_naming_it(db):
     [
         "services/42",
         "services/not-a-uuid",
-        f"services/{uuid.uuid4()}",
-        f"service_at_locations/{uuid.uuid4()}",
+        f"services/{NOWHERE}",
+        f"service_at_locations/{NOWHERE}",
         "service_at_locations/7",
-        f"taxonomies/{uuid.uuid4()}",
+        f"taxonomies/{NOWHERE}",
         f"taxonomy_terms/{term_id('service_type', 'no_such_type')}",
     ],
 )
