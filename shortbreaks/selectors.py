@@ -77,7 +77,7 @@ def _stop_words(words: list[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
+def matching_words(services: QuerySet[Service], q: str) -> QuerySet[Service]:
     """Services that every search word matches: in the service's name, provider's name,
     description, eligibility or accessibility, or as one of the directory's labels (a need, a
     day, a type of short break).
@@ -85,7 +85,7 @@ def _matching(services: QuerySet[Service], q: str) -> QuerySet[Service]:
     On PostgreSQL each word is matched by full-text search in English, so "swim" finds
     "swimming" and "cooks" finds "cooking"; words the dictionary drops ("the", "for") are left
     out. Elsewhere (SQLite, the quick test runs) each word must appear in one of the texts, in
-    any case.
+    any case. The directory's page and the Open Referral UK API's `search` both read this.
     """
     words = _words(q)
     if connection.vendor == "postgresql":
@@ -133,7 +133,7 @@ def public_services(
     """
     services = Service.objects.filter(active=True)
     if q:
-        services = _matching(services, q)
+        services = matching_words(services, q)
     if types:
         services = services.filter(type__in=types)
     if age is not None:

@@ -19,6 +19,7 @@ from shortbreaks.openreferral.taxonomy import (
     Taxonomy,
     Term,
 )
+from shortbreaks.selectors import matching_words
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,6 @@ def _sessions_within(start: dt.time | None, end: dt.time | None) -> QuerySet[Sch
 
 def services_matching(services: QuerySet[Service], filters: ServiceFilters) -> QuerySet[Service]:
     conditions = Q()
-    for word in filters.search.split():
-        conditions &= (
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(provider__name__icontains=word)
-        )
     if filters.term is not None:
         conditions &= _with_term(filters.term)
     if filters.taxonomy is not None:
@@ -104,7 +99,8 @@ def services_matching(services: QuerySet[Service], filters: ServiceFilters) -> Q
         conditions &= Q(Exists(_sessions_within(filters.start_time, filters.end_time)))
     if filters.modified_after is not None:
         conditions &= Q(updated_at__gte=filters.modified_after)
-    return services.filter(conditions)
+    # The same search as the directory's page, so both find the same services for the same words.
+    return matching_words(services.filter(conditions), filters.search)
 
 
 def published_service(service_id: uuid.UUID) -> Service | None:

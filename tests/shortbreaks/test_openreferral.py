@@ -774,3 +774,17 @@ def test_the_pathway_api_schema_leaves_the_open_referral_api_to_its_own_document
 
     assert response.status_code == 200
     assert not [path for path in json.loads(response.content)["paths"] if "openreferral" in path]
+
+
+@pytest.mark.django_db
+def test_search_finds_what_the_directory_page_finds_for_the_same_words(client):
+    quiet = ServiceFactory(name="Quiet club", description="Calm games.")
+    ServiceNeedFactory(service=quiet, need="autism")
+    ServiceFactory(name="Art club", accessibility="Wheelchair accessible.")
+    ServiceFactory(name="Tuesday club", description="Cooking.")
+
+    for words, found in (("autism", ["Quiet club"]), ("wheelchair", ["Art club"])):
+        page = client.get("/short-breaks/", {"q": words}).content.decode()
+        assert names(get("services", search=words)) == found
+        assert all(name in page for name in found)
+        assert "Tuesday club" not in page
