@@ -68,7 +68,12 @@ def register() -> None:
     registry.hook(Session.record_no_show, effects=(services.settle_no_show,))
     registry.hook(Session.correct_to_delivered, effects=(services.pay_for_corrected_session,))
     registry.hook(Package.end, effects=(services.package_end_cancel_sessions,))
-    registry.hook(ServiceChange.approve, effects=(services.service_change_apply,))
+    registry.hook(
+        ServiceChange.approve,
+        effects=(services.service_change_apply,),
+        notify=(messages.change_decided,),
+    )
+    registry.hook(ServiceChange.reject, notify=(messages.change_decided,))
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")

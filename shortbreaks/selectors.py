@@ -187,6 +187,17 @@ def services_editable_by(user: User) -> QuerySet[Service]:
     return Service.objects.none()
 
 
+def offer_deciders() -> list[int]:
+    """The active team managers and commissioners: who approves changes to the local offer."""
+    return list(
+        User.objects.filter(
+            is_active=True, groups__name__in=[Role.TEAM_MANAGER, Role.COMMISSIONER]
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def is_offer_editor(user: User) -> bool:
     return user.is_authenticated and (
         user.has_role(Role.TEAM_MANAGER) or user.has_role(Role.COMMISSIONER)

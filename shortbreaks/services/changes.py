@@ -19,6 +19,7 @@ import workflows
 from accounts.models import User
 from accounts.roles import Role
 from budgets.ledger import money
+from shortbreaks import messages
 from shortbreaks.change_values import LISTS, SCALARS, check_item_ids, clean_values, values_of
 from shortbreaks.errors import ChangeAlreadyWaiting
 from shortbreaks.models import (
@@ -32,8 +33,10 @@ from shortbreaks.models import (
     ServiceNeed,
     Unit,
 )
+from shortbreaks.selectors import offer_deciders
 from workflows import clock
 from workflows.errors import InvalidParams, NotPermitted
+from workflows.outbox import notify
 from workflows.services import audit, record_created
 
 
@@ -82,6 +85,7 @@ def service_change_propose(
         # Only a writer that did not take the service's lock could get here.
         raise waiting_refusal(service) from None  # type: ignore[arg-type]
     record_created(change, by=by)
+    notify(messages.change_waiting(change, offer_deciders()))
     return change
 
 

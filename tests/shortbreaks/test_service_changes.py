@@ -31,7 +31,7 @@ from tests.factories import (
     staff,
 )
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed
-from workflows.models import TransitionLog
+from workflows.models import Notification, TransitionLog
 
 TODAY = dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)
 D = dt.date
@@ -642,3 +642,30 @@ def test_the_same_needs_ticked_in_another_order_are_no_change(offer):
         propose(offer, needs=["sensory", "complex_health", "autism"])
 
     assert "values" in refused.value.fields
+
+
+def test_a_proposal_tells_the_staff_who_decide_and_nobody_else(offer):
+    change = propose(offer, description="New words.")
+
+    link = f"/local-offer/changes/{change.pk}/"
+    told = Notification.objects.filter(kind="local_offer", link=link)
+    assert set(told.values_list("recipient", flat=True)) == {
+        offer["manager"].pk,
+        offer["commissioner"].pk,
+    }
+
+
+def test_the_provider_hears_the_decision_and_the_reason_for_a_rejection(offer):
+    approved = propose(offer, description="New words.")
+    services.service_change_decide(by=offer["manager"], change=approved, decision="approve")
+    rejected = propose(offer, description="Other words.")
+    services.service_change_decide(
+        by=offer["manager"], change=rejected, decision="reject", reason="Say when it opens."
+    )
+
+    heard = Notification.objects.filter(recipient=offer["login"], kind="local_offer")
+    assert sorted(heard.values_list("subject", flat=True)) == [
+        "Change approved: Saturday Club",
+        "Change not approved: Saturday Club",
+    ]
+    assert "Say when it opens." in heard.get(subject__startswith="Change not").body
