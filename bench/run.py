@@ -212,8 +212,7 @@ def measure_report_page(commissioner: Any, plan: Any, period: str, database: str
     return [
         row(
             f"uptake report page with its charts vs its JSON (first draw took {first:.2f} s)",
-            median_seconds(page),
-            median_seconds(json),
+            *median_seconds(page, json),
             1.5,
             database,
         )

@@ -27,6 +27,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: an API request is resolved without trying the pages' hundred-odd patterns first
+    # (no page's path begins with api/, so none is shadowed).
+    path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
     path("", include("budgets.urls")),
@@ -35,7 +38,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("notifications/", NotificationsView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/openreferral/v3/", include("shortbreaks.openreferral.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so the CSP keeps inline

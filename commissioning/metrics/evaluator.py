@@ -33,6 +33,7 @@ from casework.models import PrimaryNeed
 from casework.models.advice import Agency
 from commissioning.metrics.catalogue import AGE_BANDS, METRICS, Breakdown, Counting, Source, Unit
 from shortbreaks.models import ServiceType
+from workflows.prepared import Parameter, prepared_rows
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,17 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def age_band_of(date_of_birth: str, on: dt.date) -> Case:
     """The age band on `on`, in SQL: born after the day `upper + 1` years before is younger."""
+    return _age_band(date_of_birth, _band_limits(on))
+
+
+def _band_limits(on: dt.date) -> list[dt.date]:
+    return [_years_before(on, upper + 1) for _, upper in AGE_BANDS]
+
+
+def _age_band(date_of_birth: str, born_after: list[dt.date]) -> Case:
     whens = [
-        When(
-            **{f"{date_of_birth}__gt": _years_before(on, upper + 1)},
-            then=Value(f"{lower}–{upper}"),
-        )
-        for lower, upper in AGE_BANDS
+        When(**{f"{date_of_birth}__gt": limit}, then=Value(f"{lower}–{upper}"))
+        for (lower, upper), limit in zip(AGE_BANDS, born_after, strict=True)
     ]
     return Case(*whens, default=Value("over 25"), output_field=CharField())
 
@@ -173,6 +179,9 @@ def group_labels(breakdown: Breakdown) -> dict[str, str]:
     return {}
 
 
+Rows = Callable[..., list[dict[str, Any]]]
+
+
 def evaluate(
     key: str,
     buckets: list[Bucket],
@@ -181,87 +190,211 @@ def evaluate(
     teams: list[int] | None = None,
     breakdown: Breakdown | None = None,
 ) -> Table:
-    """The metric for every bucket, in one query (two with a breakdown)."""
-    found = METRICS[key]
-    source = found.source()
-    paths, annotations = _paths(source)
-    rows = source.rows.annotate(**annotations) if annotations else source.rows
-    child_path = paths["child"]
-    if teams is not None:
-        rows = rows.filter(**{f"{paths['team']}__in": teams})
-    if source.date:
-        first = min(bucket.start for bucket in buckets)
-        last = max(bucket.end for bucket in buckets)
-        rows = rows.filter(**{f"{source.date}__range": (first, last)})
+    """The metric for every bucket, in one query (two with a breakdown). Each query's SQL is
+    compiled once per connection for its shape and then only given its dates and teams
+    (`workflows.prepared`): compiling the conditional aggregates took Django longer than the
+    database took to answer them."""
+    return evaluate_with(
+        prepared_rows, key, buckets, today=today, teams=teams, breakdown=breakdown
+    )
 
-    aggregates: dict[str, Any] = {}
-    for index, bucket in enumerate(buckets):
-        if source.active_on is not None:
-            inside = source.active_on(bucket.as_of(today))
-        else:
-            inside = Q(**{f"{source.date}__range": (bucket.start, bucket.end)})
-        if source.counting == Counting.ROWS:
-            aggregates[f"n{index}"] = Count("pk", filter=inside)
-        elif source.counting == Counting.CHILDREN:
-            aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
-        elif source.counting == Counting.RATE:
-            aggregates[f"n{index}"] = Count("pk", filter=inside & (source.numerator or Q()))
-            aggregates[f"d{index}"] = Count("pk", filter=inside)
-        else:
-            aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
-            # Coalesce to a decimal field so that SQLite's sum comes back as exact pence.
-            aggregates[f"a{index}"] = Coalesce(
-                Sum(source.amount or "pk", filter=inside), Value(Decimal(0)), output_field=AMOUNT
-            )
+
+def evaluate_with(
+    rows_of: Rows,
+    key: str,
+    buckets: list[Bucket],
+    *,
+    today: dt.date,
+    teams: list[int] | None = None,
+    breakdown: Breakdown | None = None,
+) -> Table:
+    """`evaluate()` with the rows of each query read by `rows_of(shape, build, **parameters)`,
+    which is given the queryset's builder and every value the SQL depends on."""
+    found = METRICS[key]
+    shape = _Shape(
+        key,
+        found.source(),
+        breakdown,
+        tuple(bucket.granularity for bucket in buckets),
+        len(_age_days(buckets)) if breakdown == Breakdown.AGE_BAND else 0,
+        None if teams is None else len(teams),
+    )
+    parameters = shape.parameters(buckets, today, teams or [])
+    counting, percent = shape.source.counting, found.unit == Unit.PERCENT
 
     def figures(raw: dict[str, Any]) -> dict[str, Figures]:
         return {
             bucket.label: Figures(
                 count=raw[f"n{index}"] or 0,
-                denominator=raw.get(f"d{index}") if found.unit == Unit.PERCENT else None,
-                amount=(
-                    Decimal(raw[f"a{index}"] or 0) if source.counting == Counting.SUM else None
-                ),
+                denominator=raw.get(f"d{index}") if percent else None,
+                amount=Decimal(raw[f"a{index}"] or 0) if counting == Counting.SUM else None,
             )
             for index, bucket in enumerate(buckets)
         }
 
-    table: Table = {TOTAL: figures(rows.aggregate(**aggregates))}
+    if teams is not None and not teams:
+        # No team to count for: the figures of no rows, and no query (as Django's own
+        # aggregate of an empty IN list).
+        return {TOTAL: figures(dict.fromkeys(shape.aggregate_names(), 0))}
+    # The total places no row in an age band: its SQL takes no birth dates.
+    of_total = {name: value for name, value in parameters.items() if not name.startswith("born")}
+    (total,) = rows_of(f"{shape}:total", shape.total, **of_total)
+    table: Table = {TOTAL: figures(total)}
     if breakdown == Breakdown.AGE_BAND:
         none = Figures(
             count=0,
-            denominator=0 if found.unit == Unit.PERCENT else None,
-            amount=Decimal(0) if source.counting == Counting.SUM else None,
+            denominator=0 if percent else None,
+            amount=Decimal(0) if counting == Counting.SUM else None,
         )
-        table |= _by_age_band(rows, buckets, paths, aggregates, figures, none)
+        grouped = rows_of(f"{shape}:groups", shape.groups, **parameters)
+        table |= _by_age_band(grouped, buckets, figures, none)
     elif breakdown is not None:
-        grouped = (
-            rows.annotate(_group=group_expression(source, breakdown, buckets[0].end, paths))
-            .values("_group")
-            .annotate(**aggregates)
-            .order_by()
-        )
+        grouped = rows_of(f"{shape}:groups", shape.groups, **parameters)
         for raw in sorted(grouped, key=lambda raw: str(raw["_group"])):
             table[str(raw["_group"])] = figures(raw)
     return table
 
 
+def _age_days(buckets: list[Bucket]) -> list[dt.date]:
+    return sorted({bucket.age_day for bucket in buckets})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a metric's SQL depends on besides its values: the metric, the breakdown, how many
+    buckets of which granularity, how many years of age bands and how many teams. Every date
+    and team id is a parameter, named here, so that SQL compiled for one set of them is right
+    for any other of the same shape."""
+
+    key: str
+    source: Source
+    breakdown: Breakdown | None
+    granularities: tuple[str, ...]
+    age_years: int
+    team_count: int | None
+
+    def __str__(self) -> str:
+        granularities = "".join(granularity[0] for granularity in self.granularities)
+        return (
+            f"commissioning.metric {self.key} {self.breakdown or '-'} {granularities} "
+            f"ages={self.age_years} teams={self.team_count}"
+        )
+
+    def parameters(
+        self, buckets: list[Bucket], today: dt.date, teams: list[int]
+    ) -> dict[str, Parameter]:
+        parameters: dict[str, Parameter] = {
+            f"team{index}": team for index, team in enumerate(teams)
+        }
+        if self.source.date:
+            parameters["first"] = min(bucket.start for bucket in buckets)
+            parameters["last"] = max(bucket.end for bucket in buckets)
+            for index, bucket in enumerate(buckets):
+                parameters[f"start{index}"] = bucket.start
+                parameters[f"end{index}"] = bucket.end
+        else:
+            for index, bucket in enumerate(buckets):
+                parameters[f"on{index}"] = bucket.as_of(today)
+        if self.age_years:
+            for year, day in enumerate(_age_days(buckets)):
+                for band, limit in enumerate(_band_limits(day)):
+                    parameters[f"born{year}_{band}"] = limit
+        return parameters
+
+    def aggregate_names(self) -> list[str]:
+        letters = {Counting.RATE: "nd", Counting.SUM: "na"}.get(self.source.counting, "n")
+        return [
+            f"{letter}{index}" for index in range(len(self.granularities)) for letter in letters
+        ]
+
+    def _rows(self, parameters: dict[str, Any]) -> tuple[QuerySet[Any], dict[str, str]]:
+        source = self.source
+        paths, annotations = _paths(source)
+        rows = source.rows.annotate(**annotations) if annotations else source.rows
+        if self.team_count is not None:
+            teams = [parameters[f"team{index}"] for index in range(self.team_count)]
+            rows = rows.filter(**{f"{paths['team']}__in": teams})
+        if source.date:
+            rows = rows.filter(
+                **{f"{source.date}__range": (parameters["first"], parameters["last"])}
+            )
+        return rows, paths
+
+    def _aggregates(self, parameters: dict[str, Any], paths: dict[str, str]) -> dict[str, Any]:
+        source = self.source
+        child_path = paths["child"]
+        aggregates: dict[str, Any] = {}
+        for index in range(len(self.granularities)):
+            if source.active_on is not None:
+                inside = source.active_on(parameters[f"on{index}"])
+            else:
+                period = (parameters[f"start{index}"], parameters[f"end{index}"])
+                inside = Q(**{f"{source.date}__range": period})
+            if source.counting == Counting.ROWS:
+                aggregates[f"n{index}"] = Count("pk", filter=inside)
+            elif source.counting == Counting.CHILDREN:
+                aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
+            elif source.counting == Counting.RATE:
+                aggregates[f"n{index}"] = Count("pk", filter=inside & (source.numerator or Q()))
+                aggregates[f"d{index}"] = Count("pk", filter=inside)
+            else:
+                aggregates[f"n{index}"] = Count(child_path, filter=inside, distinct=True)
+                # Coalesce to a decimal field so that SQLite's sum comes back as exact pence.
+                aggregates[f"a{index}"] = Coalesce(
+                    Sum(source.amount or "pk", filter=inside),
+                    Value(Decimal(0)),
+                    output_field=AMOUNT,
+                )
+        return aggregates
+
+    def total(self, **parameters: Any) -> QuerySet[Any, Any]:
+        """One row of every aggregate: a constant grouped by is no GROUP BY at all."""
+        rows, paths = self._rows(parameters)
+        total: QuerySet[Any, Any] = (
+            rows.annotate(_all=Value(1))
+            .values("_all")
+            .annotate(**self._aggregates(parameters, paths))
+            .order_by()
+        )
+        return total
+
+    def _born_after(self, parameters: dict[str, Any], year: int) -> list[dt.date]:
+        return [parameters[f"born{year}_{band}"] for band in range(len(AGE_BANDS))]
+
+    def groups(self, **parameters: Any) -> QuerySet[Any, Any]:
+        rows, paths = self._rows(parameters)
+        aggregates = self._aggregates(parameters, paths)
+        if self.breakdown == Breakdown.AGE_BAND:
+            # A child's band differs from one financial year to the next: the rows are grouped
+            # by their band in every year the buckets cover, at once (see `_by_age_band`).
+            bands = {
+                f"_band{year}": _age_band(paths["dob"], self._born_after(parameters, year))
+                for year in range(self.age_years)
+            }
+            by_band: QuerySet[Any, Any] = (
+                rows.annotate(**bands).values(*bands).annotate(**aggregates).order_by()
+            )
+            return by_band
+        if self.breakdown is None:
+            raise ValueError("Only a breakdown has groups.")
+        # The day only places a row in an age band, which this breakdown is not.
+        group = group_expression(self.source, self.breakdown, dt.date.min, paths)
+        by_group: QuerySet[Any, Any] = (
+            rows.annotate(_group=group).values("_group").annotate(**aggregates).order_by()
+        )
+        return by_group
+
+
 def _by_age_band(
-    rows: QuerySet[Any],
+    grouped: list[dict[str, Any]],
     buckets: list[Bucket],
-    paths: dict[str, str],
-    aggregates: dict[str, Any],
     figures: Callable[[dict[str, Any]], dict[str, Figures]],
     none: Figures,
 ) -> Table:
-    """A child's band differs from one financial year to the next, so the rows are grouped by
-    their band in every year the buckets cover, at once (one query); each bucket then takes the
-    band of its own year. A child has one band per year, so the groups never share a child and
-    their figures add up exactly, distinct children included."""
-    days = sorted({bucket.age_day for bucket in buckets})
-    bands = {f"_band{index}": age_band_of(paths["dob"], day) for index, day in enumerate(days)}
-    column = {day: f"_band{index}" for index, day in enumerate(days)}
-    grouped = rows.annotate(**bands).values(*bands).annotate(**aggregates).order_by()
+    """The rows grouped by their band in every year the buckets cover; each bucket then takes
+    the band of its own year. A child has one band per year, so the groups never share a child
+    and their figures add up exactly, distinct children included."""
+    column = {day: f"_band{index}" for index, day in enumerate(_age_days(buckets))}
     by_label = {bucket.label: bucket for bucket in buckets}
     parts: dict[str, dict[str, list[Figures]]] = {}
     for raw in grouped:
