@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from budgets import messages
 from budgets.models import KINDS, BudgetStatus, PersonalBudget
 from budgets.services import (
@@ -16,10 +18,14 @@ from casework import panels
 from workflows.registry import Machine, registry
 
 
+def active_budgets_of(child: Any) -> QuerySet[PersonalBudget]:
+    return PersonalBudget.objects.filter(child_id=child, status=BudgetStatus.ACTIVE)
+
+
 def approved_budget(case: Any) -> bool:
-    return PersonalBudget.objects.filter(
-        child_id=case.child_id, status=BudgetStatus.ACTIVE
-    ).exists()
+    if hasattr(case, "has_active_budget"):
+        return bool(case.has_active_budget)
+    return active_budgets_of(case.child_id).exists()
 
 
 def register() -> None:
@@ -49,6 +55,9 @@ def register() -> None:
         casework_models.EHCPlan.start_review, effects=(direct_payment_review_at_plan_review,)
     )
     casework_models.SUPPORT_ARRANGED_CHECKS.append(approved_budget)
+    casework_models.SUPPORT_ARRANGED_ANNOTATIONS["has_active_budget"] = lambda: Exists(
+        active_budgets_of(OuterRef("child_id"))
+    )
     panels.CASE_PANELS.append("budgets/case_panel.html")
     panels.FAMILY_PANELS.append("budgets/family_panel.html")
     panels.TEAM_LINKS.append(("Budget panel: budgets waiting for approval", "budgets:panel"))

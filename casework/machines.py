@@ -14,6 +14,7 @@ from casework.models import (
     Review,
     ReviewOutcome,
     ReviewStatus,
+    with_support_arranged,
 )
 from casework.services import ReviewDecidedBy
 from casework.services.letters import LETTER_STEPS, DecisionLetter
@@ -36,6 +37,7 @@ def register_machines() -> None:
             child_lookups=("child",),
             team_lookup="team",
             step_url="casework:case-transition",
+            decision_reads=with_support_arranged,
         )
     )
     registry.register(

@@ -97,13 +97,16 @@ def _professional_children(user: User, *, with_statutory_advice: bool) -> QueryS
     if profile is None:
         return Child.objects.none()
     today = clock.today()
-    member = Exists(TeamMember.objects.current(today).filter(child=OuterRef("pk"), user=user))
-    asked = AdviceRequest.objects.filter(plan__child=OuterRef("pk"), adviser=user)
+    # `pk__in` the user's own rows (indexed by user) rather than a correlated EXISTS per child:
+    # the planner starts from their few children instead of testing every child in the council.
+    member = Q(pk__in=TeamMember.objects.current(today).filter(user=user).values("child_id"))
+    asked = AdviceRequest.objects.filter(adviser=user)
     consent = consent_standing(profile.organisation.consent_agency, on=today)
-    shared = Q(member | Exists(asked), consent)
+    shared = Q(member | Q(pk__in=asked.values("plan__child_id")), consent)
     if not with_statutory_advice:
         return Child.objects.filter(shared)
-    return Child.objects.filter(shared | Q(Exists(asked.filter(status=AdviceStatus.REQUESTED))))
+    requested = asked.filter(status=AdviceStatus.REQUESTED).values("plan__child_id")
+    return Child.objects.filter(shared | Q(pk__in=requested))
 
 
 def children_shared_with_professional(user: User) -> QuerySet[Child]:
@@ -232,12 +235,12 @@ def deadlines_of_professional(user: User, *, child_id: int | None = None) -> Dea
     if professional_of(user) is None:
         return Deadline.objects.none()
     requests = AdviceRequest.objects.filter(adviser=user)
+    # `pk__in` rather than a correlated EXISTS: the planner starts from the user's few team
+    # rows (indexed) instead of testing every child, and this set is read once per machine.
     convened = children_of_professional(user).filter(
-        Exists(
-            TeamMember.objects.current(clock.today()).filter(
-                child=OuterRef("pk"), user=user, part=TeamPart.REVIEW_CONVENER
-            )
-        )
+        pk__in=TeamMember.objects.current(clock.today())
+        .filter(user=user, part=TeamPart.REVIEW_CONVENER)
+        .values("child_id")
     )
     if child_id is not None:
         requests = requests.filter(plan__child_id=child_id)
@@ -247,7 +250,14 @@ def deadlines_of_professional(user: User, *, child_id: int | None = None) -> Dea
         subject_type=ContentType.objects.get_for_model(AdviceRequest),
         subject_id__in=requests.values("pk"),
     )
-    reviews = _deadlines_of_children(convened).filter(kind__in=REVIEW_DEADLINE_KINDS)
+    # The children they convene for, read first: few or none, and with none there is no need to
+    # build (and have Django compile) a subquery over every machine's records.
+    convened_ids = list(convened.values_list("pk", flat=True))
+    if not convened_ids:
+        return Deadline.objects.filter(advice)
+    reviews = _deadlines_of_children(Child.objects.filter(pk__in=convened_ids)).filter(
+        kind__in=REVIEW_DEADLINE_KINDS
+    )
     return Deadline.objects.filter(advice | Q(pk__in=reviews.values("pk")))
 
 

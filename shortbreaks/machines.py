@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from budgets import selectors as budget_selectors
 from budgets.panels import BUDGET_PANELS
 from casework import models as casework_models
@@ -21,8 +23,14 @@ from shortbreaks.models import (
 from workflows.registry import Machine, registry
 
 
+def active_packages_of(child: Any) -> QuerySet[Package]:
+    return Package.objects.filter(child_id=child, status=PackageStatus.ACTIVE)
+
+
 def active_package(case: Any) -> bool:
-    return Package.objects.filter(child_id=case.child_id, status=PackageStatus.ACTIVE).exists()
+    if hasattr(case, "has_active_package"):
+        return bool(case.has_active_package)
+    return active_packages_of(case.child_id).exists()
 
 
 def register() -> None:
@@ -76,6 +84,9 @@ def register() -> None:
     registry.hook(ServiceChange.reject, notify=(messages.change_decided,))
     budget_selectors.CATEGORY_LABELS.update(dict(ServiceType.choices))
     casework_models.SUPPORT_ARRANGED_CHECKS.append(active_package)
+    casework_models.SUPPORT_ARRANGED_ANNOTATIONS["has_active_package"] = lambda: Exists(
+        active_packages_of(OuterRef("child_id"))
+    )
     panels.CASE_PANELS.append("shortbreaks/case_panel.html")
     panels.FAMILY_PANELS.append("shortbreaks/family_panel.html")
     BUDGET_PANELS.append("shortbreaks/budget_panel.html")

@@ -338,15 +338,14 @@ class ProviderCalendarView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         today = clock.today()
         last = today + dt.timedelta(days=CALENDAR_DAYS - 1)
-        sessions = selectors.provider_sessions(acting_user(self.request), start=today, end=last)
+        sessions = selectors.provider_calendar(acting_user(self.request), start=today, end=last)
+        labels = dict(SessionStatus.choices)
         return super().get_context_data(
             today=today,
             last=last,
             days=[
-                (day, list(items))
-                for day, items in groupby(
-                    sessions.exclude(status=SessionStatus.CANCELLED), key=lambda s: s.date
-                )
+                (day, [{**item, "status_label": labels[item["status"]]} for item in items])
+                for day, items in groupby(sessions, key=lambda s: s["date"])
             ],
             **kwargs,
         )

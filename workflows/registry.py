@@ -178,6 +178,9 @@ class Machine:
     # and the URL name of a step's page, reversed with the record's pk and the step's name.
     team_lookup: str = ""
     step_url: str = ""
+    # What the decisions queue reads with the records it lists, so that the conditions it
+    # checks on each record read it there rather than ask a query per record.
+    decision_reads: Callable[[Any], Any] = lambda records: records
 
     @property
     def field(self) -> FSMFieldMixin:

@@ -142,7 +142,7 @@ def _decisions_of(machine: Machine, user: User) -> list[Decision]:
     )
     if child:
         records = records.select_related(child)
-    found = list(records.order_by("pk"))
+    found = list(machine.decision_reads(records).order_by("pk"))
     if not found:
         return []
     subject_type = ContentType.objects.get_for_model(machine.model)

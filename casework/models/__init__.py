@@ -8,6 +8,7 @@ from casework.models.case import (
     OPEN_CASE_STATES,
     PRACTITIONER,
     REASON,
+    SUPPORT_ARRANGED_ANNOTATIONS,
     SUPPORT_ARRANGED_CHECKS,
     TEAM_MANAGER,
     Case,
@@ -21,6 +22,7 @@ from casework.models.case import (
     review_outcome_recorded,
     review_scheduled,
     support_arranged,
+    with_support_arranged,
 )
 from casework.models.choices import (
     AssessmentOutcome,
@@ -86,6 +88,7 @@ __all__ = [
     "PRACTITIONER",
     "REASON",
     "SECTIONS",
+    "SUPPORT_ARRANGED_ANNOTATIONS",
     "SUPPORT_ARRANGED_CHECKS",
     "TEAM_MANAGER",
     "AccessLog",
@@ -146,4 +149,5 @@ __all__ = [
     "review_scheduled",
     "support_arranged",
     "validate_nhs_number",
+    "with_support_arranged",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
@@ -28,6 +29,13 @@ OPEN_CASE_STATES = [state for state in CaseStatus.values if state != CaseStatus.
 # Whether support has been arranged (an approved budget, an active package). The budgets and
 # short-breaks apps, which sit above casework, append their checks here from their ready().
 SUPPORT_ARRANGED_CHECKS: list[Any] = []
+# For a page that checks many cases at once (the decisions queue), each check's annotation: the
+# attribute it reads when present and the expression, on the case's child, that sets it.
+SUPPORT_ARRANGED_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+
+
+def with_support_arranged(cases: models.QuerySet[Case]) -> models.QuerySet[Case]:
+    return cases.annotate(**{name: make() for name, make in SUPPORT_ARRANGED_ANNOTATIONS.items()})
 
 
 @condition("The referral has no recorded consent to share, and no manager has overridden it.")

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from casework.models.advice import AdviceRequest
 from tests.factories import (
     ActiveBudgetFactory,
+    AdviceRequestFactory,
     ChildFactory,
     ConsentFactory,
     PlanFactory,
@@ -95,6 +96,28 @@ def test_my_children_shows_each_child_with_their_part_the_key_worker_and_the_pla
     assert "Final" in text or plan.get_status_display() in text
     assert "1 March 2027" in text
     assert "Oscar" not in text
+
+
+def test_my_children_shows_the_advice_due_from_an_adviser_who_convenes_no_review(
+    client, team, amelia
+):
+    adviser = ProfessionalFactory().user
+    plan = PlanFactory(child=amelia, status="assessing")
+    request = AdviceRequestFactory(plan=plan, adviser=adviser)
+    Deadline.objects.create(
+        subject_type=ContentType.objects.get_for_model(AdviceRequest),
+        subject_id=request.pk,
+        kind="advice",
+        due_on=dt.date(2027, 1, 14),
+        opened_on=dt.date(2026, 12, 1),
+        team=team,
+    )
+
+    response, text = page(client, adviser, "/professional/")
+
+    assert response.status_code == 200
+    assert "Amelia Carter" in text
+    assert "14 January 2027" in text
 
 
 def test_my_children_says_so_when_there_are_none(client, db):

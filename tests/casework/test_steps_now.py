@@ -92,3 +92,37 @@ def test_decisions_queue_is_for_managers_only(client, practitioner):
     client.force_login(practitioner)
 
     assert client.get("/team/decisions/").status_code == 403
+
+
+def test_decisions_queue_says_whether_each_case_has_support_arranged_in_the_same_queries(
+    client, team, django_assert_max_num_queries
+):
+    from tests.factories import CaseFactory
+    from tests.factories.budgets import ActiveBudgetFactory
+    from tests.factories.shortbreaks import ActivePackageFactory
+
+    def planning_cases(count):
+        cases = CaseFactory.create_batch(count, child__team=team, status="planning")
+        budgeted = cases[0]
+        ActiveBudgetFactory(child=budgeted.child)
+        packaged = cases[1]
+        ActivePackageFactory(child=packaged.child)
+        return cases
+
+    reason = (
+        "Start support: There is no approved personal budget or active short-break package yet."
+    )
+    few = planning_cases(2)
+    manager = staff(Role.TEAM_MANAGER, team)
+    client.force_login(manager)
+    with django_assert_max_num_queries(30) as counted:
+        page = client.get("/team/decisions/").content.decode()
+    queries_for_two = len(counted.captured_queries)
+    many = planning_cases(10)
+    with django_assert_max_num_queries(queries_for_two):
+        again = client.get("/team/decisions/").content.decode()
+
+    for arranged in (few[0], few[1], many[0], many[1]):
+        assert f"/cases/{arranged.pk}/steps/start_support/" in again
+    assert f"/cases/{few[0].pk}/steps/start_support/" in page
+    assert again.count(reason) == 8
