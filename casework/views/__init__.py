@@ -28,7 +28,15 @@ from casework.forms import (
     ReviewForm,
     ReviewOutcomeForm,
 )
-from casework.models import SECTIONS, Case, CaseStatus, Child, EHCPlan, Review
+from casework.models import (
+    SECTIONS,
+    Case,
+    CaseStatus,
+    Child,
+    EHCPlan,
+    Review,
+    with_support_arranged,
+)
 from casework.services.owners import CLOSED_NOT_ALLOCATED
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows import clock
@@ -142,8 +150,11 @@ class CasePageView(StaffOnly, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         case = get_object_or_404(
-            selectors.cases_visible_to(user).select_related(
-                "child", "lead_professional", "team", "referral"
+            # Whether support is arranged read with the case: the steps the page lists ask it.
+            with_support_arranged(
+                selectors.cases_visible_to(user).select_related(
+                    "child", "lead_professional", "team", "referral"
+                )
             ),
             pk=self.kwargs["pk"],
         )

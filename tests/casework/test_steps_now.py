@@ -126,3 +126,25 @@ def test_decisions_queue_says_whether_each_case_has_support_arranged_in_the_same
         assert f"/cases/{arranged.pk}/steps/start_support/" in again
     assert f"/cases/{few[0].pk}/steps/start_support/" in page
     assert again.count(reason) == 8
+
+
+def test_the_case_page_reads_whether_support_is_arranged_with_the_case(client, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CaseFactory
+    from tests.factories.budgets import ActiveBudgetFactory
+
+    case = CaseFactory(child__team=team, status="planning")
+    ActiveBudgetFactory(child=case.child)
+    client.force_login(staff(Role.TEAM_MANAGER, team))
+
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert f"/cases/{case.pk}/steps/start_support/" in page
+    assert not [
+        query
+        for query in read.captured_queries
+        if query["sql"].startswith('SELECT 1 AS "a" FROM "budgets_personalbudget"')
+    ]
