@@ -9,7 +9,6 @@ the reads that say so (`children_readable_by`); everyone else sees nothing here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
@@ -29,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
-from accounts.models import ConsentAgency, Professional, User
+from accounts.models import Professional, User
 from accounts.roles import STAFF_ROLES, Role
 from casework.models import (
     AccessLog,
@@ -47,6 +46,8 @@ from casework.models import (
     TeamPart,
 )
 from casework.models.advice import AdviceRequest, AdviceStatus, Reassessment, Transfer
+from casework.team_reads import consents_standing as consents_standing
+from casework.team_reads import key_worker_of as key_worker_of
 from workflows import clock
 from workflows.models import Deadline, DeadlineQuerySet, TransitionLog
 from workflows.registry import registry
@@ -481,30 +482,6 @@ def team_members_editable_by(user: User) -> QuerySet[TeamMember]:
     )
 
 
-def key_worker_of(members: Iterable[TeamMember], *, on: dt.date) -> TeamMember | None:
-    """The key worker on `on` among the members (`team_of`), read without another query."""
-    return next(
-        (
-            member
-            for member in members
-            if member.part == TeamPart.KEY_WORKER
-            and member.starts_on <= on
-            and (member.ends_on is None or member.ends_on > on)
-        ),
-        None,
-    )
-
-
 def consents_of(child: Child) -> QuerySet[Consent]:
     """Every consent recorded for the child, oldest first: the history, never edited."""
     return Consent.objects.filter(child=child).order_by("on", "pk")
-
-
-def consents_standing(history: Iterable[Consent], *, on: dt.date) -> dict[str, Consent | None]:
-    """Each agency's standing consent on `on` — the latest record by date, then entry, as
-    `consent_standing` decides for the database — or None where none was ever recorded."""
-    standing: dict[str, Consent | None] = dict.fromkeys(ConsentAgency.values)
-    for consent in sorted(history, key=lambda record: (record.on, record.pk)):
-        if consent.on <= on:
-            standing[consent.agency] = consent
-    return standing

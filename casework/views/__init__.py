@@ -28,15 +28,8 @@ from casework.forms import (
     ReviewForm,
     ReviewOutcomeForm,
 )
-from casework.models import (
-    SECTIONS,
-    Case,
-    CaseStatus,
-    Child,
-    EHCPlan,
-    Review,
-    with_support_arranged,
-)
+from casework.models import SECTIONS, Case, CaseStatus, Child, EHCPlan, Review
+from casework.models.case import with_support_arranged
 from casework.services.owners import CLOSED_NOT_ALLOCATED
 from casework.views.periods import RepresentationForm, family_period_context, period_sentence
 from workflows import clock
