@@ -3,6 +3,7 @@ staff's direct edit. The same fields and messages as the API (`shortbreaks.chang
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.contrib import messages
@@ -155,7 +156,7 @@ def _summary(
     return summary
 
 
-class ValuesFormView(RoleRequiredMixin, TemplateView):
+class ValuesFormView(RoleRequiredMixin, TemplateView, ABC):
     """The service's directory fields, prefilled, with fieldsets for its lists. Subclasses say
     which service (`service`, None for a new one) and what saving does (`save`)."""
 
@@ -167,8 +168,9 @@ class ValuesFormView(RoleRequiredMixin, TemplateView):
     def service(self) -> Service | None:
         return None
 
+    @abstractmethod
     def save(self, values: dict[str, Any]) -> HttpResponse:
-        raise NotImplementedError
+        """Propose the values (a provider) or apply them (staff), and answer the request."""
 
     def back_url(self) -> str:
         return "/"
