@@ -265,6 +265,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "casework.models.document.DocumentKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI virtualises lists of 100 or more operations, so an operation far down the page
+    # exists only once scrolled to; deep links (#/tag/operationId) reach any of them directly.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
