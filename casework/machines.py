@@ -38,6 +38,7 @@ def register_machines() -> None:
             team_lookup="team",
             step_url="casework:case-transition",
             decision_reads=with_support_arranged,
+            read_with_lock=("referral",),
         )
     )
     registry.register(

@@ -181,6 +181,9 @@ class Machine:
     # What the decisions queue reads with the records it lists, so that the conditions it
     # checks on each record read it there rather than ask a query per record.
     decision_reads: Callable[[Any], Any] = lambda records: records
+    # One-to-one relations the steps' conditions read (a case's referral, for its consent): the
+    # engine reads them in the query that locks the record, not in a round trip of their own.
+    read_with_lock: tuple[str, ...] = ()
 
     @property
     def field(self) -> FSMFieldMixin:

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, connections, models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django_fsm import Transition as FSMTransition
 
@@ -35,8 +36,8 @@ from workflows.deadlines import deadlines_settle as deadlines_settle
 from workflows.errors import InvalidParams, NotPermitted, TransitionNotAllowed, UnknownTransition
 from workflows.models import IdempotencyKey, TransitionLog
 from workflows.outbox import notify
-from workflows.prepared import prepared_rows, prepared_values
-from workflows.registry import registry, step_of
+from workflows.prepared import prepared_values
+from workflows.registry import Machine, registry, step_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,7 +62,7 @@ def transition(
     if name not in machine.names():
         raise UnknownTransition(f"There is no step called “{name}” for a {machine.label}.")
     with transaction.atomic():
-        locked = _locked(obj)
+        locked, latest_effective_on = _locked(obj, machine)
         source = getattr(locked, machine.field_name)
         fsm_transition = machine.transition_from(source, name)
         if fsm_transition is None:
@@ -72,7 +73,7 @@ def transition(
         unmet = unmet_conditions(fsm_transition, locked)
         if unmet:
             raise TransitionNotAllowed(unmet[0], reasons=unmet)
-        effective_on = _effective_date(locked, on)
+        effective_on = _effective_date(on, latest_effective_on)
         dated_refusals = step_of(fsm_transition).refusals_on(locked, effective_on)
         if dated_refusals:
             raise TransitionNotAllowed(dated_refusals[0], reasons=dated_refusals)
@@ -185,41 +186,68 @@ def _changed_fields(obj: models.Model, before: dict[str, Any], state_field: str)
     ]
 
 
-def _locked(obj: M) -> M:
-    """The record read afresh under a row lock (FOR UPDATE on PostgreSQL), by SQL compiled once
-    for each kind of record (`workflows.prepared`): compiling it was a millisecond of each
-    transition."""
+def _locked(obj: M, machine: Machine) -> tuple[M, dt.date | None]:
+    """The record read afresh under a row lock (FOR UPDATE on PostgreSQL), with the relations its
+    machine reads with the lock and the effective date of its latest step, in one query compiled
+    once for each kind of record (`workflows.prepared`). Compiling it was a millisecond of each
+    transition, and on PostgreSQL each further query a round trip: the lock, the referral and the
+    latest date were three (`docs/performance.md`)."""
     model = type(obj)
     names = [field.attname for field in model._meta.concrete_fields]
+    companions = [
+        (
+            relation,
+            [field.attname for field in relation.related_model._meta.concrete_fields],
+        )
+        for relation in (model._meta.get_field(name) for name in machine.read_with_lock)
+    ]
+    columns = names + [
+        f"{relation.name}__{attname}" for relation, attnames in companions for attname in attnames
+    ]
 
-    def row(pk: int) -> models.QuerySet[M, Any]:
-        return model._default_manager.select_for_update().filter(pk=pk).values(*names)
+    def row(pk: int, subject_type: int) -> models.QuerySet[M, Any]:
+        latest = (
+            TransitionLog.objects.filter(subject_type_id=subject_type, subject_id=OuterRef("pk"))
+            .order_by("-effective_on")
+            .values("effective_on")[:1]
+        )
+        return (
+            # `of`: the companions are on the nullable side of an outer join, which PostgreSQL
+            # does not lock; only the record itself needs the lock.
+            model._default_manager.select_for_update(of=("self",))
+            .filter(pk=pk)
+            .annotate(latest_effective_on=Subquery(latest))
+            .values(*columns, "latest_effective_on")
+        )
 
-    _, rows = prepared_values(f"workflows.transition.lock {model._meta.label}", row, pk=obj.pk)
+    _, rows = prepared_values(
+        f"workflows.transition.lock {model._meta.label}",
+        row,
+        pk=obj.pk,
+        subject_type=ContentType.objects.get_for_model(model).pk,
+    )
     if not rows:
         # As `.get()` would: callers catch the model's own DoesNotExist.
         missing: type[ObjectDoesNotExist] = cast(Any, model).DoesNotExist
         raise missing(f"{model._meta.verbose_name} {obj.pk} no longer exists.")
-    return model.from_db(connections["default"].alias, names, rows[0])
+    values = rows[0]
+    alias = connections["default"].alias
+    locked = model.from_db(alias, names, values[: len(names)])
+    start = len(names)
+    for relation, attnames in companions:
+        read = values[start : start + len(attnames)]
+        start += len(attnames)
+        companion = (
+            None if read[0] is None else relation.related_model.from_db(alias, attnames, read)
+        )
+        if companion is not None:
+            relation.field.set_cached_value(companion, locked)
+        relation.set_cached_value(locked, companion)
+    return locked, values[-1]
 
 
-def _latest_effective_on(subject_type: int, subject_id: int) -> models.QuerySet[Any, Any]:
-    return (
-        TransitionLog.objects.filter(subject_type_id=subject_type, subject_id=subject_id)
-        .order_by("-effective_on")
-        .values("effective_on")[:1]
-    )
-
-
-def _effective_date(obj: models.Model, on: object) -> dt.date:
+def _effective_date(on: object, previous: dt.date | None) -> dt.date:
     on = _not_in_future(_as_date(on))
-    latest = prepared_rows(
-        "workflows.transition.latest_effective_on",
-        _latest_effective_on,
-        subject_type=ContentType.objects.get_for_model(obj).pk,
-        subject_id=obj.pk,
-    )
-    previous = latest[0]["effective_on"] if latest else None
     if previous is not None and on < previous:
         raise InvalidParams(
             {"on": [f"The date cannot be before the last change, on {previous:%-d %B %Y}."]}

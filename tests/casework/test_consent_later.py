@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import workflows
 from accounts.roles import Role
@@ -61,3 +63,25 @@ def test_consent_is_recorded_later_only_while_the_case_is_referred(team, referre
         referral_record_consent(
             by=staff(Role.PRACTITIONER, team), case=referred, given_by="Jo", given_on=clock.today()
         )
+
+
+def test_accepting_a_referral_reads_the_case_its_consent_and_latest_step_in_one_query(team):
+    practitioner = staff(Role.PRACTITIONER, team)
+    cases = []
+    for _ in range(2):
+        case = CaseFactory(child=ChildFactory(team=team), status=CaseStatus.REFERRED)
+        ReferralFactory(case=case, received_on=clock.today(), consent_to_share=True)
+        cases.append(case)
+    workflows.transition(cases[0], "accept_referral", by=practitioner)
+
+    with CaptureQueriesContext(connection) as queries:
+        accepted = workflows.transition(cases[1], "accept_referral", by=practitioner)
+
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    # On PostgreSQL each statement is a round trip: the lock brings the referral (whose consent
+    # the step's condition reads) and the latest step's date (no backdating before it) with it.
+    assert len(reads) == 1
+    assert '"casework_referral"' in reads[0]
+    assert '"workflows_transitionlog"' in reads[0]
+    assert accepted.status == CaseStatus.ASSESSING
+    assert accepted.referral.consent_to_share is True
