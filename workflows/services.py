@@ -186,6 +186,14 @@ def _changed_fields(obj: models.Model, before: dict[str, Any], state_field: str)
     ]
 
 
+def _one_to_one(model: type[models.Model], name: str) -> models.OneToOneRel:
+    relation = model._meta.get_field(name)
+    if not isinstance(relation, models.OneToOneRel):
+        # Only the reverse side of a one-to-one is read with the lock: it is one row or none.
+        raise TypeError(f"{model._meta.label}.{name} is not the reverse side of a one-to-one.")
+    return relation
+
+
 def _locked(obj: M, machine: Machine) -> tuple[M, dt.date | None]:
     """The record read afresh under a row lock (FOR UPDATE on PostgreSQL), with the relations its
     machine reads with the lock and the effective date of its latest step, in one query compiled
@@ -197,12 +205,16 @@ def _locked(obj: M, machine: Machine) -> tuple[M, dt.date | None]:
     companions = [
         (
             relation,
-            [field.attname for field in relation.related_model._meta.concrete_fields],
+            companion_model,
+            [field.attname for field in companion_model._meta.concrete_fields],
         )
-        for relation in (model._meta.get_field(name) for name in machine.read_with_lock)
+        for relation in (_one_to_one(model, name) for name in machine.read_with_lock)
+        for companion_model in (cast(type[models.Model], relation.related_model),)
     ]
     columns = names + [
-        f"{relation.name}__{attname}" for relation, attnames in companions for attname in attnames
+        f"{relation.name}__{attname}"
+        for relation, _, attnames in companions
+        for attname in attnames
     ]
 
     def row(pk: int, subject_type: int) -> models.QuerySet[M, Any]:
@@ -211,13 +223,14 @@ def _locked(obj: M, machine: Machine) -> tuple[M, dt.date | None]:
             .order_by("-effective_on")
             .values("effective_on")[:1]
         )
-        return (
+        return cast(
+            models.QuerySet[M, Any],
             # `of`: the companions are on the nullable side of an outer join, which PostgreSQL
             # does not lock; only the record itself needs the lock.
             model._default_manager.select_for_update(of=("self",))
             .filter(pk=pk)
             .annotate(latest_effective_on=Subquery(latest))
-            .values(*columns, "latest_effective_on")
+            .values(*columns, "latest_effective_on"),
         )
 
     _, rows = prepared_values(
@@ -234,12 +247,10 @@ def _locked(obj: M, machine: Machine) -> tuple[M, dt.date | None]:
     alias = connections["default"].alias
     locked = model.from_db(alias, names, values[: len(names)])
     start = len(names)
-    for relation, attnames in companions:
+    for relation, companion_model, attnames in companions:
         read = values[start : start + len(attnames)]
         start += len(attnames)
-        companion = (
-            None if read[0] is None else relation.related_model.from_db(alias, attnames, read)
-        )
+        companion = None if read[0] is None else companion_model.from_db(alias, attnames, read)
         if companion is not None:
             relation.field.set_cached_value(companion, locked)
         relation.set_cached_value(locked, companion)
