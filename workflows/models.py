@@ -163,6 +163,19 @@ class Deadline(models.Model):
             models.Index(fields=["case_id", "due_on"], name="deadline_case_due"),
             # Closing a record's deadlines in transition().
             models.Index(fields=["subject_type", "subject_id", "kind"], name="deadline_subject"),
+            # The reminder sweep's batches of a few deadlines among many running ones: those
+            # without an owner, and each kind also reminded to someone else. Read by
+            # (status, due_on) they cost a quarter of the sweep on SQLite finding nothing.
+            models.Index(
+                fields=["status", "due_on"],
+                condition=Q(closed_on__isnull=True, owner__isnull=True),
+                name="deadline_running_unowned",
+            ),
+            models.Index(
+                fields=["kind", "due_on"],
+                condition=Q(closed_on__isnull=True),
+                name="deadline_running_kind_due",
+            ),
         ]
 
     def __str__(self) -> str:
