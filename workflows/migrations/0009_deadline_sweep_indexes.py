@@ -5,21 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_invitations'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('workflows', '0008_reminder_notified_at'),
+        ("accounts", "0006_invitations"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("workflows", "0008_reminder_notified_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_on__isnull', True), ('owner__isnull', True)), fields=['status', 'due_on'], name='deadline_running_unowned'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("closed_on__isnull", True), ("owner__isnull", True)),
+                fields=["status", "due_on"],
+                name="deadline_running_unowned",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_on__isnull', True)), fields=['kind', 'due_on'], name='deadline_running_kind_due'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("closed_on__isnull", True)),
+                fields=["kind", "due_on"],
+                name="deadline_running_kind_due",
+            ),
         ),
     ]
