@@ -233,3 +233,22 @@ def test_the_report_tracker_shows_due_dates_as_written(client, plan, commissione
 
     assert "No date in the plan (it says \u201cOngoing\u201d)" in page
     assert '<td class="govuk-table__cell">By 3/12</td>' in page
+
+
+def test_a_bar_is_as_tall_as_its_figure_on_the_value_axis_and_a_suppressed_figure_is_a_mark():
+    svg = charts.trend_svg(
+        [("2026-27 Q1", 40), ("2026-27 Q2", 20), ("2026-27 Q3", "c")],
+        axis_title="Number of children",
+        target=Decimal(30),
+    )
+
+    bars = [
+        float(h)
+        for h in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"', svg)
+    ]
+    assert len(bars) == 2
+    assert bars[0] == pytest.approx(2 * bars[1], abs=0.2)
+    assert texts(svg)[: len(["0", "10", "20", "30", "40"])] == ["0", "10", "20", "30", "40"]
+    assert "c" in texts(svg)
+    assert "target" in texts(svg)
+    assert "stroke-dasharray" in svg
