@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commissioning.disclosure import suppress
+from commissioning.disclosure import determined_cells, suppress
 
 TOTAL = "total"
 
@@ -111,3 +111,14 @@ def test_a_breakdown_hides_its_totals_exactly_as_the_report_without_one(grid):
     assert {cell for cell, count in counts.items() if 1 <= count <= 5} <= hidden
     # Both reports together: the totals shown in either are known.
     assert not recoverable(counts, lines, hidden)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grids, st.randoms(use_true_random=False))
+def test_the_cells_found_determined_are_exactly_those_the_totals_fix(grid, random):
+    counts, lines = table(grid)
+    hidden = {cell for cell in counts if random.random() < 0.5}
+
+    assert determined_cells(lines, hidden) == (
+        recoverable(counts, lines, hidden) if hidden else set()
+    )
