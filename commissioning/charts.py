@@ -34,7 +34,7 @@ INCHES = (7.2, 3.4)
 # The drawn size in CSS pixels (96 to the inch), for the page's <img width height>.
 WIDTH_PX, HEIGHT_PX = (round(side * 96) for side in INCHES)
 # Part of every key: change it when the drawing changes, so no chart drawn the old way is served.
-TREND_KIND = "trend-2"
+TREND_KIND = "trend-3"
 # A cached chart is only ever replaced by the same drawing, so it never goes stale; the timeout
 # only bounds how long a shared cache holds figures nobody asks for any more.
 CACHE_SECONDS = 60 * 60 * 24

@@ -252,3 +252,15 @@ def test_a_bar_is_as_tall_as_its_figure_on_the_value_axis_and_a_suppressed_figur
     assert "c" in texts(svg)
     assert "target" in texts(svg)
     assert "stroke-dasharray" in svg
+
+
+def test_the_target_label_is_outlined_in_white_so_it_reads_over_a_taller_bar():
+    svg = charts.trend_svg(
+        [("2026-27 Q1", 40), ("2026-27 Q2", 90)],
+        axis_title="Number of children",
+        target=Decimal(30),
+    )
+
+    label = re.search(r"<text [^>]*>target</text>", svg)[0]
+    assert 'stroke="#ffffff"' in label
+    assert 'paint-order="stroke"' in label
